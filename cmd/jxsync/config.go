@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+
+	"github.com/jxsync/jxsync/template"
+)
+
+// Config is jxsync's configuration. It is read from jxsync.yaml (in the
+// working directory, or --config), then JXSYNC_* environment variables
+// (JXSYNC_DATA_DIR, JXSYNC_LIMITS_MAX_FILE_BYTES, ...), then flags; the
+// components receive the plain values, never viper.
+type Config struct {
+	// DataDir is where the embedded default store keeps its SQLite file and
+	// blob folder. Default ./jxsync-data.
+	DataDir string `mapstructure:"data_dir"`
+	// TemplatesDir, when set, is a folder of <id>/<version>/ template
+	// versions used in place of the embedded ones.
+	TemplatesDir string `mapstructure:"templates_dir"`
+	// Limits bounds the workbooks read.
+	Limits LimitsConfig `mapstructure:"limits"`
+}
+
+// LimitsConfig bounds the workbooks read, against zip bombs and huge sheets.
+type LimitsConfig struct {
+	// MaxFileBytes is the largest workbook file accepted. Default 50 MiB.
+	MaxFileBytes int64 `mapstructure:"max_file_bytes"`
+	// MaxUnzipBytes is the most a workbook may expand to. Default 200 MiB.
+	MaxUnzipBytes int64 `mapstructure:"max_unzip_bytes"`
+	// MaxCells is the most non-empty cells read from one workbook. Default 2,000,000.
+	MaxCells int `mapstructure:"max_cells"`
+}
+
+func (l LimitsConfig) limits() template.Limits {
+	return template.Limits{MaxFileBytes: l.MaxFileBytes, MaxUnzipBytes: l.MaxUnzipBytes, MaxCells: l.MaxCells}
+}
+
+// loadConfig reads the configuration file (explicit path, or jxsync.yaml in
+// the working directory when present), the environment and the flags.
+func loadConfig(path string, flags *pflag.FlagSet) (*Config, error) {
+	v := viper.New()
+	v.SetDefault("data_dir", "jxsync-data")
+	v.SetDefault("templates_dir", "")
+	v.SetDefault("limits.max_file_bytes", template.DefaultLimits.MaxFileBytes)
+	v.SetDefault("limits.max_unzip_bytes", template.DefaultLimits.MaxUnzipBytes)
+	v.SetDefault("limits.max_cells", template.DefaultLimits.MaxCells)
+	v.SetEnvPrefix("JXSYNC")
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+	if path == "" {
+		if _, err := os.Stat("jxsync.yaml"); err == nil {
+			path = "jxsync.yaml"
+		}
+	}
+	if path != "" {
+		v.SetConfigFile(path)
+		if err := v.ReadInConfig(); err != nil {
+			return nil, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	if flags != nil {
+		if f := flags.Lookup("data-dir"); f != nil && f.Changed {
+			v.Set("data_dir", f.Value.String())
+		}
+		if f := flags.Lookup("templates-dir"); f != nil && f.Changed {
+			v.Set("templates_dir", f.Value.String())
+		}
+	}
+	var c Config
+	if err := v.Unmarshal(&c, func(dc *mapstructure.DecoderConfig) { dc.ErrorUnused = true }); err != nil {
+		return nil, fmt.Errorf("config %s: %w", nameOr(path, "(defaults)"), err)
+	}
+	if c.DataDir == "" {
+		return nil, fmt.Errorf("config %s: data_dir: must not be empty", nameOr(path, "(environment)"))
+	}
+	c.DataDir = filepath.Clean(c.DataDir)
+	return &c, nil
+}
+
+func nameOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,224 @@
+package mapping
+
+import "regexp"
+
+// Template is one version of an official form: how to recognise it in a
+// workbook and where each of its named fields, tables and repeated blocks
+// live. It is read from a template version's mapping.yaml; the comments on
+// its fields are the documentation of that file.
+type Template struct {
+	// ID names the form across its versions, e.g. "hubei-dept". It is the
+	// first part of `--template ID@VERSION`.
+	ID string `mapstructure:"id"`
+
+	// Version names this layout of the form, e.g. "2022". Versions of one ID
+	// compare as strings of equal length, so use years or zero-padded numbers.
+	Version string `mapstructure:"version"`
+
+	// Title is the form's Chinese name as printed on it.
+	Title string `mapstructure:"title"`
+
+	// Sheet is the name of the sheet that holds the form in the official
+	// template. A workbook whose sheet was renamed is still read: the first
+	// sheet on which every Detect label is found is used instead.
+	Sheet string `mapstructure:"sheet"`
+
+	// Detect lists labels (matched as Contains) that together identify this
+	// form. A workbook is of this template when every one of them is found on
+	// one sheet.
+	Detect []string `mapstructure:"detect"`
+
+	// Fields are single values of the form outside any block.
+	Fields []Field `mapstructure:"fields"`
+
+	// Tables are repeating tables outside any block.
+	Tables []Table `mapstructure:"tables"`
+
+	// Blocks are regions repeated a variable number of times, each with its
+	// own fields and tables (e.g. one per 年度目标).
+	Blocks []Block `mapstructure:"blocks"`
+
+	// Rules holds settings the validator reads (tolerances, thresholds). The
+	// extractor ignores them.
+	Rules map[string]any `mapstructure:"rules"`
+
+	compiled map[*Field]*regexp.Regexp
+}
+
+// Field binds one typed value to a cell of the form. Exactly one of Cell and
+// Label locates it.
+type Field struct {
+	// Name identifies the field in extracted data: lower-case ASCII letters,
+	// digits and underscores, unique within its template (or block).
+	Name string `mapstructure:"name"`
+
+	// Title is the field's Chinese caption, used in messages.
+	Title string `mapstructure:"title"`
+
+	// Type says how the text is read and normalised: text, amount, percent,
+	// count, date, indicator, score, number or heading. Default text.
+	Type Type `mapstructure:"type"`
+
+	// Unit is the unit an amount is expressed in on this form: 万元 (the
+	// default) or 元. Values typed with the other unit are converted.
+	Unit string `mapstructure:"unit"`
+
+	// Required marks a cell that must not be empty.
+	Required bool `mapstructure:"required"`
+
+	// Cell is a fixed cell reference such as "B3". Use it only where the
+	// form never moves; prefer Label.
+	Cell string `mapstructure:"cell"`
+
+	// Label is the text of the label cell that locates the value; several
+	// alternatives may be given (the first one found wins). Labels are
+	// compared after normalising white space, line breaks and full-width
+	// forms.
+	Label Strings `mapstructure:"label"`
+
+	// Match says how Label is compared with a cell: exact (the default),
+	// prefix or contains.
+	Match MatchMode `mapstructure:"match"`
+
+	// Nth picks the Nth occurrence (1-based) of the label in reading order
+	// when it appears more than once. Default 1.
+	Nth int `mapstructure:"nth"`
+
+	// Dir is where the value is relative to its label: right (the default;
+	// the first cell right of the label's merged range), below (the first
+	// cell under it), or self (the label cell itself, used with Pattern).
+	Dir Direction `mapstructure:"dir"`
+
+	// Column, with Label, reads the cell at the row of the label and the
+	// column of the header cell whose text is Column (the nearest such header
+	// above the label's row). It reads cross tables such as a budget block.
+	Column Strings `mapstructure:"column"`
+
+	// Pattern is a regular expression applied to the located cell's text
+	// with full-width forms folded to half-width (so "：" is written ":",
+	// "（" is "("), and "." matching line breaks too; its first group is the
+	// value, taken from the original text. Use it for values written inside a label
+	// cell, e.g. `一般公共预算:\s*(.*)` with Dir self.
+	Pattern string `mapstructure:"pattern"`
+}
+
+// Table is a repeating table found by its header labels.
+type Table struct {
+	// Name identifies the table in extracted data.
+	Name string `mapstructure:"name"`
+
+	// Title is the table's Chinese caption.
+	Title string `mapstructure:"title"`
+
+	// Columns bind header texts to typed values. The header row is the first
+	// row (in the table's region) holding every column's header that is not
+	// Optional.
+	Columns []Column `mapstructure:"columns"`
+
+	// Stop lists labels (matched as prefix on the first non-empty cell of a
+	// row) that end the table, e.g. 总分 or 偏差大或目标未完成原因分析. A blank
+	// row and the end of the region end it too.
+	Stop []string `mapstructure:"stop"`
+
+	// Key names the column that must be non-empty for a row to count; rows
+	// in which it is empty but other non-fill-down columns are not are kept
+	// too, so that a missing key is reported rather than dropped.
+	Key string `mapstructure:"key"`
+
+	// MinRows is how many rows the blank template offers; the table must
+	// have at least one header match in the template. Informational.
+	MinRows int `mapstructure:"min_rows"`
+}
+
+// Column binds one column of a Table.
+type Column struct {
+	// Name identifies the column in extracted rows.
+	Name string `mapstructure:"name"`
+
+	// Title is the column's Chinese caption.
+	Title string `mapstructure:"title"`
+
+	// Header is the header text of the column; alternatives may be given.
+	Header Strings `mapstructure:"header"`
+
+	// Match says how Header is compared: exact (the default), prefix or
+	// contains.
+	Match MatchMode `mapstructure:"match"`
+
+	// Type is the value type, as for Field.
+	Type Type `mapstructure:"type"`
+
+	// Unit is the amount unit, as for Field.
+	Unit string `mapstructure:"unit"`
+
+	// Required marks a column that must not be empty on any row.
+	Required bool `mapstructure:"required"`
+
+	// FillDown fills an empty cell from the merged range covering it or,
+	// when not merged, from the row above (merged 一级/二级 columns).
+	FillDown bool `mapstructure:"filldown"`
+
+	// Optional columns may be missing from a workbook's header.
+	Optional bool `mapstructure:"optional"`
+}
+
+// Block is a region repeated once per occurrence of its start label.
+type Block struct {
+	// Name identifies the block list in extracted data.
+	Name string `mapstructure:"name"`
+
+	// Title is the block's Chinese caption.
+	Title string `mapstructure:"title"`
+
+	// Start is the label (matched as prefix) whose every occurrence starts a
+	// block; a block runs until the next occurrence or an End label.
+	Start Strings `mapstructure:"start"`
+
+	// End lists labels (prefix) that end the last block.
+	End []string `mapstructure:"end"`
+
+	// Fields are read within each block's rows.
+	Fields []Field `mapstructure:"fields"`
+
+	// Tables are read within each block's rows.
+	Tables []Table `mapstructure:"tables"`
+}
+
+// Strings is a list of strings that may be written in YAML as one string.
+type Strings []string
+
+// MatchMode says how a label is compared with a cell's text.
+type MatchMode string
+
+// Match modes.
+const (
+	MatchExact    MatchMode = "exact"
+	MatchPrefix   MatchMode = "prefix"
+	MatchContains MatchMode = "contains"
+)
+
+// Direction says where a value lies relative to its label.
+type Direction string
+
+// Directions.
+const (
+	DirRight Direction = "right"
+	DirBelow Direction = "below"
+	DirSelf  Direction = "self"
+)
+
+// Type is a value type of a field or column.
+type Type string
+
+// Value types.
+const (
+	TypeText      Type = "text"
+	TypeAmount    Type = "amount"
+	TypePercent   Type = "percent"
+	TypeCount     Type = "count"
+	TypeDate      Type = "date"
+	TypeIndicator Type = "indicator"
+	TypeScore     Type = "score"
+	TypeNumber    Type = "number"
+	TypeHeading   Type = "heading"
+)

@@ -1,0 +1,206 @@
+package mapping
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// view is a sheet with every cell's normalised label text computed once.
+type view struct {
+	s    *Sheet
+	norm [][]string
+}
+
+func newView(s *Sheet) *view {
+	v := &view{s: s, norm: make([][]string, len(s.Rows))}
+	for r, row := range s.Rows {
+		n := make([]string, len(row))
+		for c, cell := range row {
+			if cell.Text != "" {
+				n[c] = NormLabel(cell.Text)
+			}
+		}
+		v.norm[r] = n
+	}
+	return v
+}
+
+func (v *view) label(r, c int) string {
+	if r < 0 || r >= len(v.norm) || c < 0 || c >= len(v.norm[r]) {
+		return ""
+	}
+	return v.norm[r][c]
+}
+
+// ref names a cell as Sheet!A1.
+func (v *view) ref(r, c int) string { return v.s.Name + "!" + CellName(r, c) }
+
+// region is the rows [top, bottom) of a sheet that a binding searches.
+type region struct{ top, bottom int }
+
+// find returns the positions of cells in rg matching any of labels (the
+// first alternative that occurs wins), in reading order.
+func (v *view) find(rg region, labels []string, mode MatchMode) [][2]int {
+	for _, l := range labels {
+		nl := NormLabel(l)
+		var hits [][2]int
+		for r := rg.top; r < rg.bottom && r < len(v.norm); r++ {
+			for c, t := range v.norm[r] {
+				if matchLabel(t, nl, mode) {
+					hits = append(hits, [2]int{r, c})
+				}
+			}
+		}
+		if len(hits) > 0 {
+			return hits
+		}
+	}
+	return nil
+}
+
+// origin returns the top-left cell of the merge covering (r, c), or (r, c).
+func (v *view) origin(r, c int) (int, int) {
+	sp := v.s.Span(r, c)
+	return sp.Top, sp.Left
+}
+
+// Extract reads the template's fields, tables and blocks from sheet s of wb.
+// Bindings that do not resolve are listed in Result.Problems; values that are
+// not of their type carry Value.Error. It returns an error only when the
+// template itself is unusable (not provisioned).
+func (t *Template) Extract(wb *Workbook, s *Sheet) (*Result, error) {
+	if t.compiled == nil {
+		if err := t.Provision(); err != nil {
+			return nil, err
+		}
+	}
+	v := newView(s)
+	res := &Result{
+		Template: t.ID, Version: t.Version, File: wb.Name, Sheet: s.Name,
+		Fields: map[string]Value{}, Tables: map[string][]Row{},
+	}
+	all := region{0, len(s.Rows)}
+	for i := range t.Fields {
+		t.readField(v, all, &t.Fields[i], "fields.", res.Fields, &res.Problems)
+	}
+	for i := range t.Tables {
+		res.Tables[t.Tables[i].Name] = t.readTable(v, all, &t.Tables[i], "tables.", &res.Problems)
+	}
+	for i := range t.Blocks {
+		b := &t.Blocks[i]
+		if res.Blocks == nil {
+			res.Blocks = map[string][]BlockResult{}
+		}
+		res.Blocks[b.Name] = t.readBlocks(v, all, b, &res.Problems)
+	}
+	return res, nil
+}
+
+// readField resolves f within rg and stores its value in out.
+func (t *Template) readField(v *view, rg region, f *Field, prefix string, out map[string]Value, probs *[]Problem) {
+	path := prefix + f.Name
+	r, c, ok := t.locate(v, rg, f, path, probs)
+	if !ok {
+		return
+	}
+	r, c = v.origin(r, c)
+	cell := v.s.At(r, c)
+	if re := t.compiled[f]; re != nil {
+		got, ok := matchPattern(re, cell.Text)
+		if !ok {
+			*probs = append(*probs, Problem{Code: "pattern-no-match", Path: path, Cell: v.ref(r, c),
+				Message: fmt.Sprintf("单元格内容与模式不符 (text does not match pattern %q): %q", f.Pattern, cell.Text)})
+			out[f.Name] = Value{Type: f.Type.orText(), Cell: v.ref(r, c)}
+			return
+		}
+		cell = Cell{Text: got, Raw: got}
+	}
+	val := Parse(f.Type, f.Unit, cell)
+	val.Cell = v.ref(r, c)
+	out[f.Name] = val
+}
+
+func (ty Type) orText() Type {
+	if ty == "" {
+		return TypeText
+	}
+	return ty
+}
+
+// locate finds the cell a field reads (before merge resolution).
+func (t *Template) locate(v *view, rg region, f *Field, path string, probs *[]Problem) (int, int, bool) {
+	if f.Cell != "" {
+		r, c, err := ParseCellName(f.Cell)
+		return r, c, err == nil
+	}
+	hits := v.find(rg, f.Label, f.Match)
+	nth := f.Nth
+	if nth < 1 {
+		nth = 1
+	}
+	if len(hits) < nth {
+		*probs = append(*probs, Problem{Code: "label-not-found", Path: path,
+			Message: fmt.Sprintf("未找到标签 (label not found): %q", f.Label[0])})
+		return 0, 0, false
+	}
+	r, c := hits[nth-1][0], hits[nth-1][1]
+	if len(f.Column) > 0 {
+		hc, ok := v.headerAbove(r, f.Column)
+		if !ok {
+			*probs = append(*probs, Problem{Code: "header-not-found", Path: path, Cell: v.ref(r, c),
+				Message: fmt.Sprintf("未找到列标题 (column header not found): %q", f.Column[0])})
+			return 0, 0, false
+		}
+		return r, hc, true
+	}
+	sp := v.s.Span(r, c)
+	switch f.Dir {
+	case DirBelow:
+		return sp.Bottom + 1, c, true
+	case DirSelf:
+		return r, c, true
+	default:
+		return r, sp.Right + 1, true
+	}
+}
+
+// headerAbove returns the column of the nearest cell above row r whose text
+// is one of headers.
+func (v *view) headerAbove(r int, headers []string) (int, bool) {
+	for _, h := range headers {
+		nh := NormLabel(h)
+		for rr := r - 1; rr >= 0; rr-- {
+			for c, txt := range v.norm[rr] {
+				if txt == nh {
+					return c, true
+				}
+			}
+		}
+	}
+	return 0, false
+}
+
+// Provision compiles the template's patterns. Load calls it; a Template
+// built in code must call it (or Validate) before Extract.
+func (t *Template) Provision() error {
+	t.compiled = map[*Field]*regexp.Regexp{}
+	var err error
+	each := func(fs []Field, prefix string) {
+		for i := range fs {
+			f := &fs[i]
+			if f.Pattern == "" {
+				continue
+			}
+			re, e := regexp.Compile("(?s)" + f.Pattern)
+			if e != nil && err == nil {
+				err = fmt.Errorf("%s%s.pattern: %w", prefix, f.Name, e)
+			}
+			t.compiled[f] = re
+		}
+	}
+	each(t.Fields, "fields.")
+	for i := range t.Blocks {
+		each(t.Blocks[i].Fields, "blocks."+t.Blocks[i].Name+".fields.")
+	}
+	return err
+}

@@ -1,0 +1,132 @@
+package mapping
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Workbook is the read-only view of a workbook that the mapping engine works
+// on: the template package fills it from an .xlsx file, tests build it
+// directly.
+type Workbook struct {
+	// Name is the file name the workbook came from, used in messages.
+	Name   string
+	Sheets []*Sheet
+}
+
+// Sheet is one worksheet: its cells row by row and its merged ranges.
+type Sheet struct {
+	Name string
+	// Rows holds the cells, Rows[r][c] with 0-based indexes; rows may be
+	// shorter than the widest row.
+	Rows   [][]Cell
+	Merges []Range
+
+	mergeAt map[[2]int]int // top-left (and covered) coordinates → index in Merges
+}
+
+// Cell is one cell's content.
+type Cell struct {
+	// Text is the value as displayed (number format applied).
+	Text string
+	// Raw is the stored value (a number's digits, a date's serial number).
+	Raw string
+}
+
+// Range is a rectangle of cells, 0-based and inclusive.
+type Range struct {
+	Top, Left, Bottom, Right int
+}
+
+// Sheet returns the sheet named name, or nil.
+func (w *Workbook) Sheet(name string) *Sheet {
+	for _, s := range w.Sheets {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// At returns the cell at row r, column c (0-based); outside the data it is
+// empty.
+func (s *Sheet) At(r, c int) Cell {
+	if r < 0 || r >= len(s.Rows) || c < 0 || c >= len(s.Rows[r]) {
+		return Cell{}
+	}
+	return s.Rows[r][c]
+}
+
+// Width is the number of columns of the widest row.
+func (s *Sheet) Width() int {
+	w := 0
+	for _, row := range s.Rows {
+		if len(row) > w {
+			w = len(row)
+		}
+	}
+	return w
+}
+
+// MergeAt returns the merged range covering (r, c), if any.
+func (s *Sheet) MergeAt(r, c int) (Range, bool) {
+	if s.mergeAt == nil {
+		s.mergeAt = make(map[[2]int]int)
+		for i, m := range s.Merges {
+			for rr := m.Top; rr <= m.Bottom; rr++ {
+				for cc := m.Left; cc <= m.Right; cc++ {
+					s.mergeAt[[2]int{rr, cc}] = i
+				}
+			}
+		}
+	}
+	i, ok := s.mergeAt[[2]int{r, c}]
+	if !ok {
+		return Range{}, false
+	}
+	return s.Merges[i], true
+}
+
+// Span returns the range a cell occupies: its merge, or the cell itself.
+func (s *Sheet) Span(r, c int) Range {
+	if m, ok := s.MergeAt(r, c); ok {
+		return m
+	}
+	return Range{r, c, r, c}
+}
+
+// CellName returns the A1-style name of (r, c), 0-based.
+func CellName(r, c int) string {
+	return ColumnName(c) + strconv.Itoa(r+1)
+}
+
+// ColumnName returns the letters of 0-based column c.
+func ColumnName(c int) string {
+	var b []byte
+	for c++; c > 0; c = (c - 1) / 26 {
+		b = append([]byte{byte('A' + (c-1)%26)}, b...)
+	}
+	return string(b)
+}
+
+// ParseCellName parses an A1-style reference into 0-based row and column.
+func ParseCellName(name string) (r, c int, err error) {
+	s := strings.ToUpper(strings.TrimSpace(name))
+	i := 0
+	for i < len(s) && s[i] >= 'A' && s[i] <= 'Z' {
+		c = c*26 + int(s[i]-'A'+1)
+		i++
+		if c > 16384 {
+			return 0, 0, fmt.Errorf("invalid cell name %q", name)
+		}
+	}
+	if i == 0 || i == len(s) {
+		return 0, 0, fmt.Errorf("invalid cell name %q", name)
+	}
+	r, err = strconv.Atoi(s[i:])
+	if err != nil || r < 1 || r > 1048576 || s[i] == '+' || s[i] == '-' {
+		return 0, 0, fmt.Errorf("invalid cell name %q", name)
+	}
+	return r - 1, c - 1, nil
+}

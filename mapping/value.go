@@ -1,0 +1,71 @@
+package mapping
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Value is a typed, normalised value read from one cell (or from part of a
+// cell's text, for a Pattern field).
+type Value struct {
+	// Type is the type the binding asked for.
+	Type Type `json:"type"`
+	// Raw is the text as found in the workbook.
+	Raw string `json:"raw"`
+	// Cell is where it was found, as Sheet!A1.
+	Cell string `json:"cell"`
+	// Text is the normalised text: a text value trimmed, a heading's name
+	// without its weight, a date as YYYY-MM-DD, an indicator's qualitative
+	// text (or the words after a quantitative one's unit, as in "100%保障").
+	Text string `json:"text,omitempty"`
+	// Number is the numeric value: an amount in Unit, a percentage in
+	// percentage points (99.96 for 99.96%), a count, a score, an indicator's
+	// quantity, a heading's weight is in Weight instead.
+	Number *float64 `json:"number,omitempty"`
+	// Unit is the unit of Number: 万元 or 元 for amounts, % for percentages,
+	// the unit written after a count or an indicator.
+	Unit string `json:"unit,omitempty"`
+	// Op is an indicator's comparison: >=, >, =, <, <=; empty when none was
+	// written (a bare target, read as "reach at least").
+	Op string `json:"op,omitempty"`
+	// Qualitative marks an indicator given as words rather than a number.
+	Qualitative bool `json:"qualitative,omitempty"`
+	// Tier is a qualitative actual's grade: 达成, 部分达成 or 未达成.
+	Tier string `json:"tier,omitempty"`
+	// Weight is the score weight written in a heading, 40 for 产出指标(40分).
+	Weight *float64 `json:"weight,omitempty"`
+	// Error says why Raw could not be read as Type; Number etc. are then unset.
+	Error string `json:"error,omitempty"`
+}
+
+// Empty reports whether the value is blank: no text, or for a numeric type a
+// placeholder such as "—" or "/".
+func (v Value) Empty() bool {
+	t := strings.TrimFunc(v.Raw, unicode.IsSpace)
+	if t == "" {
+		return true
+	}
+	switch v.Type {
+	case TypeAmount, TypePercent, TypeCount, TypeScore, TypeNumber, TypeDate:
+		return IsPlaceholder(t)
+	}
+	return false
+}
+
+// IsPlaceholder reports whether s is one of the marks forms use for "nothing
+// here": 无, /, —, -, ——, 空, 略.
+func IsPlaceholder(s string) bool {
+	switch strings.TrimFunc(Fold(s), func(r rune) bool { return unicode.IsSpace(r) || r == '。' || r == '.' }) {
+	case "", "无", "/", "\\", "-", "--", "—", "——", "–", "空", "略", "暂无", "N/A", "n/a", "NA", "/无":
+		return true
+	}
+	return false
+}
+
+func f64(x float64) *float64 { return &x }
+
+// FormatNumber prints a number without trailing zeros: 110.36, 100, 0.5.
+func FormatNumber(x float64) string {
+	return strconv.FormatFloat(x, 'f', -1, 64)
+}
