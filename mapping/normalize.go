@@ -3,8 +3,8 @@ package mapping
 import (
 	"regexp"
 	"strings"
-	"unicode/utf8"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )

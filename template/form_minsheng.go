@@ -1,4 +1,137 @@
 package template
 
-// minsheng2020 is a placeholder until the form is laid out.
-var minsheng2020 = &Form{ID: "minsheng-score", Version: "2020", Sheet: "绩效评价得分表", layout: func(*sheetWriter, *Data) {}}
+import (
+	"fmt"
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// minsheng2020 is the Anhui 民生工程 绩效评价得分表 (seed 002, 六安市生活无着人员
+// 社会救助): one scoring table 序号 | 一级指标 | 二级指标 | 三级指标 | 指标分值 |
+// 自评得分 | 指标解释说明 | 评分标准 | 备注 whose 一级/二级 labels carry their
+// weights (投入(18分)) and are repeated at page breaks, closed by 合计.
+var minsheng2020 = &Form{
+	ID: "minsheng-score", Version: "2020", Sheet: "绩效评价得分表",
+	Title: "民生工程绩效评价得分表", Landscape: true, layout: layoutMinsheng,
+}
+
+const (
+	// minshengBlankRows is how many indicator rows the blank template offers.
+	minshengBlankRows = 25
+	// minshengRepeatHeaderAt is the index of the data row before which a
+	// filled table repeats its header row, as a printed page break does, so
+	// that the examples exercise the extractor's skipping of repeated
+	// headers. The blank template has no repeated header.
+	minshengRepeatHeaderAt = 12
+)
+
+// minshengHeaders are the header labels, broken over lines as printed.
+var minshengHeaders = []string{"序号", "一级\n指标", "二级\n指标", "三级\n指标", "指标\n分值", "自评得分",
+	"指标解释说明", "评分标准", "备注"}
+
+// minshengWidths are the column widths, A..I.
+var minshengWidths = []float64{6, 10, 12, 16, 7, 8, 46, 60, 8}
+
+func layoutMinsheng(w *sheetWriter, d *Data) {
+	const last = 8 // columns A..I
+	w.widths(minshengWidths...)
+	title := d.F("title")
+	if title == "" {
+		title = "民生工程绩效评价得分表"
+	}
+	w.put(1, 0, 1, last, title, "title")
+	w.height(1, 36)
+	w.put(2, 0, 2, last, fmt.Sprintf("评价单位：%s                    评价年度：%s", d.F("unit"), d.F("year")), "subtitle")
+	w.height(2, 22)
+
+	header := func(row int) {
+		for c, h := range minshengHeaders {
+			w.label(row, c, c, h)
+		}
+		w.height(row, 32)
+	}
+	header(3)
+	if w.err == nil {
+		w.err = w.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles",
+			RefersTo: fmt.Sprintf("'%s'!$3:$3", w.sheet), Scope: w.sheet})
+	}
+
+	rows := d.Rows("items", minshengBlankRows)
+	row := 4
+	// The rows are laid out in segments split at the repeated header, each
+	// with its 一级/二级 groups merged (a group does not run across a page
+	// break: the printed form repeats its label on the next page).
+	segments := [][]map[string]string{rows}
+	if d != nil && len(rows) > minshengRepeatHeaderAt {
+		segments = [][]map[string]string{rows[:minshengRepeatHeaderAt], rows[minshengRepeatHeaderAt:]}
+	}
+	for i, seg := range segments {
+		if i > 0 {
+			header(row)
+			row++
+		}
+		first := row
+		for _, r := range seg {
+			w.input(row, 0, 0, r["seq"])
+			w.input(row, 1, 1, r["level1"])
+			w.input(row, 2, 2, r["level2"])
+			w.inputLeft(row, 3, 3, r["level3"])
+			w.input(row, 4, 4, r["weight"])
+			w.input(row, 5, 5, r["score"])
+			w.inputLeft(row, 6, 6, r["explanation"])
+			w.inputLeft(row, 7, 7, r["criteria"])
+			w.inputLeft(row, 8, 8, r["note"])
+			w.height(row, minshengHeight(r))
+			row++
+		}
+		if d != nil {
+			w.mergeGroups(first, seg, 1, "level1")
+			w.mergeGroups(first, seg, 2, "level2")
+		}
+	}
+
+	w.label(row, 0, 3, "合计")
+	w.input(row, 4, 4, d.F("total_weight"))
+	w.input(row, 5, 5, d.F("total_score"))
+	for c := 6; c <= last; c++ {
+		w.input(row, c, c, "")
+	}
+	w.height(row, 24)
+}
+
+// minshengHeight is the height in points that shows a data row's wrapped
+// texts in full, at least 30.
+func minshengHeight(r map[string]string) float64 {
+	lines := 1
+	for c, name := range []string{"seq", "level1", "level2", "level3", "weight", "score", "explanation", "criteria", "note"} {
+		if n := minshengLines(r[name], minshengWidths[c]); n > lines {
+			lines = n
+		}
+	}
+	return math.Min(409, math.Max(30, float64(lines)*15+6))
+}
+
+// minshengLines estimates how many lines text takes in a wrapped column of
+// Excel width w (a CJK character counts two units, others one).
+func minshengLines(text string, w float64) int {
+	per := w - 1
+	if per < 2 {
+		per = 2
+	}
+	n := 0
+	for _, para := range strings.Split(text, "\n") {
+		units := 0.0
+		for _, r := range para {
+			if r < utf8.RuneSelf {
+				units++
+			} else {
+				units += 2
+			}
+		}
+		n += max(1, int(math.Ceil(units/per)))
+	}
+	return n
+}
