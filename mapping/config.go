@@ -38,11 +38,11 @@ type Template struct {
 	// own fields and tables (e.g. one per 年度目标).
 	Blocks []Block `mapstructure:"blocks"`
 
-	// Rules holds settings the validator reads (tolerances, thresholds). The
-	// extractor ignores them.
-	Rules map[string]any `mapstructure:"rules"`
+	// Rules are the validation settings and checks of this version.
+	Rules Rules `mapstructure:"rules"`
 
 	compiled map[*Field]*regexp.Regexp
+	checks   []*compiledCheck
 }
 
 // Field binds one typed value to a cell of the form. Exactly one of Cell and

@@ -180,7 +180,7 @@ func (v *view) headerAbove(r int, headers []string) (int, bool) {
 	return 0, false
 }
 
-// Provision compiles the template's patterns. Load calls it; a Template
+// Provision compiles the template's patterns and checks. Load calls it; a Template
 // built in code must call it (or Validate) before Extract.
 func (t *Template) Provision() error {
 	t.compiled = map[*Field]*regexp.Regexp{}
@@ -202,5 +202,9 @@ func (t *Template) Provision() error {
 	for i := range t.Blocks {
 		each(t.Blocks[i].Fields, "blocks."+t.Blocks[i].Name+".fields.")
 	}
+	if err != nil {
+		return err
+	}
+	t.checks, err = t.compileRules()
 	return err
 }

@@ -24,6 +24,8 @@ type Service struct {
 	Templates []*mapping.Template
 	// Reader reads workbook files.
 	Reader WorkbookReader
+	// Annotator writes annotated copies (validate --annotate).
+	Annotator Annotator
 }
 
 // Sentinel errors of the service.

@@ -2,9 +2,6 @@ package template
 
 import (
 	"fmt"
-	"math"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -32,18 +29,17 @@ const (
 var minshengHeaders = []string{"序号", "一级\n指标", "二级\n指标", "三级\n指标", "指标\n分值", "自评得分",
 	"指标解释说明", "评分标准", "备注"}
 
+// minshengFields are the fields of a row, one a column from A.
+var minshengFields = []string{"seq", "level1", "level2", "level3", "weight", "score", "explanation", "criteria", "note"}
+
 // minshengWidths are the column widths, A..I.
 var minshengWidths = []float64{6, 10, 12, 16, 7, 8, 46, 60, 8}
 
+// layoutMinsheng lays out the 民生工程 scoring table, filled with d (nil: blank).
 func layoutMinsheng(w *sheetWriter, d *Data) {
 	const last = 8 // columns A..I
 	w.widths(minshengWidths...)
-	title := d.F("title")
-	if title == "" {
-		title = "民生工程绩效评价得分表"
-	}
-	w.put(1, 0, 1, last, title, "title")
-	w.height(1, 36)
+	w.title(last, d.F("title"), "民生工程绩效评价得分表", 36)
 	w.put(2, 0, 2, last, fmt.Sprintf("评价单位：%s                    评价年度：%s", d.F("unit"), d.F("year")), "subtitle")
 	w.height(2, 22)
 
@@ -75,16 +71,7 @@ func layoutMinsheng(w *sheetWriter, d *Data) {
 		}
 		first := row
 		for _, r := range seg {
-			w.input(row, 0, 0, r["seq"])
-			w.input(row, 1, 1, r["level1"])
-			w.input(row, 2, 2, r["level2"])
-			w.inputLeft(row, 3, 3, r["level3"])
-			w.input(row, 4, 4, r["weight"])
-			w.input(row, 5, 5, r["score"])
-			w.inputLeft(row, 6, 6, r["explanation"])
-			w.inputLeft(row, 7, 7, r["criteria"])
-			w.inputLeft(row, 8, 8, r["note"])
-			w.height(row, minshengHeight(r))
+			w.fitHeight(row, 30, w.fields(row, 0, r, minshengFields)...)
 			row++
 		}
 		if d != nil {
@@ -100,38 +87,4 @@ func layoutMinsheng(w *sheetWriter, d *Data) {
 		w.input(row, c, c, "")
 	}
 	w.height(row, 24)
-}
-
-// minshengHeight is the height in points that shows a data row's wrapped
-// texts in full, at least 30.
-func minshengHeight(r map[string]string) float64 {
-	lines := 1
-	for c, name := range []string{"seq", "level1", "level2", "level3", "weight", "score", "explanation", "criteria", "note"} {
-		if n := minshengLines(r[name], minshengWidths[c]); n > lines {
-			lines = n
-		}
-	}
-	return math.Min(409, math.Max(30, float64(lines)*15+6))
-}
-
-// minshengLines estimates how many lines text takes in a wrapped column of
-// Excel width w (a CJK character counts two units, others one).
-func minshengLines(text string, w float64) int {
-	per := w - 1
-	if per < 2 {
-		per = 2
-	}
-	n := 0
-	for _, para := range strings.Split(text, "\n") {
-		units := 0.0
-		for _, r := range para {
-			if r < utf8.RuneSelf {
-				units++
-			} else {
-				units += 2
-			}
-		}
-		n += max(1, int(math.Ceil(units/per)))
-	}
-	return n
 }

@@ -1,10 +1,5 @@
 package template
 
-import (
-	"math"
-	"strings"
-)
-
 // nationalDept2024 is the national-style 部门（单位）整体支出绩效自评表 with
 // 分值 and 得分 (seed 001, 株洲市救助管理站 2024, Hunan): unit name, the
 // 年度预算申请 block (年度资金总额 and its breakdown by 收入性质 / 支出性质,
@@ -37,15 +32,12 @@ var nationalDeptBreakdown = [][2][2]string{
 	{{"income_other", "其他资金："}, {}},
 }
 
+// layoutNationalDept lays out the national 部门（单位）整体支出绩效自评表,
+// filled with d (nil: blank).
 func layoutNationalDept(w *sheetWriter, d *Data) {
 	const last = 8 // columns A..I
 	w.widths(nationalDeptWidths...)
-	title := d.F("title")
-	if title == "" {
-		title = "    年度部门（单位）整体支出绩效自评表"
-	}
-	w.put(1, 0, 1, last, title, "title")
-	w.height(1, 40)
+	w.title(last, d.F("title"), "    年度部门（单位）整体支出绩效自评表", 40)
 
 	w.label(2, 0, 2, "市级预算部门（单位）名称")
 	w.inputLeft(2, 3, last, d.F("unit_name"))
@@ -94,101 +86,9 @@ func layoutNationalDept(w *sheetWriter, d *Data) {
 	row++
 	w.inputLeft(row, 1, 4, d.F("goal_expected"))
 	w.inputLeft(row, 5, last, d.F("goal_actual"))
-	lines := max(nationalDeptLines(d.F("goal_expected"), nationalDeptSpan(1, 4)),
-		nationalDeptLines(d.F("goal_actual"), nationalDeptSpan(5, last)))
-	w.height(row, max(120, nationalDeptHeight(lines)))
+	w.fitHeight(row, 120, w.textLines(d.F("goal_expected"), 1, 4), w.textLines(d.F("goal_actual"), 5, last))
 	row++
 
 	// 绩效指标: the indicator table, then 总分.
-	rows := d.Rows("indicators", nationalDeptBlankRows)
-	w.put(row, 0, row+len(rows), 0, "绩效指标", "label")
-	for i, h := range []string{"一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"} {
-		w.label(row, 1+i, 1+i, h)
-	}
-	w.height(row, 30)
-	row++
-	first := row
-	span1, span2 := nationalDeptGroupSizes(rows, "level1"), nationalDeptGroupSizes(rows, "level2")
-	for i, r := range rows {
-		w.input(row, 1, 1, r["level1"])
-		w.input(row, 2, 2, r["level2"])
-		w.inputLeft(row, 3, 3, r["level3"])
-		w.input(row, 4, 4, r["target"])
-		w.input(row, 5, 5, r["actual"])
-		w.input(row, 6, 6, r["weight"])
-		w.input(row, 7, 7, r["score"])
-		w.inputLeft(row, 8, 8, r["deviation"])
-		// A merged 一级/二级 cell shares its lines among the rows it covers.
-		n := max(nationalDeptCeilDiv(nationalDeptLines(r["level1"], nationalDeptSpan(1, 1)), span1[i]),
-			nationalDeptCeilDiv(nationalDeptLines(r["level2"], nationalDeptSpan(2, 2)), span2[i]),
-			nationalDeptLines(r["level3"], nationalDeptSpan(3, 3)),
-			nationalDeptLines(r["target"], nationalDeptSpan(4, 4)),
-			nationalDeptLines(r["actual"], nationalDeptSpan(5, 5)),
-			nationalDeptLines(r["deviation"], nationalDeptSpan(8, 8)))
-		w.height(row, max(30, nationalDeptHeight(n)))
-		row++
-	}
-	if d != nil {
-		w.mergeGroups(first, rows, 1, "level1")
-		w.mergeGroups(first, rows, 2, "level2")
-	}
-	w.dropdown(1, first, row-1, Level1Names, true)
-	w.dropdown(2, first, row-1, Level2Names, true)
-	w.dropdown(5, first, row-1, TierNames, false)
-
-	w.label(row, 0, 5, "总分")
-	w.input(row, 6, 6, d.F("total_weight"))
-	w.input(row, 7, 7, d.F("total_score"))
-	w.inputLeft(row, 8, 8, "")
-	w.height(row, 30)
+	w.indicatorTable(row, d, nationalDeptBlankRows)
 }
-
-// nationalDeptSpan is the width of columns c1..c2.
-func nationalDeptSpan(c1, c2 int) float64 {
-	var s float64
-	for c := c1; c <= c2; c++ {
-		s += nationalDeptWidths[c]
-	}
-	return s
-}
-
-// nationalDeptLines estimates how many lines text takes when wrapped in a
-// cell width units wide (a Chinese character is about two units at 11pt).
-// Empty text takes no line.
-func nationalDeptLines(text string, width float64) int {
-	if strings.TrimSpace(text) == "" {
-		return 0
-	}
-	n := 0
-	for _, para := range strings.Split(text, "\n") {
-		var u float64
-		for _, r := range para {
-			if r < 0x2E80 {
-				u += 1.1
-			} else {
-				u += 2.2
-			}
-		}
-		n += max(1, int(math.Ceil(u/(width-1.5))))
-	}
-	return n
-}
-
-// nationalDeptHeight is the row height in points that shows n lines.
-func nationalDeptHeight(n int) float64 { return float64(n)*14.5 + 8 }
-
-// nationalDeptGroupSizes gives, for each row, the size of the group (see
-// groups) it starts, or 1 for rows inside a group.
-func nationalDeptGroupSizes(rows []map[string]string, col string) []int {
-	out := make([]int, len(rows))
-	for i := range out {
-		out[i] = 1
-	}
-	for _, g := range groups(rows, col) {
-		out[g[0]] = g[1] - g[0] + 1
-	}
-	return out
-}
-
-// nationalDeptCeilDiv is a / b rounded up, for positive b.
-func nationalDeptCeilDiv(a, b int) int { return (a + b - 1) / b }

@@ -2,9 +2,6 @@ package template
 
 import (
 	"fmt"
-	"math"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -34,13 +31,14 @@ var projectWidths = []float64{10, 12, 13, 22, 12, 14, 7, 8, 26}
 // 其中：本年财政拨款; the mapping finds either spelling.
 const projectFiscalLabel = "其中：当年财政拨款"
 
+// layoutNationalProject lays out the national 项目支出绩效自评表, filled with d
+// (nil: blank).
 func layoutNationalProject(w *sheetWriter, d *Data) {
 	const last = 8 // columns A..I
 	w.widths(projectWidths...)
 	addProjectStyles(w)
 
-	w.put(1, 0, 1, last, "项目支出绩效自评表", "title")
-	w.height(1, 36)
+	w.title(last, "", "项目支出绩效自评表", 36)
 	year := "    "
 	if y := d.F("year"); y != "" {
 		year = y
@@ -102,50 +100,10 @@ func layoutNationalProject(w *sheetWriter, d *Data) {
 	expected, actual := d.F("goal_expected"), d.F("goal_actual")
 	w.inputLeft(11, 1, 4, expected)
 	w.inputLeft(11, 5, last, actual)
-	w.height(11, math.Max(90, math.Max(projectTextHeight(expected, 1, 4), projectTextHeight(actual, 5, last))))
+	w.fitHeight(11, 90, w.textLines(expected, 1, 4), w.textLines(actual, 5, last))
 
-	// 绩效指标: the indicator table, 一级/二级 merged over their groups.
-	rows := d.Rows("indicators", projectBlankRows)
-	head := 12
-	w.put(head, 0, head+len(rows), 0, "绩效指标", "label")
-	for i, h := range []string{"一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"} {
-		w.label(head, 1+i, 1+i, h)
-	}
-	w.height(head, 32)
-	row := head + 1
-	first := row
-	for _, r := range rows {
-		w.input(row, 1, 1, r["level1"])
-		w.input(row, 2, 2, r["level2"])
-		w.inputLeft(row, 3, 3, r["level3"])
-		w.input(row, 4, 4, r["target"])
-		w.input(row, 5, 5, r["actual"])
-		w.input(row, 6, 6, r["weight"])
-		w.input(row, 7, 7, r["score"])
-		w.inputLeft(row, 8, 8, r["deviation"])
-		h := 30.0
-		for _, c := range []struct {
-			text string
-			col  int
-		}{{r["level3"], 3}, {r["target"], 4}, {r["actual"], 5}, {r["deviation"], 8}} {
-			h = math.Max(h, projectTextHeight(c.text, c.col, c.col))
-		}
-		w.height(row, h)
-		row++
-	}
-	if d != nil {
-		w.mergeGroups(first, rows, 1, "level1")
-		w.mergeGroups(first, rows, 2, "level2")
-	}
-	w.dropdown(1, first, row-1, Level1Names, true)
-	w.dropdown(2, first, row-1, Level2Names, true)
-	w.dropdown(5, first, row-1, TierNames, false)
-
-	w.label(row, 0, 5, "总分")
-	w.input(row, 6, 6, d.F("total_weight"))
-	w.input(row, 7, 7, d.F("total_score"))
-	w.input(row, 8, 8, "")
-	w.height(row, 28)
+	// 绩效指标: the indicator table, then 总分.
+	w.indicatorTable(12, d, projectBlankRows)
 }
 
 // addProjectStyles defines the styles this form adds to the shared ones: the
@@ -161,22 +119,4 @@ func addProjectStyles(w *sheetWriter) {
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}})
 	w.err = err
 	w.styles["projectYear"] = id
-}
-
-// projectTextHeight estimates the row height in points that text needs when
-// wrapped over columns c1..c2 (a CJK character is about two width units).
-func projectTextHeight(text string, c1, c2 int) float64 {
-	if text == "" {
-		return 0
-	}
-	width := 0.0
-	for c := c1; c <= c2; c++ {
-		width += projectWidths[c]
-	}
-	perLine := math.Max(1, math.Floor((width-1)/2))
-	lines := 0.0
-	for _, para := range strings.Split(text, "\n") {
-		lines += math.Max(1, math.Ceil(float64(utf8.RuneCountInString(para))/perLine))
-	}
-	return lines*15 + 8
 }

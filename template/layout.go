@@ -2,6 +2,8 @@ package template
 
 import (
 	"fmt"
+	"math"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -30,17 +32,20 @@ var (
 type sheetWriter struct {
 	f      *excelize.File
 	sheet  string
-	width  int // number of columns of the form
+	width  int       // number of columns of the form
+	cols   []float64 // column widths from A, as set by widths
 	styles map[string]int
 	err    error
 }
 
+// newSheetWriter returns a writer of sheet in f with the shared styles defined.
 func newSheetWriter(f *excelize.File, sheet string, width int) *sheetWriter {
 	w := &sheetWriter{f: f, sheet: sheet, width: width, styles: map[string]int{}}
 	w.defineStyles()
 	return w
 }
 
+// border is a thin black border on all four sides of a cell.
 func border() []excelize.Border {
 	var bs []excelize.Border
 	for _, t := range []string{"left", "right", "top", "bottom"} {
@@ -49,6 +54,7 @@ func border() []excelize.Border {
 	return bs
 }
 
+// defineStyles defines the shared named styles used by put.
 func (w *sheetWriter) defineStyles() {
 	add := func(name string, s *excelize.Style) {
 		if w.err != nil {
@@ -114,6 +120,16 @@ func (w *sheetWriter) inputLeft(row, c1, c2 int, text string) {
 	w.put(row, c1, row, c2, text, "inputLeft")
 }
 
+// title writes a form's title over row 1, columns A..last, h points high:
+// text, or blank where text is empty (as in the blank template).
+func (w *sheetWriter) title(last int, text, blank string, h float64) {
+	if text == "" {
+		text = blank
+	}
+	w.put(1, 0, 1, last, text, "title")
+	w.height(1, h)
+}
+
 // height sets a row's height in points.
 func (w *sheetWriter) height(row int, h float64) {
 	if w.err == nil {
@@ -121,8 +137,10 @@ func (w *sheetWriter) height(row int, h float64) {
 	}
 }
 
-// widths sets the column widths, one per column from A.
+// widths sets the column widths, one per column from A, and remembers them
+// for textLines.
 func (w *sheetWriter) widths(ws ...float64) {
+	w.cols = append([]float64(nil), ws...)
 	for i, x := range ws {
 		if w.err != nil {
 			return
@@ -130,6 +148,64 @@ func (w *sheetWriter) widths(ws ...float64) {
 		col := mapping.ColumnName(i)
 		w.err = w.f.SetColWidth(w.sheet, col, col, x)
 	}
+}
+
+// Text metrics, in Excel width units (the width of a "0") and points. At
+// 11pt a CJK character or full-width mark is about two units wide, another
+// character about one; a wrapped cell loses some width to its padding.
+const (
+	wideRune     = 2.2
+	narrowRune   = 1.1
+	cellPadding  = 1.5
+	defaultWidth = 8.43  // a column widths did not set
+	lineHeight   = 15.0  // points a wrapped line takes
+	rowPadding   = 8.0   // points a row adds to its lines
+	maxRowHeight = 409.0 // the most Excel allows
+)
+
+// textLines estimates how many lines text takes when wrapped in a cell over
+// columns c1..c2 (widths as set by widths): every paragraph (text between
+// \n) takes at least one line, and empty text none.
+func (w *sheetWriter) textLines(text string, c1, c2 int) int {
+	if strings.TrimSpace(text) == "" {
+		return 0
+	}
+	width := -cellPadding
+	for c := c1; c <= c2; c++ {
+		if c < len(w.cols) {
+			width += w.cols[c]
+		} else {
+			width += defaultWidth
+		}
+	}
+	width = math.Max(width, wideRune)
+	n := 0
+	for _, para := range strings.Split(text, "\n") {
+		var u float64
+		for _, r := range para {
+			if r >= 0x2E80 { // CJK and full-width forms
+				u += wideRune
+			} else {
+				u += narrowRune
+			}
+		}
+		n += max(1, int(math.Ceil(u/width)))
+	}
+	return n
+}
+
+// sharedLines is the part of n lines that falls to each of the rows a merged
+// cell covers, rounded up.
+func sharedLines(n, rows int) int { return (n + rows - 1) / rows }
+
+// fitHeight sets the height of row to show the largest of lines (counts from
+// textLines, one per cell that must show in full), and at least least points.
+func (w *sheetWriter) fitHeight(row int, least float64, lines ...int) {
+	n := 0
+	for _, l := range lines {
+		n = max(n, l)
+	}
+	w.height(row, math.Min(maxRowHeight, math.Max(least, float64(n)*lineHeight+rowPadding)))
 }
 
 // dropdown offers a list of values in the given column over rows r1..r2.
@@ -182,4 +258,96 @@ func (w *sheetWriter) done() error {
 		return fmt.Errorf("layout sheet %q: %w", w.sheet, w.err)
 	}
 	return nil
+}
+
+// indicatorFields are the fields of an indicator row, one a column from B;
+// the Hubei table has the first five.
+var indicatorFields = []string{"level1", "level2", "level3", "target", "actual", "weight", "score", "deviation"}
+
+// indicatorHeaders are the national forms' headers over indicatorFields.
+var indicatorHeaders = []string{"一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"}
+
+// indicatorTable lays out the national forms' 绩效指标 table at row head,
+// with blank rows in the blank template (d nil), and the 总分 row after it.
+func (w *sheetWriter) indicatorTable(head int, d *Data, blank int) {
+	rows := d.Rows("indicators", blank)
+	row := w.indicatorBlock(head, "绩效指标", indicatorHeaders, indicatorFields, rows, d != nil)
+	w.label(row, 0, 5, "总分")
+	w.input(row, 6, 6, d.F("total_weight"))
+	w.input(row, 7, 7, d.F("total_score"))
+	w.inputLeft(row, 8, 8, "")
+	w.height(row, 28)
+}
+
+// indicatorBlock lays out an indicator table at row head: caption down
+// column A, headers from column B, then one row per indicator holding fields
+// (a prefix of indicatorFields), each tall enough to show its texts, with
+// 一级/二级 merged over their groups when filled and the dropdowns of
+// 一级指标, 二级指标 and 实际完成值. It returns the row after the table.
+func (w *sheetWriter) indicatorBlock(head int, caption string, headers, fields []string, rows []map[string]string, filled bool) int {
+	w.put(head, 0, head+len(rows), 0, caption, "label")
+	for i, h := range headers {
+		w.label(head, 1+i, 1+i, h)
+	}
+	w.height(head, 30)
+	first := head + 1
+	size1, size2 := groupSizes(rows, "level1"), groupSizes(rows, "level2")
+	for i, r := range rows {
+		row := first + i
+		lines := w.fields(row, 1, r, fields)
+		// A merged 一级/二级 cell shares its lines among the rows it covers.
+		lines[0], lines[1] = sharedLines(lines[0], size1[i]), sharedLines(lines[1], size2[i])
+		w.fitHeight(row, 30, lines...)
+	}
+	last := first + len(rows) - 1
+	if filled {
+		w.mergeGroups(first, rows, 1, "level1")
+		w.mergeGroups(first, rows, 2, "level2")
+	}
+	w.dropdown(1, first, last, Level1Names, true)
+	w.dropdown(2, first, last, Level2Names, true)
+	w.dropdown(5, first, last, TierNames, false)
+	return last + 1
+}
+
+// freeText are the fields written left-aligned as free text; others are
+// centred and typed as numbers where they read as one.
+var freeText = map[string]bool{"level3": true, "deviation": true, "explanation": true, "criteria": true, "note": true}
+
+// fields writes r's named fields into row, one a column from col, and
+// returns how many lines each takes (see textLines).
+func (w *sheetWriter) fields(row, col int, r map[string]string, names []string) []int {
+	lines := make([]int, len(names))
+	for i, name := range names {
+		if freeText[name] {
+			w.inputLeft(row, col+i, col+i, r[name])
+		} else {
+			w.input(row, col+i, col+i, r[name])
+		}
+		lines[i] = w.textLines(r[name], col+i, col+i)
+	}
+	return lines
+}
+
+// groupSizes gives, for each row, the number of rows of the group (see
+// groups) it starts, or 1 for a row inside a group.
+func groupSizes(rows []map[string]string, col string) []int {
+	out := make([]int, len(rows))
+	for i := range out {
+		out[i] = 1
+	}
+	for _, g := range groups(rows, col) {
+		out[g[0]] = g[1] - g[0] + 1
+	}
+	return out
+}
+
+// mergeGroups merges column col over each group of rows whose value is
+// written on the group's first row only (rows start at sheet row first).
+func (w *sheetWriter) mergeGroups(first int, rows []map[string]string, col int, name string) {
+	for _, g := range groups(rows, name) {
+		if g[1] > g[0] {
+			w.put(first+g[0], col, first+g[1], col, nil, "input")
+		}
+	}
 }

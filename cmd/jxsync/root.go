@@ -60,7 +60,11 @@ func (g *globals) service() (*sync.Service, *template.Registry, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return &sync.Service{Templates: reg.Templates, Reader: template.Reader{Limits: cfg.Limits.limits()}}, reg, nil
+	return &sync.Service{
+		Templates: reg.Templates,
+		Reader:    template.Reader{Limits: cfg.Limits.limits()},
+		Annotator: template.Annotator{},
+	}, reg, nil
 }
 
 func newRoot(g *globals) *cobra.Command {
@@ -76,7 +80,7 @@ func newRoot(g *globals) *cobra.Command {
 	root.PersistentFlags().StringVar(&g.configPath, "config", "", "配置文件 (config file; default ./jxsync.yaml when present)")
 	root.PersistentFlags().String("data-dir", "jxsync-data", "数据目录 (data directory of the embedded store)")
 	root.PersistentFlags().String("templates-dir", "", "模板目录 (folder of <id>/<version>/ templates; default: the embedded ones)")
-	root.AddCommand(newExtractCmd(g), newTemplatesCmd(g))
+	root.AddCommand(newExtractCmd(g), newValidateCmd(g), newTemplatesCmd(g))
 	return root
 }
 

@@ -1,0 +1,374 @@
+package mapping
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/agnivade/levenshtein"
+	"github.com/expr-lang/expr"
+)
+
+// exprOptions are the compile options of every check expression: the
+// environment and the domain functions, written once here.
+func exprOptions(env map[string]any) []expr.Option {
+	fn := func(name string, f func(args ...any) (any, error)) expr.Option {
+		return expr.Function(name, f)
+	}
+	return []expr.Option{
+		expr.Env(env),
+		// total(rows, "col"): the sum of a numeric column, empty cells skipped.
+		fn("total", func(a ...any) (any, error) {
+			if len(a) != 2 {
+				return nil, fmt.Errorf("total(rows, column) takes 2 arguments")
+			}
+			col, _ := a[1].(string)
+			sum := 0.0
+			for _, r := range asList(a[0]) {
+				if m, ok := r.(map[string]any); ok {
+					if x, ok := m[col].(float64); ok {
+						sum += x
+					}
+				}
+			}
+			return sum, nil
+		}),
+		// approx(a, b, tol): |a-b| <= tol.
+		fn("approx", func(a ...any) (any, error) {
+			x, y, tol, err := three(a)
+			if err != nil {
+				return nil, err
+			}
+			return math.Abs(x-y) <= tol+1e-9, nil
+		}),
+		// met(target, actual): whether an indicator's actual meets its target.
+		fn("met", func(a ...any) (any, error) {
+			if len(a) != 2 {
+				return nil, fmt.Errorf("met(target, actual) takes 2 arguments")
+			}
+			return Met(asIndicator(a[0]), asIndicator(a[1])), nil
+		}),
+		// expected_score(weight, target, actual): the directional formula, nil
+		// when it does not apply (qualitative rows).
+		fn("expected_score", func(a ...any) (any, error) {
+			if len(a) != 3 {
+				return nil, fmt.Errorf("expected_score(weight, target, actual) takes 3 arguments")
+			}
+			w, ok := a[0].(float64)
+			if !ok {
+				return nil, errNotApplicable
+			}
+			s, ok := ExpectedScore(w, asIndicator(a[1]), asIndicator(a[2]))
+			if !ok {
+				return nil, errNotApplicable
+			}
+			return s, nil
+		}),
+		// over(target, actual, factor): actual beyond factor × a ≥ target.
+		fn("over", func(a ...any) (any, error) {
+			if len(a) != 3 {
+				return nil, fmt.Errorf("over(target, actual, factor) takes 3 arguments")
+			}
+			f, _ := a[2].(float64)
+			return Over(asIndicator(a[0]), asIndicator(a[1]), f), nil
+		}),
+		// same_units(target, actual): units equal or equivalent (个/张).
+		fn("same_units", func(a ...any) (any, error) {
+			if len(a) != 2 {
+				return nil, fmt.Errorf("same_units(target, actual) takes 2 arguments")
+			}
+			return SameUnits(asIndicator(a[0]), asIndicator(a[1])), nil
+		}),
+		// band(actual): the [low, high] share of 分值 a qualitative tier earns.
+		fn("band", func(a ...any) (any, error) {
+			if len(a) != 1 {
+				return nil, fmt.Errorf("band(actual) takes 1 argument")
+			}
+			ind := asIndicator(a[0])
+			if ind == nil || ind.Tier == "" {
+				return nil, errNotApplicable
+			}
+			lo, hi := TierBand(ind.Tier)
+			return []any{lo, hi}, nil
+		}),
+		// placeholder(x): empty, or a mark such as 无, /, —.
+		fn("placeholder", func(a ...any) (any, error) {
+			if len(a) != 1 {
+				return nil, fmt.Errorf("placeholder(text) takes 1 argument")
+			}
+			s, _ := a[0].(string)
+			return IsPlaceholder(s), nil
+		}),
+		// known(list, name): name is in the list, matched leniently.
+		fn("known", func(a ...any) (any, error) {
+			list, name, err := listName(env, a)
+			if err != nil {
+				return nil, err
+			}
+			_, exact := Nearest(list, name)
+			return exact, nil
+		}),
+		// nearest(list, name): the closest valid name.
+		fn("nearest", func(a ...any) (any, error) {
+			list, name, err := listName(env, a)
+			if err != nil {
+				return nil, err
+			}
+			n, _ := Nearest(list, name)
+			return n, nil
+		}),
+		// fmt(x): a number without trailing zeros.
+		fn("fmt", func(a ...any) (any, error) {
+			if len(a) != 1 {
+				return nil, fmt.Errorf("fmt(x) takes 1 argument")
+			}
+			return display(a[0]), nil
+		}),
+	}
+}
+
+// errNotApplicable makes a check skip a value it cannot judge.
+var errNotApplicable = fmt.Errorf("not applicable")
+
+func three(a []any) (float64, float64, float64, error) {
+	if len(a) != 3 {
+		return 0, 0, 0, fmt.Errorf("takes 3 numbers")
+	}
+	x, ok1 := a[0].(float64)
+	y, ok2 := a[1].(float64)
+	z, ok3 := a[2].(float64)
+	if !ok1 || !ok2 || !ok3 {
+		return 0, 0, 0, errNotApplicable
+	}
+	return x, y, z, nil
+}
+
+func asList(v any) []any {
+	switch l := v.(type) {
+	case []any:
+		return l
+	case []map[string]any:
+		out := make([]any, len(l))
+		for i := range l {
+			out[i] = l[i]
+		}
+		return out
+	}
+	return nil
+}
+
+func listName(env map[string]any, a []any) ([]string, string, error) {
+	if len(a) != 2 {
+		return nil, "", fmt.Errorf("takes a list name and a name")
+	}
+	ln, _ := a[0].(string)
+	lists, _ := env["lists"].(map[string][]string)
+	list, ok := lists[ln]
+	if !ok {
+		return nil, "", fmt.Errorf("no list %q in rules.lists", ln)
+	}
+	switch v := a[1].(type) {
+	case string:
+		return list, v, nil
+	case map[string]any: // a heading
+		s, _ := v["name"].(string)
+		return list, s, nil
+	}
+	return nil, "", errNotApplicable
+}
+
+// Indicator is an indicator value as the domain functions see it.
+type Indicator struct {
+	Op          string
+	Number      *float64
+	Unit        string
+	Text        string
+	Qualitative bool
+	Tier        string
+}
+
+func asIndicator(v any) *Indicator {
+	m, ok := v.(map[string]any)
+	if !ok {
+		if x, ok := v.(float64); ok {
+			return &Indicator{Number: &x}
+		}
+		return nil
+	}
+	ind := &Indicator{}
+	ind.Op, _ = m["op"].(string)
+	if x, ok := m["number"].(float64); ok {
+		ind.Number = &x
+	}
+	ind.Unit, _ = m["unit"].(string)
+	ind.Text, _ = m["text"].(string)
+	ind.Qualitative, _ = m["qualitative"].(bool)
+	ind.Tier, _ = m["tier"].(string)
+	return ind
+}
+
+// Met reports whether actual meets target: by the target's operator for
+// numbers (a bare or = target is met when reached), by tier or equal text
+// for qualitative ones. It is true when it cannot tell.
+func Met(target, actual *Indicator) bool {
+	if target == nil || actual == nil {
+		return true
+	}
+	if actual.Tier == "未达成" || actual.Tier == "部分达成" {
+		return false
+	}
+	if target.Number != nil && actual.Number != nil {
+		t, a := *target.Number, *actual.Number
+		switch target.Op {
+		case "<=":
+			return a <= t+1e-9
+		case "<":
+			return a < t || (t == 0 && a == 0)
+		default:
+			return a >= t-1e-9
+		}
+	}
+	if target.Qualitative && actual.Qualitative {
+		no := map[string]bool{"否": true, "未完成": true, "未达到": true, "无": true}
+		return !(no[NormLabel(actual.Text)] && !no[NormLabel(target.Text)])
+	}
+	return true
+}
+
+// ExpectedScore is the 得分 the directional formula gives (DOMAIN.md): for
+// ≥, > and = targets full weight when reached, else weight × actual/target;
+// for ≤ and < full when within, 0 at twice the target, linear between. ok
+// is false for rows it does not apply to (qualitative, no numbers).
+func ExpectedScore(weight float64, target, actual *Indicator) (float64, bool) {
+	if target == nil || actual == nil || target.Number == nil || actual.Number == nil {
+		return 0, false
+	}
+	t, a := *target.Number, *actual.Number
+	switch target.Op {
+	case "<=", "<":
+		switch {
+		case a <= t:
+			return weight, true
+		case t <= 0 || a >= 2*t:
+			return 0, true
+		default:
+			return weight * (1 - (a-t)/t), true
+		}
+	default:
+		switch {
+		case a >= t:
+			return weight, true
+		case t <= 0:
+			return weight, true
+		default:
+			return weight * a / t, true
+		}
+	}
+}
+
+// Over reports whether actual exceeds factor × target on a ≥, > or = target.
+func Over(target, actual *Indicator, factor float64) bool {
+	if target == nil || actual == nil || target.Number == nil || actual.Number == nil || factor <= 0 {
+		return false
+	}
+	if target.Op == "<=" || target.Op == "<" || *target.Number <= 0 {
+		return false
+	}
+	if target.Unit == "%" && *target.Number >= 100 {
+		return false
+	}
+	return *actual.Number >= factor**target.Number-1e-9
+}
+
+// unitGroups lists units that are interchangeable between target and actual.
+var unitGroups = [][]string{
+	{"个", "张", "所", "家", "座", "间", "台", "套", "处", "床", "件", "项", "部", "支"},
+	{"人", "名", "位"},
+	{"%", "百分比"},
+	{"年", "年度"},
+}
+
+// SameUnits reports whether target and actual are in the same or
+// interchangeable units; a missing unit on either side is taken as the same.
+func SameUnits(target, actual *Indicator) bool {
+	if target == nil || actual == nil || target.Unit == "" || actual.Unit == "" || target.Unit == actual.Unit {
+		return true
+	}
+	for _, g := range unitGroups {
+		in := func(u string) bool {
+			for _, x := range g {
+				if x == u {
+					return true
+				}
+			}
+			return false
+		}
+		if in(target.Unit) && in(actual.Unit) {
+			return true
+		}
+	}
+	return false
+}
+
+// TierBand is the share of 分值 a qualitative tier earns: 达成 80–100%,
+// 部分达成 60–80%, 未达成 0–60%.
+func TierBand(tier string) (float64, float64) {
+	switch tier {
+	case "达成":
+		return 0.8, 1
+	case "部分达成":
+		return 0.6, 0.8
+	default:
+		return 0, 0.6
+	}
+}
+
+// Nearest returns the name in list closest to name after normalising, and
+// whether name matches one leniently (equal, or equal but for a missing or
+// extra trailing 指标).
+func Nearest(list []string, name string) (string, bool) {
+	n := NormLabel(name)
+	best, bestD := "", math.MaxInt
+	for _, cand := range list {
+		c := NormLabel(cand)
+		if n == c || n+"指标" == c || n == c+"指标" {
+			return cand, true
+		}
+		if d := levenshtein.ComputeDistance(n, c); d < bestD {
+			best, bestD = cand, d
+		}
+	}
+	return best, false
+}
+
+// display renders an expression value in a message.
+func display(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "（空）"
+	case float64:
+		return FormatNumber(math.Round(x*10000) / 10000)
+	case string:
+		return x
+	case bool:
+		if x {
+			return "是"
+		}
+		return "否"
+	case map[string]any:
+		if raw, ok := x["raw"].(string); ok {
+			return raw
+		}
+		if n, ok := x["name"].(string); ok {
+			return n
+		}
+	case []any:
+		parts := make([]string, len(x))
+		for i := range x {
+			parts[i] = display(x[i])
+		}
+		sort.Strings(parts)
+		return fmt.Sprint(parts)
+	}
+	return fmt.Sprint(v)
+}

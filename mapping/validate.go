@@ -1,0 +1,378 @@
+package mapping
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Check validates an extraction against the template: the reading rules
+// (required cells, values not of their type, bindings not found, table
+// gaps), then the template's checks in their order.
+func (t *Template) Check(res *Result) []Finding {
+	if t.compiled == nil {
+		if err := t.Provision(); err != nil {
+			return []Finding{{Sheet: res.Sheet, Severity: SeverityError, Rule: "mapping", Message: err.Error()}}
+		}
+	}
+	v := &validation{t: t, res: res}
+	v.reading()
+	for _, c := range t.checks {
+		v.check(c)
+	}
+	return v.out
+}
+
+type validation struct {
+	t   *Template
+	res *Result
+	out []Finding
+}
+
+func (v *validation) add(f Finding) {
+	if f.Sheet == "" {
+		f.Sheet = v.res.Sheet
+	}
+	v.out = append(v.out, f)
+}
+
+// at splits "Sheet!A1" into a finding's place.
+func at(ref string) (string, string) {
+	s, c, ok := strings.Cut(ref, "!")
+	if !ok {
+		return "", ""
+	}
+	return s, c
+}
+
+// reading reports empty required cells, unreadable values and bindings
+// that were not found.
+func (v *validation) reading() {
+	required := map[string]*Field{}
+	for _, f := range v.t.allFields() {
+		required[f.Name] = f
+	}
+	for _, p := range v.res.Problems {
+		sev, rule := SeverityWarning, "binding"
+		name := p.Path[strings.LastIndexByte(p.Path, '.')+1:]
+		if f := required[name]; f != nil && f.Required || p.Code == "header-not-found" {
+			sev, rule = SeverityError, "required"
+		}
+		if p.Code == "table-gap" {
+			rule = "table-gap"
+		}
+		s, c := at(p.Cell)
+		v.add(Finding{Sheet: s, Cell: c, Severity: sev, Rule: rule, Message: p.Message})
+	}
+	fields := func(fs []Field, vals map[string]Value) {
+		for i := range fs {
+			if val, ok := vals[fs[i].Name]; ok {
+				v.value(fs[i].Title, fs[i].Required, val)
+			}
+		}
+	}
+	tables := func(ts []Table, rows map[string][]Row) {
+		for i := range ts {
+			for _, r := range rows[ts[i].Name] {
+				for _, col := range ts[i].Columns {
+					if val, ok := r.Values[col.Name]; ok {
+						v.value(fmt.Sprintf("第%d行%s", r.Row, col.Title), col.Required, val)
+					}
+				}
+			}
+		}
+	}
+	fields(v.t.Fields, v.res.Fields)
+	tables(v.t.Tables, v.res.Tables)
+	for _, b := range v.t.Blocks {
+		for _, inst := range v.res.Blocks[b.Name] {
+			fields(b.Fields, inst.Fields)
+			tables(b.Tables, inst.Tables)
+		}
+	}
+}
+
+// value reports one value that is required but empty, or not of its type.
+func (v *validation) value(title string, required bool, val Value) {
+	s, c := at(val.Cell)
+	switch {
+	case val.Error != "":
+		v.add(Finding{Sheet: s, Cell: c, Severity: SeverityError, Rule: "type",
+			Message: fmt.Sprintf("%s：%s", title, val.Error), Expected: string(val.Type), Found: val.Raw})
+	case required && val.Empty():
+		v.add(Finding{Sheet: s, Cell: c, Severity: SeverityError, Rule: "required",
+			Message: fmt.Sprintf("%s 为必填项，不能为空 (required cell is empty)", title), Found: val.Raw})
+	}
+}
+
+// scope is one evaluation of a check: its environment and the values its
+// At names resolve to.
+type scope struct {
+	env  map[string]any
+	vals func(name string) (Value, bool)
+}
+
+// check evaluates c in each of its scopes.
+func (v *validation) check(c *compiledCheck) {
+	base := v.env()
+	if c.Each == "" {
+		v.eval(c, scope{env: base, vals: v.fieldValue(nil)})
+		return
+	}
+	for _, inst := range v.instances(c.Each) {
+		rows := make([]any, len(inst.rows))
+		for i, r := range inst.rows {
+			rows[i] = rowEnv(r)
+		}
+		blockEnv := map[string]any{}
+		for k, val := range inst.fields {
+			blockEnv[k] = valueOf(val)
+		}
+		if c.Group == "" {
+			for i, r := range inst.rows {
+				env := with(base, map[string]any{"row": rows[i], "rows": rows, "block": blockEnv})
+				v.eval(c, scope{env: env, vals: rowValue(r, v.fieldValue(inst.fields))})
+			}
+			continue
+		}
+		var order []string
+		groups := map[string][]int{}
+		for i, r := range inst.rows {
+			val := r.Values[c.Group]
+			key := val.Text
+			if val.Empty() || key == "" {
+				continue
+			}
+			if _, ok := groups[key]; !ok {
+				order = append(order, key)
+			}
+			groups[key] = append(groups[key], i)
+		}
+		for _, key := range order {
+			idx := groups[key]
+			grp := make([]any, len(idx))
+			for j, i := range idx {
+				grp[j] = rows[i]
+			}
+			first := inst.rows[idx[0]]
+			env := with(base, map[string]any{"group": grp, "head": valueOf(first.Values[c.Group]),
+				"row": rows[idx[0]], "rows": rows, "block": blockEnv})
+			v.eval(c, scope{env: env, vals: rowValue(first, v.fieldValue(inst.fields))})
+		}
+	}
+}
+
+// instance is a table's rows within one block instance (or the top level).
+type instance struct {
+	rows   []Row
+	fields map[string]Value
+}
+
+func (v *validation) instances(table string) []instance {
+	var out []instance
+	if rows, ok := v.res.Tables[table]; ok {
+		out = append(out, instance{rows: rows})
+	}
+	for _, insts := range v.res.Blocks {
+		for _, b := range insts {
+			if rows, ok := b.Tables[table]; ok {
+				out = append(out, instance{rows: rows, fields: b.Fields})
+			}
+		}
+	}
+	return out
+}
+
+// env is the document-scope environment.
+func (v *validation) env() map[string]any {
+	env := map[string]any{"settings": v.t.settings(), "lists": v.t.Rules.Lists}
+	for _, f := range v.t.Fields {
+		env[f.Name] = nil
+	}
+	for name, val := range v.res.Fields {
+		env[name] = valueOf(val)
+	}
+	tables := map[string]any{}
+	for _, name := range v.t.tableNames() {
+		var all []any
+		for _, inst := range v.instances(name) {
+			for _, r := range inst.rows {
+				all = append(all, rowEnv(r))
+			}
+		}
+		tables[name] = all
+	}
+	env["tables"] = tables
+	return env
+}
+
+func with(base, extra map[string]any) map[string]any {
+	env := make(map[string]any, len(base)+len(extra))
+	for k, x := range base {
+		env[k] = x
+	}
+	for k, x := range extra {
+		env[k] = x
+	}
+	return env
+}
+
+func (v *validation) fieldValue(block map[string]Value) func(string) (Value, bool) {
+	return func(name string) (Value, bool) {
+		if val, ok := block[name]; ok {
+			return val, true
+		}
+		val, ok := v.res.Fields[name]
+		return val, ok
+	}
+}
+
+func rowValue(r Row, fallback func(string) (Value, bool)) func(string) (Value, bool) {
+	return func(name string) (Value, bool) {
+		if val, ok := r.Values[name]; ok {
+			return val, true
+		}
+		return fallback(name)
+	}
+}
+
+func rowEnv(r Row) map[string]any {
+	m := make(map[string]any, len(r.Values))
+	for k, val := range r.Values {
+		m[k] = valueOf(val)
+	}
+	return m
+}
+
+// valueOf is a value as check expressions see it; nil when empty or
+// unreadable.
+func valueOf(v Value) any {
+	if v.Error != "" || v.Empty() {
+		return nil
+	}
+	switch v.Type {
+	case TypeAmount, TypePercent, TypeCount, TypeScore, TypeNumber:
+		if v.Number == nil {
+			return nil
+		}
+		return *v.Number
+	case TypeIndicator:
+		m := map[string]any{"op": v.Op, "unit": v.Unit, "text": v.Text, "qualitative": v.Qualitative,
+			"tier": v.Tier, "raw": strings.TrimSpace(v.Raw), "number": nil}
+		if v.Number != nil {
+			m["number"] = *v.Number
+		}
+		return m
+	case TypeHeading:
+		m := map[string]any{"name": v.Text, "raw": strings.TrimSpace(v.Raw), "weight": nil}
+		if v.Weight != nil {
+			m["weight"] = *v.Weight
+		}
+		return m
+	default:
+		return v.Text
+	}
+}
+
+// eval runs one check in one scope and records its finding.
+func (v *validation) eval(c *compiledCheck, sc scope) {
+	if c.when != nil {
+		ok, err := run(c.when, sc.env)
+		if err != nil || ok != true {
+			return
+		}
+	}
+	sev := c.Severity
+	if sev == "" {
+		sev = SeverityError
+	}
+	var expected, found string
+	if c.assert != nil {
+		ok, err := run(c.assert, sc.env)
+		if err != nil || ok != false {
+			return
+		}
+	} else {
+		f, err1 := runNumber(c.found, sc.env)
+		e, err2 := runNumber(c.expected, sc.env)
+		if err1 != nil || err2 != nil {
+			return
+		}
+		slack, tol := 1e-6, 0.0
+		if c.slack != nil {
+			if s, err := runNumber(c.slack, sc.env); err == nil {
+				slack = s
+			}
+		}
+		if c.tolerance != nil {
+			if s, err := runNumber(c.tolerance, sc.env); err == nil {
+				tol = s
+			}
+		}
+		d := math.Abs(f - e)
+		switch {
+		case d <= slack+1e-9:
+			return
+		case d <= tol+1e-9:
+			sev = SeverityWarning
+		}
+		expected, found = display(e), display(f)
+	}
+	fd := Finding{Severity: sev, Rule: c.ID, Message: v.message(c, sc.env), Expected: expected, Found: found}
+	for i, name := range c.At {
+		val, ok := sc.vals(name)
+		if !ok {
+			continue
+		}
+		if i == 0 {
+			fd.Sheet, fd.Cell = at(val.Cell)
+			if fd.Found == "" {
+				fd.Found = strings.TrimSpace(val.Raw)
+			}
+			continue
+		}
+		if val.Cell != "" {
+			fd.Related = append(fd.Related, val.Cell)
+		}
+	}
+	v.add(fd)
+}
+
+func run(p *vm.Program, env map[string]any) (any, error) {
+	return expr.Run(p, env)
+}
+
+func runNumber(p *vm.Program, env map[string]any) (float64, error) {
+	out, err := expr.Run(p, env)
+	if err != nil {
+		return 0, err
+	}
+	switch x := out.(type) {
+	case float64:
+		return x, nil
+	case int:
+		return float64(x), nil
+	}
+	return 0, errNotApplicable
+}
+
+// message renders c's message with its {expression} parts.
+func (v *validation) message(c *compiledCheck, env map[string]any) string {
+	var b strings.Builder
+	for _, p := range c.message {
+		if p.prog == nil {
+			b.WriteString(p.text)
+			continue
+		}
+		out, err := expr.Run(p.prog, env)
+		if err != nil {
+			b.WriteString("?")
+			continue
+		}
+		b.WriteString(display(out))
+	}
+	return b.String()
+}
