@@ -325,20 +325,38 @@ func TierBand(tier string) (float64, float64) {
 
 // Nearest returns the name in list closest to name after normalising, and
 // whether name matches one leniently (equal, or equal but for a missing or
-// extra trailing 指标).
+// extra trailing 指标). Closest is the smallest edit distance, then the
+// longest shared run of characters (社会效益 is nearer 效益指标 than 产出指标).
 func Nearest(list []string, name string) (string, bool) {
 	n := NormLabel(name)
-	best, bestD := "", math.MaxInt
+	best, bestD, bestL := "", math.MaxInt, -1
 	for _, cand := range list {
 		c := NormLabel(cand)
 		if n == c || n+"指标" == c || n == c+"指标" {
 			return cand, true
 		}
-		if d := levenshtein.ComputeDistance(n, c); d < bestD {
-			best, bestD = cand, d
+		d, l := levenshtein.ComputeDistance(n, c), commonRun(n, c)
+		if d < bestD || d == bestD && l > bestL {
+			best, bestD, bestL = cand, d, l
 		}
 	}
 	return best, false
+}
+
+// commonRun is the length in runes of the longest run a and b share.
+func commonRun(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	best := 0
+	for i := range ra {
+		for j := range rb {
+			k := 0
+			for i+k < len(ra) && j+k < len(rb) && ra[i+k] == rb[j+k] {
+				k++
+			}
+			best = max(best, k)
+		}
+	}
+	return best
 }
 
 // display renders an expression value in a message.

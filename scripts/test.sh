@@ -1,11 +1,30 @@
 #!/usr/bin/env bash
 # Runs every jxsync test on a fresh machine: installs what the tests need
-# when it is missing, then `go test ./...`. Extra arguments go to go test.
+# when it is missing (LibreOffice and poppler for the annotated-workbook
+# test, Chinese fonts), then vet, gofmt and `go test ./...`. Extra arguments
+# go to go test. With CI=true no test skips for a missing tool: it fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export CGO_ENABLED=0
 export PATH="$(go env GOPATH)/bin:$PATH"
+
+# Debian packages the tests use.
+pkgs=()
+command -v soffice >/dev/null 2>&1 || pkgs+=(libreoffice-calc-nogui)
+command -v pdftotext >/dev/null 2>&1 || pkgs+=(poppler-utils)
+{ command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; } || pkgs+=(fonts-noto-cjk)
+if [ ${#pkgs[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "== installing ${pkgs[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${pkgs[@]}" >/dev/null
+  else
+    echo "warning: cannot install ${pkgs[*]} (no apt-get); tests that need them skip, or fail with CI=true" >&2
+  fi
+fi
 
 echo "== go vet"
 go vet ./...
