@@ -102,8 +102,11 @@ func printReport(w io.Writer, r *sync.Report) {
 	fmt.Fprintf(w, "%s (%s@%s)\n", r.File, r.Template, r.Version)
 	for _, f := range r.Findings {
 		fmt.Fprintf(w, "  %s  [%s] %s  %s", f.Ref(), f.Severity, f.Rule, f.Message)
-		if f.Expected != "" || f.Found != "" {
-			fmt.Fprintf(w, "（应为 expected: %s；实为 found: %s）", orDash(f.Expected), orDash(f.Found))
+		switch {
+		case f.Expected != "":
+			fmt.Fprintf(w, "（应为 expected: %s；实为 found: %s）", f.Expected, orDash(f.Found))
+		case f.Found != "":
+			fmt.Fprintf(w, "（实为 found: %s）", f.Found)
 		}
 		fmt.Fprintln(w)
 	}
