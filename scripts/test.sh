@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every jxsync test on a fresh machine: installs what the tests need
-# when it is missing (LibreOffice and poppler for the annotated-workbook
-# test, Chinese fonts), then vet, gofmt and `go test ./...`. Extra arguments
+# when it is missing (versitygw as the S3 server, LibreOffice and poppler for
+# the annotated-workbook test, Chinese fonts), then vet, gofmt and `go test ./...`. Extra arguments
 # go to go test. With CI=true no test skips for a missing tool: it fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +24,12 @@ if [ ${#pkgs[@]} -gt 0 ]; then
   else
     echo "warning: cannot install ${pkgs[*]} (no apt-get); tests that need them skip, or fail with CI=true" >&2
   fi
+fi
+
+# The S3 server the store tests run against.
+if [ -z "${JXSYNC_TEST_S3_ENDPOINT:-}" ] && ! command -v versitygw >/dev/null 2>&1; then
+  echo "== installing versitygw"
+  go install github.com/versity/versitygw/cmd/versitygw@v1.8.0
 fi
 
 echo "== go vet"

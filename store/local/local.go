@@ -1,0 +1,106 @@
+// Package local is the default blob store: a folder on disk, one file per
+// blob under <dir>/<hash[0:2]>/<hash>.
+package local
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/jxsync/jxsync/store"
+)
+
+var _ store.Blobs = (*Blobs)(nil)
+
+// Blobs is a folder of content-addressed files.
+type Blobs struct {
+	dir string
+}
+
+// Open returns the blob store in dir, creating the folder when missing.
+func Open(dir string) (*Blobs, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("open blob folder: %w", err)
+	}
+	return &Blobs{dir: dir}, nil
+}
+
+func (b *Blobs) path(hash string) string { return filepath.Join(b.dir, hash[:2], hash) }
+
+// Put implements store.Blobs: a temporary file in the target folder, fsync,
+// rename, fsync of the folder.
+func (b *Blobs) Put(ctx context.Context, data []byte) (string, error) {
+	hash := store.Hash(data)
+	p := b.path(hash)
+	if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {
+		return hash, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return "", fmt.Errorf("put blob %s: %w", hash, err)
+	}
+	dir := filepath.Dir(p)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("put blob %s: %w", hash, err)
+	}
+	tmp, err := os.CreateTemp(dir, ".put-*")
+	if err != nil {
+		return "", fmt.Errorf("put blob %s: %w", hash, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return "", fmt.Errorf("put blob %s: %w", hash, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return "", fmt.Errorf("put blob %s: %w", hash, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", fmt.Errorf("put blob %s: %w", hash, err)
+	}
+	if err := os.Rename(tmp.Name(), p); err != nil {
+		return "", fmt.Errorf("put blob %s: %w", hash, err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return hash, nil
+}
+
+// Get implements store.Blobs.
+func (b *Blobs) Get(_ context.Context, hash string) ([]byte, error) {
+	if !store.ValidHash(hash) {
+		return nil, fmt.Errorf("get blob %q: %w", hash, store.ErrBadHash)
+	}
+	data, err := os.ReadFile(b.path(hash))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("get blob %s: %w", hash, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get blob %s: %w", hash, err)
+	}
+	if store.Hash(data) != hash {
+		return nil, fmt.Errorf("get blob %s: %w", hash, store.ErrCorrupt)
+	}
+	return data, nil
+}
+
+// Size implements store.Blobs.
+func (b *Blobs) Size(_ context.Context, hash string) (int64, error) {
+	if !store.ValidHash(hash) {
+		return 0, fmt.Errorf("stat blob %q: %w", hash, store.ErrBadHash)
+	}
+	st, err := os.Stat(b.path(hash))
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, fmt.Errorf("stat blob %s: %w", hash, store.ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("stat blob %s: %w", hash, err)
+	}
+	return st.Size(), nil
+}
