@@ -133,6 +133,10 @@ func writeFileAtomic(p string, b []byte) error {
 		return fmt.Errorf("write %s: %w", p, err)
 	}
 	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", p, err)
+	}
 	if _, err := tmp.Write(b); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", p, err)

@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jxsync/jxsync/mapping"
+)
+
+// Revision statuses.
+const (
+	// StatusValid: no finding.
+	StatusValid = "valid"
+	// StatusWarnings: warnings only.
+	StatusWarnings = "warnings"
+	// StatusRejected: at least one error finding, or the unit or year could
+	// not be read. Rejected files are kept like any other.
+	StatusRejected = "rejected"
+)
+
+// Import outcomes.
+const (
+	// OutcomeImported: a first revision of a new submission.
+	OutcomeImported = "imported"
+	// OutcomeUpdated: a new revision of an existing submission.
+	OutcomeUpdated = "updated"
+	// OutcomeUnchanged: the same bytes were already stored for it.
+	OutcomeUnchanged = "unchanged"
+)
+
+// NewRevision is what import hands the records store for one received file.
+type NewRevision struct {
+	// Unit, TemplateID, Year and Subject identify the submission. Unit may be
+	// empty for a file whose unit could not be read: it is then kept as a
+	// revision of no submission.
+	Unit       string
+	TemplateID string
+	Year       int
+	// Subject tells apart several submissions of one unit, template and year
+	// (the project of a 项目支出绩效自评表); empty otherwise.
+	Subject string
+	// TemplateVersion and TemplateTitle describe the template used.
+	TemplateVersion string
+	TemplateTitle   string
+	// BlobHash is the stored original's hash; FileName and Size describe it.
+	BlobHash string
+	FileName string
+	Size     int64
+	// UploadedBy names who uploaded it (a user, or "import").
+	UploadedBy string
+	// UploadedAt is when; zero means now.
+	UploadedAt time.Time
+	// Status is StatusValid, StatusWarnings or StatusRejected.
+	Status   string
+	Findings []mapping.Finding
+	// Result is the extracted data; nil for a file whose data is not kept.
+	Result *mapping.Result
+	// TotalScore is the form's 总分, when it has one.
+	TotalScore *float64
+	// Met holds, per table path and row index, whether the row's target was
+	// met (rows without a target are absent).
+	Met map[string]map[int]bool
+}
+
+// Revision is a stored revision.
+type Revision struct {
+	ID              int64
+	SubmissionID    int64 // 0 for a revision of no submission
+	Seq             int   // 1, 2, … within its submission
+	Unit            string
+	TemplateID      string
+	TemplateVersion string
+	Year            int
+	Subject         string
+	BlobHash        string
+	FileName        string
+	Size            int64
+	UploadedAt      time.Time
+	UploadedBy      string
+	Status          string
+	Errors          int
+	Warnings        int
+	TotalScore      *float64
+}
+
+// Problem is one inconsistency Check found.
+type Problem struct {
+	// Revision is the revision concerned (0 when none).
+	Revision int64
+	// Message says what is wrong.
+	Message string
+}
+
+// Records keeps submissions, their revisions and the parsed values.
+type Records interface {
+	// AddRevision records a received file in one transaction and says what
+	// it was: OutcomeImported, OutcomeUpdated or OutcomeUnchanged (the same
+	// blob is already a revision of that submission: nothing is written and
+	// that revision is returned). Revisions are never updated or deleted.
+	AddRevision(ctx context.Context, nr *NewRevision) (*Revision, string, error)
+	// Revision returns one revision. Errors: ErrNotFound.
+	Revision(ctx context.Context, id int64) (*Revision, error)
+	// History returns the revisions of a unit's submissions, oldest first.
+	// Errors: ErrNotFound when there is no such unit.
+	History(ctx context.Context, unit string) ([]*Revision, error)
+	// Latest returns the newest revision of every submission, optionally
+	// limited to a template id (empty: all).
+	Latest(ctx context.Context, templateID string) ([]*Revision, error)
+	// Blobs lists every blob hash revisions refer to, with the revisions
+	// that refer to it.
+	Blobs(ctx context.Context) (map[string][]int64, error)
+	// Check finds records that are inconsistent (values without a revision,
+	// revisions without a submission that should have one, broken sequences).
+	Check(ctx context.Context) ([]Problem, error)
+	// Query runs a read-only SQL statement and returns the column names and
+	// rows. Statements that would write are refused.
+	Query(ctx context.Context, sql string) ([]string, [][]any, error)
+	// Close releases the store.
+	Close() error
+}

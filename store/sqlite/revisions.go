@@ -1,0 +1,208 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jxsync/jxsync/mapping"
+	"github.com/jxsync/jxsync/store"
+)
+
+// AddRevision implements store.Records.
+func (db *DB) AddRevision(ctx context.Context, nr *store.NewRevision) (*store.Revision, string, error) {
+	if !store.ValidHash(nr.BlobHash) {
+		return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, store.ErrBadHash)
+	}
+	at := nr.UploadedAt
+	if at.IsZero() {
+		at = db.now()
+	}
+	stamp := at.UTC().Format(time.RFC3339Nano)
+	tx, err := db.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO templates(id, version, title) VALUES (?, ?, ?)
+		ON CONFLICT(id, version) DO NOTHING`, nr.TemplateID, nr.TemplateVersion, nr.TemplateTitle); err != nil {
+		return nil, "", fmt.Errorf("add revision %s: template: %w", nr.FileName, err)
+	}
+	var sub sql.NullInt64
+	seq, outcome := 0, store.OutcomeImported
+	var existing int64
+	if nr.Unit != "" {
+		id, err := upsertSubmission(ctx, tx, nr, stamp)
+		if err != nil {
+			return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+		}
+		sub = sql.NullInt64{Int64: id, Valid: true}
+		err = tx.QueryRowContext(ctx, `SELECT id FROM revisions WHERE submission_id = ? AND blob_hash = ?`, id, nr.BlobHash).Scan(&existing)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM revisions WHERE submission_id = ?`, id).Scan(&seq); err != nil {
+			return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+		}
+		if seq > 1 {
+			outcome = store.OutcomeUpdated
+		}
+	} else {
+		err := tx.QueryRowContext(ctx, `SELECT id FROM revisions WHERE submission_id IS NULL AND blob_hash = ?`, nr.BlobHash).Scan(&existing)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+		}
+	}
+	if existing != 0 {
+		tx.Rollback()
+		rev, err := db.Revision(ctx, existing)
+		return rev, store.OutcomeUnchanged, err
+	}
+	findings, err := json.Marshal(nonNil(nr.Findings))
+	if err != nil {
+		return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+	}
+	var data []byte
+	if nr.Result != nil {
+		if data, err = json.Marshal(nr.Result); err != nil {
+			return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+		}
+	}
+	errs, warns := count(nr.Findings)
+	res, err := tx.ExecContext(ctx, `INSERT INTO revisions(submission_id, seq, blob_hash, file_name, size,
+		uploaded_at, uploaded_by, template_id, template_version, status, errors, warnings, findings, data, total_score)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		sub, seq, nr.BlobHash, nr.FileName, nr.Size, stamp, nr.UploadedBy, nr.TemplateID, nr.TemplateVersion,
+		nr.Status, errs, warns, string(findings), nullString(data), nr.TotalScore)
+	if err != nil {
+		return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+	}
+	if nr.Result != nil {
+		if err := insertValues(ctx, tx, id, nr.Result, nr.Met); err != nil {
+			return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, "", fmt.Errorf("add revision %s: commit: %w", nr.FileName, err)
+	}
+	rev, err := db.Revision(ctx, id)
+	return rev, outcome, err
+}
+
+func upsertSubmission(ctx context.Context, tx *sql.Tx, nr *store.NewRevision, stamp string) (int64, error) {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO units(name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING`, nr.Unit, stamp); err != nil {
+		return 0, fmt.Errorf("unit: %w", err)
+	}
+	var unit int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM units WHERE name = ?`, nr.Unit).Scan(&unit); err != nil {
+		return 0, fmt.Errorf("unit: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO submissions(unit_id, template_id, year, subject, created_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, unit, nr.TemplateID, nr.Year, nr.Subject, stamp); err != nil {
+		return 0, fmt.Errorf("submission: %w", err)
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM submissions WHERE unit_id = ? AND template_id = ? AND year = ? AND subject = ?`,
+		unit, nr.TemplateID, nr.Year, nr.Subject).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("submission: %w", err)
+	}
+	return id, nil
+}
+
+// insertValues writes every field value and table row of res.
+func insertValues(ctx context.Context, tx *sql.Tx, rev int64, res *mapping.Result, met map[string]map[int]bool) error {
+	fv, err := tx.PrepareContext(ctx, `INSERT INTO field_values(revision_id, path, type, raw, number, text, unit, cell, value)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer fv.Close()
+	tr, err := tx.PrepareContext(ctx, `INSERT INTO table_rows(revision_id, path, table_name, block_index, row_index, sheet_row, "values", met)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer tr.Close()
+	fields := func(prefix string, vals map[string]mapping.Value) error {
+		for name, v := range vals {
+			j, err := json.Marshal(v)
+			if err != nil {
+				return err
+			}
+			if _, err := fv.ExecContext(ctx, rev, prefix+name, string(v.Type), v.Raw, v.Number, v.Text, v.Unit, v.Cell, string(j)); err != nil {
+				return fmt.Errorf("value %s%s: %w", prefix, name, err)
+			}
+		}
+		return nil
+	}
+	tables := func(prefix string, block sql.NullInt64, ts map[string][]mapping.Row) error {
+		for name, rows := range ts {
+			path := prefix + name
+			for i, r := range rows {
+				j, err := json.Marshal(r.Values)
+				if err != nil {
+					return err
+				}
+				var m sql.NullBool
+				if ok, has := met[path][i]; has {
+					m = sql.NullBool{Bool: ok, Valid: true}
+				}
+				if _, err := tr.ExecContext(ctx, rev, path, name, block, i, r.Row, string(j), m); err != nil {
+					return fmt.Errorf("row %s[%d]: %w", path, i, err)
+				}
+			}
+		}
+		return nil
+	}
+	if err := fields("fields.", res.Fields); err != nil {
+		return err
+	}
+	if err := tables("tables.", sql.NullInt64{}, res.Tables); err != nil {
+		return err
+	}
+	for name, insts := range res.Blocks {
+		for i, b := range insts {
+			prefix := fmt.Sprintf("blocks.%s[%d].", name, i)
+			if err := fields(prefix+"fields.", b.Fields); err != nil {
+				return err
+			}
+			if err := tables(prefix+"tables.", sql.NullInt64{Int64: int64(i), Valid: true}, b.Tables); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func count(fs []mapping.Finding) (errs, warns int) {
+	for _, f := range fs {
+		if f.Severity == mapping.SeverityError {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	return
+}
+
+func nonNil(fs []mapping.Finding) []mapping.Finding {
+	if fs == nil {
+		return []mapping.Finding{}
+	}
+	return fs
+}
+
+func nullString(b []byte) sql.NullString {
+	if b == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: string(b), Valid: true}
+}

@@ -1,0 +1,123 @@
+// Package sqlite keeps jxsync's records in a SQLite file (modernc.org/sqlite,
+// pure Go): schema from embedded numbered migrations, WAL, foreign keys and
+// a busy timeout so that two processes can import into one file.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
+
+	"github.com/jxsync/jxsync/store"
+)
+
+var _ store.Records = (*DB)(nil)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is the records store in one SQLite file.
+type DB struct {
+	rw   *sql.DB // writes: one connection, IMMEDIATE transactions
+	ro   *sql.DB // reads and Query: read-only connections
+	path string
+	now  func() time.Time
+}
+
+// Open opens (creating when missing) the SQLite file at path and brings its
+// schema up to date.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if err := mkdirFor(path); err != nil {
+		return nil, fmt.Errorf("open records %s: %w", path, err)
+	}
+	pragmas := "&_pragma=busy_timeout(15000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+	u := "file:" + (&url.URL{Path: path}).EscapedPath()
+	rw, err := sql.Open("sqlite", u+"?_txlock=immediate"+pragmas)
+	if err != nil {
+		return nil, fmt.Errorf("open records %s: %w", path, err)
+	}
+	rw.SetMaxOpenConns(1)
+	db := &DB{rw: rw, path: path, now: time.Now}
+	if err := db.migrate(ctx); err != nil {
+		rw.Close()
+		return nil, fmt.Errorf("open records %s: %w", path, err)
+	}
+	ro, err := sql.Open("sqlite", u+"?mode=ro&_pragma=query_only(1)"+pragmas)
+	if err != nil {
+		rw.Close()
+		return nil, fmt.Errorf("open records %s: %w", path, err)
+	}
+	db.ro = ro
+	return db, nil
+}
+
+// Close implements store.Records.
+func (db *DB) Close() error {
+	return errors.Join(db.ro.Close(), db.rw.Close())
+}
+
+// migrate applies the embedded migrations not yet applied, each in its own
+// transaction, in the order of their numbers.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.rw.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := filepath.Base(name)
+		n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migrate: bad migration name %q", base)
+		}
+		if err := db.apply(ctx, n, base, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) apply(ctx context.Context, n int, base, name string) error {
+	tx, err := db.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", base, err)
+	}
+	defer tx.Rollback()
+	var done int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, n).Scan(&done); err != nil {
+		return fmt.Errorf("migrate %s: %w", base, err)
+	}
+	if done > 0 {
+		return nil
+	}
+	src, err := migrations.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", base, err)
+	}
+	if _, err := tx.ExecContext(ctx, string(src)); err != nil {
+		return fmt.Errorf("migrate %s: %w", base, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)`,
+		n, base, db.now().UTC().Format(time.RFC3339)); err != nil {
+		return fmt.Errorf("migrate %s: %w", base, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate %s: %w", base, err)
+	}
+	return nil
+}
