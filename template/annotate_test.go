@@ -1,0 +1,295 @@
+package template
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/jxsync/jxsync/mapping"
+	"github.com/jxsync/jxsync/templates"
+)
+
+// hubeiExample is the shipped example whose findings the tests annotate.
+const hubeiExample = "hubei-dept/2022/examples/caidian-jiuzhu-2022.xlsx"
+
+// hubeiSheet is its form sheet.
+const hubeiSheet = "部门整体绩效自评表"
+
+// checkExample reads the example and checks it the way jxsync validate does,
+// returning its bytes and findings.
+func checkExample(t *testing.T) ([]byte, []mapping.Finding) {
+	t.Helper()
+	reg, err := LoadRegistry(templates.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := fs.ReadFile(templates.FS, hubeiExample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, err := Read(filepath.Base(hubeiExample), data, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, sheet, err := mapping.Detect(wb, reg.Templates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := tpl.Extract(wb, sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data, tpl.Check(res)
+}
+
+// annotate annotates data and reopens the result.
+func annotate(t *testing.T, data []byte, findings []mapping.Finding) ([]byte, *excelize.File) {
+	t.Helper()
+	out, err := Annotator{}.Annotate(data, findings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return out, f
+}
+
+// styleAt returns the style of a cell.
+func styleAt(t *testing.T, f *excelize.File, sheet, cell string) *excelize.Style {
+	t.Helper()
+	id, err := f.GetCellStyle(sheet, cell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.GetStyle(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// fillAt returns the fill color of a cell, "" when it has none.
+func fillAt(t *testing.T, f *excelize.File, sheet, cell string) string {
+	t.Helper()
+	st := styleAt(t, f, sheet, cell)
+	if st.Fill.Type != "pattern" || st.Fill.Pattern != 1 || len(st.Fill.Color) == 0 {
+		return ""
+	}
+	c := strings.ToUpper(st.Fill.Color[0])
+	return c[max(0, len(c)-6):]
+}
+
+// commentAt returns the author and text of a cell's comment.
+func commentAt(t *testing.T, f *excelize.File, sheet, cell string) (string, string) {
+	t.Helper()
+	cms, err := f.GetComments(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cms {
+		if c.Cell == cell {
+			text := c.Text
+			for _, r := range c.Paragraph {
+				text += r.Text
+			}
+			return c.Author, text
+		}
+	}
+	return "", ""
+}
+
+// TestAnnotateHubeiExample annotates the example with its real findings: a
+// first sheet lists them with links, the error cell is red and commented,
+// the warning cell (merged B4:C4) yellow, fonts are kept and the input is
+// untouched.
+func TestAnnotateHubeiExample(t *testing.T) {
+	data, findings := checkExample(t)
+	var rule string
+	for _, fd := range findings {
+		if fd.Sheet == hubeiSheet && fd.Cell == "F9" && fd.Severity == mapping.SeverityError {
+			rule = fd.Rule
+		}
+	}
+	if rule == "" || len(findings) < 2 {
+		t.Fatalf("the example no longer has the expected findings: %+v", findings)
+	}
+	orig := bytes.Clone(data)
+	_, f := annotate(t, data, findings)
+	if !bytes.Equal(data, orig) {
+		t.Error("Annotate modified its input")
+	}
+
+	if got := f.GetSheetList(); got[0] != SummarySheet || len(got) != 2 {
+		t.Errorf("sheets = %v, want %s first", got, SummarySheet)
+	}
+	if i := f.GetActiveSheetIndex(); i != 0 {
+		t.Errorf("active sheet = %d, want 0", i)
+	}
+	rows, err := f.GetRows(SummarySheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2+len(findings) {
+		t.Fatalf("%s has %d rows, want title, header and %d findings: %q", SummarySheet, len(rows), len(findings), rows)
+	}
+	if !strings.Contains(rows[0][0], "1 个错误，1 个警告") || rows[1][3] != "单元格" {
+		t.Errorf("title and header = %q, %q", rows[0], rows[1])
+	}
+	for i, fd := range findings {
+		row := rows[2+i]
+		if row[0] != strconv.Itoa(i+1) || row[2] != fd.Sheet || row[3] != fd.Cell || row[4] != fd.Rule {
+			t.Errorf("row %d = %q, want finding %+v", 3+i, row, fd)
+		}
+		ok, target, err := f.GetCellHyperLink(SummarySheet, "D"+strconv.Itoa(3+i))
+		if want := "'" + fd.Sheet + "'!" + fd.Cell; err != nil || !ok || target != want {
+			t.Errorf("link of row %d = %v %q %v, want %q", 3+i, ok, target, err, want)
+		}
+	}
+
+	if c := fillAt(t, f, hubeiSheet, "F9"); c != "FFC7CE" {
+		t.Errorf("F9 fill = %q, want red FFC7CE", c)
+	}
+	for _, c := range []string{"B4", "C4"} {
+		if got := fillAt(t, f, hubeiSheet, c); got != "FFEB9C" {
+			t.Errorf("%s fill = %q, want yellow FFEB9C", c, got)
+		}
+	}
+	if c := fillAt(t, f, hubeiSheet, "F10"); c != "" {
+		t.Errorf("unmarked F10 filled %q", c)
+	}
+	if author, text := commentAt(t, f, hubeiSheet, "F9"); author != "jxsync" || !strings.Contains(text, "[错误] "+rule) {
+		t.Errorf("F9 comment = %q by %q, want [错误] %s", text, author, rule)
+	}
+
+	of, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer of.Close()
+	for _, c := range []string{"F9", "B4"} {
+		was, now := styleAt(t, of, hubeiSheet, c), styleAt(t, f, hubeiSheet, c)
+		if !reflect.DeepEqual(was.Font, now.Font) || !reflect.DeepEqual(was.Border, now.Border) ||
+			!reflect.DeepEqual(was.Alignment, now.Alignment) || was.NumFmt != now.NumFmt {
+			t.Errorf("%s style changed beyond its fill:\nwas %+v %+v\nnow %+v %+v", c, was.Font, was.Alignment, now.Font, now.Alignment)
+		}
+	}
+}
+
+// TestAnnotateCases covers a workbook without findings, findings on a
+// missing sheet or without a cell, red winning over yellow on one cell, a
+// related cell, an existing comment and a print area that must stay with
+// its sheet when 校验结果 is put first.
+func TestAnnotateCases(t *testing.T) {
+	nf := excelize.NewFile()
+	if _, err := nf.NewSheet("表2"); err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(nf.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", RefersTo: "'表2'!$A$1:$C$3", Scope: "表2"}))
+	must(nf.AddComment("Sheet1", excelize.Comment{Cell: "A1", Author: "me", Text: "原有批注"}))
+	buf, err := nf.WriteToBuffer()
+	must(err)
+	data := buf.Bytes()
+
+	_, f := annotate(t, data, nil)
+	if rows, _ := f.GetRows(SummarySheet); len(rows) != 3 || !strings.HasPrefix(rows[2][0], "未发现问题") ||
+		!strings.Contains(rows[0][0], "0 个错误，0 个警告") {
+		t.Errorf("no findings: rows = %q", rows)
+	}
+
+	findings := []mapping.Finding{
+		{Sheet: "Sheet1", Cell: "A1", Severity: mapping.SeverityWarning, Rule: "w1", Message: "警告"},
+		{Sheet: "Sheet1", Cell: "A1", Severity: mapping.SeverityError, Rule: "e1", Message: "错误", Related: []string{"表2!B2"}},
+		{Sheet: "无此表", Cell: "A1", Severity: mapping.SeverityError, Rule: "e2", Message: "缺表"},
+		{Sheet: "Sheet1", Severity: mapping.SeverityWarning, Rule: "w2", Message: "无单元格"},
+	}
+	_, f = annotate(t, data, findings)
+	if c := fillAt(t, f, "Sheet1", "A1"); c != "FFC7CE" {
+		t.Errorf("A1 with an error and a warning filled %q, want red", c)
+	}
+	if c := fillAt(t, f, "表2", "B2"); c != "FFC7CE" {
+		t.Errorf("related 表2!B2 filled %q, want red", c)
+	}
+	_, text := commentAt(t, f, "Sheet1", "A1")
+	for _, want := range []string{"[警告] w1", "[错误] e1", "原有批注"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("A1 comment %q lacks %q", text, want)
+		}
+	}
+	rows, _ := f.GetRows(SummarySheet)
+	if len(rows) != 6 || rows[4][2] != "无此表" || rows[5][3] != "" {
+		t.Errorf("rows = %q", rows)
+	}
+	if ok, _, _ := f.GetCellHyperLink(SummarySheet, "D5"); ok {
+		t.Error("finding on a missing sheet has a link")
+	}
+	if got := f.GetSheetList(); !reflect.DeepEqual(got, []string{SummarySheet, "Sheet1", "表2"}) {
+		t.Errorf("sheets = %v", got)
+	}
+	if dns := f.GetDefinedName(); len(dns) != 2 || !reflect.DeepEqual(dns[0], excelize.DefinedName{
+		Name: "_xlnm.Print_Area", RefersTo: "'表2'!$A$1:$C$3", Scope: "表2"}) {
+		t.Errorf("defined names = %+v, want the print area of 表2 and print titles of %s", dns, SummarySheet)
+	}
+
+	if _, err := (Annotator{}).Annotate([]byte("not a workbook"), nil); err == nil || !strings.HasPrefix(err.Error(), "annotate: ") {
+		t.Errorf("bad input: err = %v", err)
+	}
+}
+
+// TestAnnotatePDF converts the annotated example to PDF with LibreOffice, as
+// a check that the output opens outside excelize. It is skipped without
+// soffice, except on CI.
+func TestAnnotatePDF(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("soffice (LibreOffice) is required on CI")
+		}
+		t.Skip("soffice (LibreOffice) not installed")
+	}
+	data, findings := checkExample(t)
+	out, _ := annotate(t, data, findings)
+	dir := t.TempDir()
+	xlsx := filepath.Join(dir, "annotated.xlsx")
+	if err := os.WriteFile(xlsx, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation=file://"+filepath.ToSlash(filepath.Join(dir, "profile")),
+		"--headless", "--convert-to", "pdf", "--outdir", dir, xlsx)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, b)
+	}
+	pdf := filepath.Join(dir, "annotated.pdf")
+	if st, err := os.Stat(pdf); err != nil || st.Size() == 0 {
+		t.Fatalf("no PDF: %v", err)
+	}
+	if pdftotext, err := exec.LookPath("pdftotext"); err == nil {
+		b, err := exec.CommandContext(ctx, pdftotext, pdf, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		if !strings.Contains(string(b), SummarySheet) {
+			t.Errorf("PDF text lacks %s:\n%s", SummarySheet, b)
+		}
+	}
+}
