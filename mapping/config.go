@@ -28,6 +28,9 @@ type Template struct {
 	// one sheet.
 	Detect []string `mapstructure:"detect"`
 
+	// Identity names the fields that identify a submission in the store.
+	Identity Identity `mapstructure:"identity"`
+
 	// Fields are single values of the form outside any block.
 	Fields []Field `mapstructure:"fields"`
 
@@ -43,6 +46,21 @@ type Template struct {
 
 	compiled map[*Field]*regexp.Regexp
 	checks   []*compiledCheck
+}
+
+// Identity names the fields that say whose form it is and for which year.
+type Identity struct {
+	// Unit lists fields holding the unit's (预算单位) name; the first that is
+	// not empty wins.
+	Unit Strings `mapstructure:"unit"`
+	// Year lists fields holding the year; the first that is not empty wins
+	// (a number, or a date's year).
+	Year Strings `mapstructure:"year"`
+	// Subject, when set, is a field telling apart several submissions of one
+	// unit and year, such as the project of a 项目支出绩效自评表.
+	Subject string `mapstructure:"subject"`
+	// Score is the field holding the form's 总分, kept for reports.
+	Score string `mapstructure:"score"`
 }
 
 // Field binds one typed value to a cell of the form. Exactly one of Cell and

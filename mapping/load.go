@@ -163,6 +163,23 @@ func (t *Template) Validate() error {
 		checkFields(key+".fields", b.Fields, inner)
 		checkTables(key+".tables", b.Tables, inner)
 	}
+	fieldNames := map[string]bool{}
+	for _, f := range t.Fields {
+		fieldNames[f.Name] = true
+	}
+	idRef := func(key, name string) {
+		if name != "" && !fieldNames[name] {
+			bad(key, "names no top-level field: %q", name)
+		}
+	}
+	for i, n := range t.Identity.Unit {
+		idRef(fmt.Sprintf("identity.unit[%d]", i), n)
+	}
+	for i, n := range t.Identity.Year {
+		idRef(fmt.Sprintf("identity.year[%d]", i), n)
+	}
+	idRef("identity.subject", t.Identity.Subject)
+	idRef("identity.score", t.Identity.Score)
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}

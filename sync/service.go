@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/jxsync/jxsync/mapping"
+	"github.com/jxsync/jxsync/store"
 )
 
 // WorkbookReader turns a workbook file's bytes into the mapping view.
@@ -26,6 +27,9 @@ type Service struct {
 	Reader WorkbookReader
 	// Annotator writes annotated copies (validate --annotate).
 	Annotator Annotator
+	// Blobs keeps the original files; Records the revisions and values.
+	Blobs   store.Blobs
+	Records store.Records
 }
 
 // Sentinel errors of the service.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/go-viper/mapstructure/v2"
@@ -26,6 +27,43 @@ type Config struct {
 	TemplatesDir string `mapstructure:"templates_dir"`
 	// Limits bounds the workbooks read.
 	Limits LimitsConfig `mapstructure:"limits"`
+	// Store says where originals and records are kept.
+	Store StoreConfig `mapstructure:"store"`
+	// S3 reaches the bucket when store.blobs is s3 (JXSYNC_S3_ENDPOINT, …).
+	S3 S3Config `mapstructure:"s3"`
+	// Import tunes bulk imports.
+	Import ImportConfig `mapstructure:"import"`
+}
+
+// StoreConfig says where originals and records are kept.
+type StoreConfig struct {
+	// Blobs is where original files go: local (the default, a folder
+	// <data_dir>/blobs) or s3.
+	Blobs string `mapstructure:"blobs"`
+	// Database is the SQLite file of the records. Default <data_dir>/jxsync.db.
+	Database string `mapstructure:"database"`
+}
+
+// S3Config reaches an S3-compatible bucket (AWS S3, MinIO, versitygw).
+type S3Config struct {
+	// Endpoint is host:port, e.g. 127.0.0.1:7070.
+	Endpoint string `mapstructure:"endpoint"`
+	// Bucket is created when missing. Default jxsync.
+	Bucket string `mapstructure:"bucket"`
+	// Region of the bucket, when the service needs one.
+	Region string `mapstructure:"region"`
+	// AccessKey and SecretKey are the credentials.
+	AccessKey string `mapstructure:"access_key"`
+	SecretKey string `mapstructure:"secret_key"`
+	// TLS uses https.
+	TLS bool `mapstructure:"tls"`
+}
+
+// ImportConfig tunes bulk imports.
+type ImportConfig struct {
+	// Workers is how many files are imported at once. Default: the number
+	// of CPUs.
+	Workers int `mapstructure:"workers"`
 }
 
 // LimitsConfig bounds the workbooks read, against zip bombs and huge sheets.
@@ -51,6 +89,14 @@ func loadConfig(path string, flags *pflag.FlagSet) (*Config, error) {
 	v.SetDefault("limits.max_file_bytes", template.DefaultLimits.MaxFileBytes)
 	v.SetDefault("limits.max_unzip_bytes", template.DefaultLimits.MaxUnzipBytes)
 	v.SetDefault("limits.max_cells", template.DefaultLimits.MaxCells)
+	v.SetDefault("store.blobs", "local")
+	v.SetDefault("store.database", "")
+	for _, k := range []string{"endpoint", "region", "access_key", "secret_key"} {
+		v.SetDefault("s3."+k, "")
+	}
+	v.SetDefault("s3.bucket", "jxsync")
+	v.SetDefault("s3.tls", false)
+	v.SetDefault("import.workers", runtime.NumCPU())
 	v.SetEnvPrefix("JXSYNC")
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
 	v.AutomaticEnv()
@@ -81,6 +127,21 @@ func loadConfig(path string, flags *pflag.FlagSet) (*Config, error) {
 		return nil, fmt.Errorf("config %s: data_dir: must not be empty", nameOr(path, "(environment)"))
 	}
 	c.DataDir = filepath.Clean(c.DataDir)
+	if c.Store.Database == "" {
+		c.Store.Database = filepath.Join(c.DataDir, "jxsync.db")
+	}
+	switch c.Store.Blobs {
+	case "local":
+	case "s3":
+		if c.S3.Endpoint == "" {
+			return nil, fmt.Errorf("config %s: s3.endpoint: required when store.blobs is s3", nameOr(path, "(environment)"))
+		}
+	default:
+		return nil, fmt.Errorf("config %s: store.blobs: must be local or s3, got %q", nameOr(path, "(environment)"), c.Store.Blobs)
+	}
+	if c.Import.Workers < 1 {
+		return nil, fmt.Errorf("config %s: import.workers: must be at least 1, got %d", nameOr(path, "(environment)"), c.Import.Workers)
+	}
 	return &c, nil
 }
 

@@ -44,12 +44,17 @@ func (g *globals) config() (*Config, error) {
 }
 
 // service wires the embedded (or configured) templates and the excelize
-// reader into a sync.Service.
+// reader into a sync.Service (without stores).
 func (g *globals) service() (*sync.Service, *template.Registry, error) {
 	cfg, err := g.config()
 	if err != nil {
 		return nil, nil, err
 	}
+	return g.serviceFor(cfg)
+}
+
+func (g *globals) serviceFor(cfg *Config) (*sync.Service, *template.Registry, error) {
+	var err error
 	fsys := templates.FS
 	var reg *template.Registry
 	if cfg.TemplatesDir != "" {
@@ -80,7 +85,8 @@ func newRoot(g *globals) *cobra.Command {
 	root.PersistentFlags().StringVar(&g.configPath, "config", "", "配置文件 (config file; default ./jxsync.yaml when present)")
 	root.PersistentFlags().String("data-dir", "jxsync-data", "数据目录 (data directory of the embedded store)")
 	root.PersistentFlags().String("templates-dir", "", "模板目录 (folder of <id>/<version>/ templates; default: the embedded ones)")
-	root.AddCommand(newExtractCmd(g), newValidateCmd(g), newTemplatesCmd(g))
+	root.AddCommand(newExtractCmd(g), newValidateCmd(g), newImportCmd(g), newSyncCmd(g), newHistoryCmd(g),
+		newOriginalCmd(g), newCheckCmd(g), newSQLCmd(g), newTemplatesCmd(g))
 	return root
 }
 

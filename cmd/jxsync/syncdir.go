@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jxsync/jxsync/sync"
+)
+
+func newSyncCmd(g *globals) *cobra.Command {
+	var o importOptions
+	cmd := &cobra.Command{
+		Use:   "sync DIR",
+		Short: "同步文件夹与中心库 (import a folder, then list stored submissions with no file in it)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSync(cmd.Context(), g, o, args[0])
+		},
+	}
+	cmd.Flags().StringVar(&o.report, "report", "", "写出逐文件报告 (write a per-file report; .csv or .json)")
+	cmd.Flags().IntVar(&o.workers, "workers", 0, "并行数 (parallel workers)")
+	cmd.Flags().StringVar(&o.by, "by", "sync", "上传人 (recorded as uploaded by)")
+	return cmd
+}
+
+// runSync imports dir like import does, then lists the latest revisions of
+// stored submissions none of whose revisions came from a file now in dir.
+func runSync(ctx context.Context, g *globals, o importOptions, dir string) error {
+	svc, cfg, closeStores, err := g.storedService(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeStores()
+	workers := cfg.Import.Workers
+	if o.workers > 0 {
+		workers = o.workers
+	}
+	srcs, bad := sync.Collect([]string{dir}, sync.CollectLimits{MaxEntryBytes: cfg.Limits.MaxFileBytes})
+	results := append(runBatch(ctx, g, svc, srcs, workers, o.by), bad...)
+	printSummary(g.stdout, results)
+	present := map[int64]bool{}
+	for _, r := range results {
+		if r.Revision != 0 {
+			if rev, err := svc.Records.Revision(ctx, r.Revision); err == nil {
+				present[rev.SubmissionID] = true
+			}
+		}
+	}
+	latest, err := svc.Records.Latest(ctx, "")
+	if err != nil {
+		return err
+	}
+	missing := 0
+	for _, rev := range latest {
+		if present[rev.SubmissionID] {
+			continue
+		}
+		if missing == 0 {
+			fmt.Fprintf(g.stdout, "库中有、文件夹 %s 中没有的填报 (stored submissions with no file in the folder):\n", filepath.Clean(dir))
+		}
+		missing++
+		fmt.Fprintf(g.stdout, "  %s %d %s@%s %s  最新修订 %d (%s)\n", rev.Unit, rev.Year, rev.TemplateID, rev.TemplateVersion, rev.Subject, rev.ID, rev.FileName)
+	}
+	if o.report != "" {
+		if err := writeReport(o.report, results); err != nil {
+			return err
+		}
+	}
+	return exitFor(results)
+}

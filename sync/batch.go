@@ -1,0 +1,70 @@
+package sync
+
+import (
+	"context"
+	gosync "sync"
+)
+
+// Progress is told about each file as a batch goes: done of total, and the
+// file just finished.
+type Progress func(done, total int, r *ImportResult)
+
+// ImportAll imports sources with workers goroutines (at least 1) and returns
+// one result per source in the order of sources. A store failure on one file
+// does not stop the others; cancelling ctx stops taking new files.
+func (s *Service) ImportAll(ctx context.Context, srcs []Source, workers int, by string, progress Progress) []*ImportResult {
+	if workers < 1 {
+		workers = 1
+	}
+	out := make([]*ImportResult, len(srcs))
+	jobs := make(chan int)
+	var mu gosync.Mutex
+	done := 0
+	var wg gosync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				out[i] = s.importSource(ctx, srcs[i], by)
+				mu.Lock()
+				done++
+				if progress != nil {
+					progress(done, len(srcs), out[i])
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for i := range srcs {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	for i, r := range out {
+		if r == nil {
+			out[i] = &ImportResult{File: srcs[i].Name, Outcome: OutcomeFailed, FirstError: "未处理：已取消 (not processed: cancelled)"}
+		}
+	}
+	return out
+}
+
+func (s *Service) importSource(ctx context.Context, src Source, by string) *ImportResult {
+	data, err := src.Read()
+	if err != nil {
+		return &ImportResult{File: src.Name, Outcome: OutcomeUnreadable, FirstError: err.Error()}
+	}
+	r, err := s.Import(ctx, src.Name, data, by)
+	if r == nil {
+		r = &ImportResult{File: src.Name, Outcome: OutcomeFailed}
+	}
+	if err != nil && r.FirstError == "" {
+		r.FirstError = err.Error()
+	}
+	return r
+}

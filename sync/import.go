@@ -1,0 +1,166 @@
+package sync
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jxsync/jxsync/mapping"
+	"github.com/jxsync/jxsync/store"
+)
+
+// Import outcomes beyond those of store: a file stored with error findings,
+// and a file that could not be read or recognised (not stored).
+const (
+	OutcomeRejected   = "rejected"
+	OutcomeUnreadable = "unreadable"
+	OutcomeFailed     = "failed"
+)
+
+// ImportResult says what happened to one file.
+type ImportResult struct {
+	// File is the name the file was received under.
+	File string `json:"path"`
+	// Unit, Template, Version and Year identify its submission (empty when
+	// they could not be read).
+	Unit     string `json:"unit"`
+	Template string `json:"template"`
+	Version  string `json:"version,omitempty"`
+	Year     int    `json:"year,omitempty"`
+	// Outcome is imported, updated, unchanged, rejected, unreadable or
+	// failed (a store error: nothing was recorded, run again).
+	Outcome string `json:"status"`
+	// Revision is the stored revision's id (0 when none).
+	Revision int64 `json:"revision"`
+	// Errors and Warnings count the findings.
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	// FirstError is the first error finding or the reason it was not stored.
+	FirstError string `json:"first_error,omitempty"`
+}
+
+// Import reads, validates and stores one received file: the original goes
+// to the blob store first, then its revision and values in one transaction,
+// so that no revision ever points at a missing blob. Files with error
+// findings are kept too (status rejected). It returns an error only when
+// the stores fail (Outcome failed); a file that cannot be read is a result
+// with Outcome unreadable.
+func (s *Service) Import(ctx context.Context, name string, data []byte, by string) (*ImportResult, error) {
+	ir := &ImportResult{File: name}
+	rep, err := s.Validate(name, data, "")
+	if err != nil {
+		ir.Outcome, ir.FirstError = OutcomeUnreadable, err.Error()
+		return ir, nil
+	}
+	t, err := mapping.Find(s.Templates, rep.Template+"@"+rep.Version)
+	if err != nil {
+		return nil, fmt.Errorf("import %s: %w", name, err)
+	}
+	ir.Template, ir.Version = t.ID, t.Version
+	unit, year, subject := t.Who(rep.Result)
+	findings := rep.Findings
+	if unit == "" || year == 0 {
+		findings = append(findings, mapping.Finding{Sheet: rep.Result.Sheet, Severity: mapping.SeverityError, Rule: "identity",
+			Message: "无法确定单位名称或年度，无法归入任何填报 (unit name or year not found)"})
+		unit = ""
+	}
+	ir.Unit, ir.Year = unit, year
+	status := store.StatusValid
+	for _, f := range findings {
+		switch f.Severity {
+		case mapping.SeverityError:
+			ir.Errors++
+			if ir.FirstError == "" {
+				ir.FirstError = f.Ref() + " " + f.Message
+			}
+			status = store.StatusRejected
+		default:
+			ir.Warnings++
+			if status == store.StatusValid {
+				status = store.StatusWarnings
+			}
+		}
+	}
+	hash, err := s.Blobs.Put(ctx, data)
+	if err != nil {
+		ir.Outcome, ir.FirstError = OutcomeFailed, err.Error()
+		return ir, fmt.Errorf("import %s: %w", name, err)
+	}
+	rev, outcome, err := s.Records.AddRevision(ctx, &store.NewRevision{
+		Unit: unit, TemplateID: t.ID, TemplateVersion: t.Version, TemplateTitle: t.Title, Year: year, Subject: subject,
+		BlobHash: hash, FileName: name, Size: int64(len(data)), UploadedBy: by, Status: status,
+		Findings: findings, Result: rep.Result, TotalScore: t.Score(rep.Result), Met: metOf(rep.Result),
+	})
+	if err != nil {
+		ir.Outcome, ir.FirstError = OutcomeFailed, err.Error()
+		return ir, fmt.Errorf("import %s: %w", name, err)
+	}
+	ir.Revision, ir.Outcome = rev.ID, outcome
+	if status == store.StatusRejected && outcome != store.OutcomeUnchanged {
+		ir.Outcome = OutcomeRejected
+	}
+	return ir, nil
+}
+
+// metOf computes, for every table row with a target and an actual, whether
+// the target was met, keyed as the records store keys table rows.
+func metOf(res *mapping.Result) map[string]map[int]bool {
+	out := map[string]map[int]bool{}
+	add := func(path string, rows []mapping.Row) {
+		for i, r := range rows {
+			if met, ok := mapping.RowMet(r); ok {
+				if out[path] == nil {
+					out[path] = map[int]bool{}
+				}
+				out[path][i] = met
+			}
+		}
+	}
+	for name, rows := range res.Tables {
+		add("tables."+name, rows)
+	}
+	for name, insts := range res.Blocks {
+		for i, b := range insts {
+			for tn, rows := range b.Tables {
+				add(fmt.Sprintf("blocks.%s[%d].tables.%s", name, i, tn), rows)
+			}
+		}
+	}
+	return out
+}
+
+
+// Original returns the hash-verified bytes of a revision's original file.
+func (s *Service) Original(ctx context.Context, id int64) (*store.Revision, []byte, error) {
+	rev, err := s.Records.Revision(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	data, err := s.Blobs.Get(ctx, rev.BlobHash)
+	if err != nil {
+		return rev, nil, fmt.Errorf("original of revision %d: %w", id, err)
+	}
+	return rev, data, nil
+}
+
+// CheckStore verifies that every revision's blob exists and matches its hash
+// and that the records are consistent; it returns what is wrong.
+func (s *Service) CheckStore(ctx context.Context) ([]string, error) {
+	var out []string
+	probs, err := s.Records.Check(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range probs {
+		out = append(out, fmt.Sprintf("revision %d: %s", p.Revision, p.Message))
+	}
+	blobs, err := s.Records.Blobs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for hash, revs := range blobs {
+		if _, err := s.Blobs.Get(ctx, hash); err != nil {
+			out = append(out, fmt.Sprintf("revisions %v: original %s: %v", revs, hash, err))
+		}
+	}
+	return out, nil
+}
