@@ -128,7 +128,6 @@ func metOf(res *mapping.Result) map[string]map[int]bool {
 	return out
 }
 
-
 // Original returns the hash-verified bytes of a revision's original file.
 func (s *Service) Original(ctx context.Context, id int64) (*store.Revision, []byte, error) {
 	rev, err := s.Records.Revision(ctx, id)
