@@ -207,9 +207,20 @@ func asIndicator(v any) *Indicator {
 	return ind
 }
 
+// direction returns the operator a target is judged by: the written one,
+// with a bare or = target of 0 (安全事故发生率 0) read as "at most 0" and any
+// other bare or = target as "at least".
+func direction(target *Indicator) string {
+	if (target.Op == "" || target.Op == "=") && target.Number != nil && *target.Number == 0 {
+		return "<="
+	}
+	return target.Op
+}
+
 // Met reports whether actual meets target: by the target's operator for
-// numbers (a bare or = target is met when reached), by tier or equal text
-// for qualitative ones. It is true when it cannot tell.
+// numbers (a bare or = target is met when reached, a zero one when not
+// exceeded), by tier or equal text for qualitative ones. It is true when it
+// cannot tell.
 func Met(target, actual *Indicator) bool {
 	if target == nil || actual == nil {
 		return true
@@ -219,7 +230,7 @@ func Met(target, actual *Indicator) bool {
 	}
 	if target.Number != nil && actual.Number != nil {
 		t, a := *target.Number, *actual.Number
-		switch target.Op {
+		switch direction(target) {
 		case "<=":
 			return a <= t+1e-9
 		case "<":
@@ -244,7 +255,7 @@ func ExpectedScore(weight float64, target, actual *Indicator) (float64, bool) {
 		return 0, false
 	}
 	t, a := *target.Number, *actual.Number
-	switch target.Op {
+	switch direction(target) {
 	case "<=", "<":
 		switch {
 		case a <= t:

@@ -24,6 +24,8 @@ func TestMet(t *testing.T) {
 		{"≤3‰", "4‰", false},
 		{"<5", "5", false},
 		{"0", "0", true},
+		{"0", "2", false}, // 安全事故发生率: a zero target is a ceiling
+		{"=0", "0.5", false},
 		{"是", "是", true},
 		{"是", "否", false},
 		{"全年", "全年", true},
@@ -55,6 +57,8 @@ func TestExpectedScore(t *testing.T) {
 		{10, "≤10", "25", 0, true},
 		{10, "≤10", "8", 10, true},
 		{10, "提升", "提升", 0, false},
+		{10, "0", "0", 10, true},
+		{10, "0", "1", 0, true},
 	}
 	for _, tt := range tests {
 		got, ok := ExpectedScore(tt.w, ind(tt.target), ind(tt.actual))

@@ -330,7 +330,7 @@ func (v *validation) eval(c *compiledCheck, sc scope) {
 		if i == 0 {
 			fd.Sheet, fd.Cell = at(val.Cell)
 			if fd.Found == "" {
-				fd.Found = strings.TrimSpace(val.Raw)
+				fd.Found = oneLineText(val.Raw)
 			}
 			continue
 		}
@@ -339,6 +339,12 @@ func (v *validation) eval(c *compiledCheck, sc scope) {
 		}
 	}
 	v.add(fd)
+}
+
+// oneLineText joins a cell's lines for a message: "社会效\n\n益指标" reads
+// 社会效益指标.
+func oneLineText(s string) string {
+	return strings.TrimSpace(strings.NewReplacer("\r", "", "\n", "").Replace(s))
 }
 
 func run(p *vm.Program, env map[string]any) (any, error) {
