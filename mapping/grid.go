@@ -13,6 +13,9 @@ type Workbook struct {
 	// Name is the file name the workbook came from, used in messages.
 	Name   string
 	Sheets []*Sheet
+	// Props are the workbook's custom document properties (jxsync writes
+	// its identity there, see PropTemplate).
+	Props map[string]string
 }
 
 // Sheet is one worksheet: its cells row by row and its merged ranges.

@@ -100,9 +100,15 @@ type Records interface {
 	AddRevision(ctx context.Context, nr *NewRevision) (*Revision, string, error)
 	// Revision returns one revision. Errors: ErrNotFound.
 	Revision(ctx context.Context, id int64) (*Revision, error)
+	// Data returns the extracted data stored with a revision. Errors:
+	// ErrNotFound (no such revision, or it has no data).
+	Data(ctx context.Context, id int64) (*mapping.Result, error)
 	// History returns the revisions of a unit's submissions, oldest first.
 	// Errors: ErrNotFound when there is no such unit.
 	History(ctx context.Context, unit string) ([]*Revision, error)
+	// LatestOf returns the newest revision of a submission. Errors:
+	// ErrNotFound.
+	LatestOf(ctx context.Context, submission int64) (*Revision, error)
 	// Latest returns the newest revision of every submission, optionally
 	// limited to a template id (empty: all).
 	Latest(ctx context.Context, templateID string) ([]*Revision, error)

@@ -13,6 +13,11 @@ type Progress func(done, total int, r *ImportResult)
 // one result per source in the order of sources. A store failure on one file
 // does not stop the others; cancelling ctx stops taking new files.
 func (s *Service) ImportAll(ctx context.Context, srcs []Source, workers int, by string, progress Progress) []*ImportResult {
+	return s.ImportAllWith(ctx, srcs, workers, ImportOptions{By: by}, progress)
+}
+
+// ImportAllWith is ImportAll with options.
+func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int, opts ImportOptions, progress Progress) []*ImportResult {
 	if workers < 1 {
 		workers = 1
 	}
@@ -26,7 +31,7 @@ func (s *Service) ImportAll(ctx context.Context, srcs []Source, workers int, by 
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				out[i] = s.importSource(ctx, srcs[i], by)
+				out[i] = s.importSource(ctx, srcs[i], opts)
 				mu.Lock()
 				done++
 				if progress != nil {
@@ -54,12 +59,12 @@ feed:
 	return out
 }
 
-func (s *Service) importSource(ctx context.Context, src Source, by string) *ImportResult {
+func (s *Service) importSource(ctx context.Context, src Source, opts ImportOptions) *ImportResult {
 	data, err := src.Read()
 	if err != nil {
 		return &ImportResult{File: src.Name, Outcome: OutcomeUnreadable, FirstError: err.Error()}
 	}
-	r, err := s.Import(ctx, src.Name, data, by)
+	r, err := s.ImportWith(ctx, src.Name, data, opts)
 	if r == nil {
 		r = &ImportResult{File: src.Name, Outcome: OutcomeFailed}
 	}

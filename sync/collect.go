@@ -76,13 +76,20 @@ func Collect(paths []string, lim CollectLimits) ([]Source, []*ImportResult) {
 	}
 	for _, arg := range paths {
 		matches := []string{arg}
-		if strings.ContainsAny(arg, "*?[") {
+		// A path that exists is taken as named, even with [ or * in it.
+		if _, err := os.Lstat(arg); err != nil && strings.ContainsAny(arg, "*?[") {
 			m, err := filepath.Glob(arg)
 			if err != nil || len(m) == 0 {
 				refuse(arg, "没有匹配的文件 (no file matches)")
 				continue
 			}
-			matches = m
+			// * matches hidden and Office lock files too: pass them over.
+			matches = m[:0]
+			for _, p := range m {
+				if base := filepath.Base(p); !strings.HasPrefix(base, ".") && !strings.HasPrefix(base, "~$") {
+					matches = append(matches, p)
+				}
+			}
 		}
 		for _, p := range matches {
 			st, err := os.Stat(p)
@@ -176,7 +183,9 @@ func readEntry(zf *zip.File, max int64) ([]byte, error) {
 	var b bytes.Buffer
 	n, err := io.Copy(&b, io.LimitReader(rc, max+1))
 	if err != nil {
-		return nil, err
+		// archive/zip stops at the declared size: a bomb lying about its
+		// size ends here too.
+		return nil, fmt.Errorf("压缩包内的文件损坏或大于其声明的大小 (archive entry corrupt or larger than declared): %w", err)
 	}
 	if n > max {
 		return nil, fmt.Errorf("文件过大 (entry expands beyond %d bytes)", max)

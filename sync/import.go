@@ -2,7 +2,9 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
@@ -14,7 +16,19 @@ const (
 	OutcomeRejected   = "rejected"
 	OutcomeUnreadable = "unreadable"
 	OutcomeFailed     = "failed"
+	// OutcomeConflict: a workbook generated from a revision older than the
+	// submission's latest; nothing is stored (use Force to store it anyway).
+	OutcomeConflict = "conflict"
 )
+
+// ImportOptions tune one import.
+type ImportOptions struct {
+	// By names who uploaded the file.
+	By string
+	// Force records a workbook generated from an older revision as a new
+	// revision on top instead of reporting a conflict.
+	Force bool
+}
 
 // ImportResult says what happened to one file.
 type ImportResult struct {
@@ -36,6 +50,9 @@ type ImportResult struct {
 	Warnings int `json:"warnings"`
 	// FirstError is the first error finding or the reason it was not stored.
 	FirstError string `json:"first_error,omitempty"`
+	// Changes, for a conflict, are the field-level differences between the
+	// submission's latest revision and the uploaded workbook.
+	Changes []mapping.Change `json:"changes,omitempty"`
 }
 
 // Import reads, validates and stores one received file: the original goes
@@ -45,6 +62,16 @@ type ImportResult struct {
 // the stores fail (Outcome failed); a file that cannot be read is a result
 // with Outcome unreadable.
 func (s *Service) Import(ctx context.Context, name string, data []byte, by string) (*ImportResult, error) {
+	return s.ImportWith(ctx, name, data, ImportOptions{By: by})
+}
+
+// ImportWith is Import with options. A workbook jxsync generated (it carries
+// the submission and revision it was made from) is recorded as a new
+// revision of that submission; unchanged data is reported unchanged; and
+// when it was made from a revision older than the latest, the result is a
+// conflict with the field-level differences, unless opts.Force.
+func (s *Service) ImportWith(ctx context.Context, name string, data []byte, opts ImportOptions) (*ImportResult, error) {
+	by := opts.By
 	ir := &ImportResult{File: name}
 	rep, err := s.Validate(name, data, "")
 	if err != nil {
@@ -57,6 +84,11 @@ func (s *Service) Import(ctx context.Context, name string, data []byte, by strin
 	}
 	ir.Template, ir.Version = t.ID, t.Version
 	unit, year, subject := t.Who(rep.Result)
+	if gen, done, err := s.generated(ctx, ir, rep.Result, opts.Force); err != nil || done {
+		return ir, err
+	} else if gen != nil {
+		unit, year, subject = gen.Unit, gen.Year, gen.Subject
+	}
 	findings := rep.Findings
 	if unit == "" || year == 0 {
 		findings = append(findings, mapping.Finding{Sheet: rep.Result.Sheet, Severity: mapping.SeverityError, Rule: "identity",
@@ -162,4 +194,44 @@ func (s *Service) CheckStore(ctx context.Context) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// generated handles a workbook jxsync generated from a stored revision. It
+// returns the submission's latest revision when the upload is to be stored
+// as its new revision, or done when the result is final (unchanged or
+// conflict).
+func (s *Service) generated(ctx context.Context, ir *ImportResult, res *mapping.Result, force bool) (*store.Revision, bool, error) {
+	sub, err1 := strconv.ParseInt(res.Props[mapping.PropSubmission], 10, 64)
+	from, err2 := strconv.ParseInt(res.Props[mapping.PropRevision], 10, 64)
+	if err1 != nil || err2 != nil || sub == 0 {
+		return nil, false, nil
+	}
+	latest, err := s.Records.LatestOf(ctx, sub)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, false, nil // made from another store: an ordinary upload
+	}
+	if err != nil {
+		ir.Outcome, ir.FirstError = OutcomeFailed, err.Error()
+		return nil, true, fmt.Errorf("import %s: %w", ir.File, err)
+	}
+	stored, err := s.Records.Data(ctx, latest.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		ir.Outcome, ir.FirstError = OutcomeFailed, err.Error()
+		return nil, true, fmt.Errorf("import %s: %w", ir.File, err)
+	}
+	ir.Unit, ir.Year = latest.Unit, latest.Year
+	if stored != nil && stored.Fingerprint() == res.Fingerprint() {
+		ir.Outcome, ir.Revision = store.OutcomeUnchanged, latest.ID
+		return nil, true, nil
+	}
+	if from != latest.ID && !force {
+		ir.Outcome, ir.Revision = OutcomeConflict, latest.ID
+		if stored != nil {
+			ir.Changes = mapping.Diff(stored, res)
+		}
+		ir.FirstError = fmt.Sprintf("该文件由修订 %d 生成，但库中最新修订为 %d：有 %d 处不同，未保存（可用 --force 强制保存为新修订）"+
+			" (generated from revision %d, latest is %d; not stored)", from, latest.ID, len(ir.Changes), from, latest.ID)
+		return nil, true, nil
+	}
+	return latest, false, nil
 }

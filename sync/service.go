@@ -27,6 +27,8 @@ type Service struct {
 	Reader WorkbookReader
 	// Annotator writes annotated copies (validate --annotate).
 	Annotator Annotator
+	// Exporter fills templates with stored data.
+	Exporter Exporter
 	// Blobs keeps the original files; Records the revisions and values.
 	Blobs   store.Blobs
 	Records store.Records

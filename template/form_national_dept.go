@@ -1,5 +1,11 @@
 package template
 
+import (
+	"strings"
+
+	"github.com/jxsync/jxsync/mapping"
+)
+
 // nationalDept2024 is the national-style 部门（单位）整体支出绩效自评表 with
 // 分值 and 得分 (seed 001, 株洲市救助管理站 2024, Hunan): unit name, the
 // 年度预算申请 block (年度资金总额 and its breakdown by 收入性质 / 支出性质,
@@ -68,10 +74,7 @@ func layoutNationalDept(w *sheetWriter, d *Data) {
 			if i == 1 {
 				c1, c2 = 5, last
 			}
-			text := d.F(h[0])
-			if text == "" && h[0] != "" {
-				text = h[1]
-			}
+			text := breakdownText(d.F(h[0]), h[1])
 			w.inputLeft(row, c1, c2, text)
 		}
 		w.height(row, 24)
@@ -91,4 +94,15 @@ func layoutNationalDept(w *sheetWriter, d *Data) {
 
 	// 绩效指标: the indicator table, then 总分.
 	w.indicatorTable(row, d, nationalDeptBlankRows)
+}
+
+// breakdownText is what a breakdown cell holds: the typed text when it
+// already carries its label (as agencies type it), else the printed label
+// followed by the amount (a value exported from the store).
+func breakdownText(value, label string) string {
+	key := strings.TrimSuffix(strings.TrimPrefix(label, "其中："), "：")
+	if key != "" && strings.Contains(mapping.NormLabel(value), mapping.NormLabel(key)) {
+		return value
+	}
+	return label + value
 }

@@ -24,6 +24,7 @@ type importOptions struct {
 	report  string
 	workers int
 	by      string
+	force   bool
 }
 
 func newImportCmd(g *globals) *cobra.Command {
@@ -42,6 +43,7 @@ func newImportCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&o.report, "report", "", "写出逐文件报告 (write a per-file report; .csv or .json)")
 	cmd.Flags().IntVar(&o.workers, "workers", 0, "并行数 (parallel workers; default import.workers)")
 	cmd.Flags().StringVar(&o.by, "by", "import", "上传人 (recorded as uploaded by)")
+	cmd.Flags().BoolVar(&o.force, "force", false, "由旧修订生成的文件也保存为新修订 (store workbooks generated from an older revision anyway)")
 	return cmd
 }
 
@@ -57,7 +59,7 @@ func runImport(ctx context.Context, g *globals, o importOptions, args []string) 
 		workers = o.workers
 	}
 	srcs, bad := sync.Collect(args, sync.CollectLimits{MaxEntryBytes: cfg.Limits.MaxFileBytes})
-	results := runBatch(ctx, g, svc, srcs, workers, o.by)
+	results := runBatch(ctx, g, svc, srcs, workers, sync.ImportOptions{By: o.by, Force: o.force})
 	results = append(results, bad...)
 	printSummary(g.stdout, results)
 	if o.report != "" {
@@ -70,7 +72,7 @@ func runImport(ctx context.Context, g *globals, o importOptions, args []string) 
 }
 
 // runBatch imports srcs with a progress bar on a terminal.
-func runBatch(ctx context.Context, g *globals, svc *sync.Service, srcs []sync.Source, workers int, by string) []*sync.ImportResult {
+func runBatch(ctx context.Context, g *globals, svc *sync.Service, srcs []sync.Source, workers int, opts sync.ImportOptions) []*sync.ImportResult {
 	var progress sync.Progress
 	if f, ok := g.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && len(srcs) > 1 {
 		bar := progressbar.NewOptions(len(srcs), progressbar.OptionSetWriter(g.stderr), progressbar.OptionShowCount(),
@@ -83,7 +85,7 @@ func runBatch(ctx context.Context, g *globals, svc *sync.Service, srcs []sync.So
 		}
 		defer bar.Finish()
 	}
-	return svc.ImportAll(ctx, srcs, workers, by, progress)
+	return svc.ImportAllWith(ctx, srcs, workers, opts, progress)
 }
 
 // printSummary lists the files that need attention and counts outcomes.
@@ -96,10 +98,16 @@ func printSummary(w io.Writer, results []*sync.ImportResult) {
 			fmt.Fprintf(w, "已退回 rejected   %s (%s %d): %d 个错误, 首个: %s\n", r.File, r.Unit, r.Year, r.Errors, r.FirstError)
 		case sync.OutcomeUnreadable, sync.OutcomeFailed:
 			fmt.Fprintf(w, "未导入 %-10s %s: %s\n", r.Outcome, r.File, r.FirstError)
+		case sync.OutcomeConflict:
+			fmt.Fprintf(w, "冲突 conflict   %s: %s\n", r.File, r.FirstError)
+			printChanges(w, "    ", r.Changes, 10)
 		}
 	}
 	fmt.Fprintf(w, "共 %d 个文件 (files): 新增 imported %d, 更新 updated %d, 未变 unchanged %d, 退回 rejected %d, 无法读取 unreadable %d",
 		len(results), counts["imported"], counts["updated"], counts["unchanged"], counts["rejected"], counts["unreadable"])
+	if counts["conflict"] > 0 {
+		fmt.Fprintf(w, ", 冲突 conflict %d", counts["conflict"])
+	}
 	if counts["failed"] > 0 {
 		fmt.Fprintf(w, ", 失败 failed %d", counts["failed"])
 	}
@@ -143,7 +151,7 @@ func exitFor(results []*sync.ImportResult) error {
 		switch r.Outcome {
 		case sync.OutcomeFailed:
 			failed++
-		case sync.OutcomeUnreadable:
+		case sync.OutcomeUnreadable, sync.OutcomeConflict:
 			unreadable++
 		}
 	}

@@ -69,6 +69,7 @@ func (g *globals) serviceFor(cfg *Config) (*sync.Service, *template.Registry, er
 		Templates: reg.Templates,
 		Reader:    template.Reader{Limits: cfg.Limits.limits()},
 		Annotator: template.Annotator{},
+		Exporter:  template.Exporter{},
 	}, reg, nil
 }
 
@@ -86,7 +87,7 @@ func newRoot(g *globals) *cobra.Command {
 	root.PersistentFlags().String("data-dir", "jxsync-data", "数据目录 (data directory of the embedded store)")
 	root.PersistentFlags().String("templates-dir", "", "模板目录 (folder of <id>/<version>/ templates; default: the embedded ones)")
 	root.AddCommand(newExtractCmd(g), newValidateCmd(g), newImportCmd(g), newSyncCmd(g), newHistoryCmd(g),
-		newOriginalCmd(g), newCheckCmd(g), newSQLCmd(g), newTemplatesCmd(g))
+		newOriginalCmd(g), newCheckCmd(g), newSQLCmd(g), newExportCmd(g), newDiffCmd(g), newTemplatesCmd(g))
 	return root
 }
 

@@ -39,7 +39,7 @@ func runSync(ctx context.Context, g *globals, o importOptions, dir string) error
 		workers = o.workers
 	}
 	srcs, bad := sync.Collect([]string{dir}, sync.CollectLimits{MaxEntryBytes: cfg.Limits.MaxFileBytes})
-	results := append(runBatch(ctx, g, svc, srcs, workers, o.by), bad...)
+	results := append(runBatch(ctx, g, svc, srcs, workers, sync.ImportOptions{By: o.by, Force: o.force}), bad...)
 	printSummary(g.stdout, results)
 	present := map[int64]bool{}
 	for _, r := range results {

@@ -3,11 +3,13 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
 )
 
@@ -62,6 +64,23 @@ func (db *DB) revisions(ctx context.Context, where string, args ...any) ([]*stor
 	return out, rows.Err()
 }
 
+// Data implements store.Records.
+func (db *DB) Data(ctx context.Context, id int64) (*mapping.Result, error) {
+	var data sql.NullString
+	err := db.ro.QueryRowContext(ctx, `SELECT data FROM revisions WHERE id = ?`, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !data.Valid {
+		return nil, fmt.Errorf("data of revision %d: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("data of revision %d: %w", id, err)
+	}
+	var res mapping.Result
+	if err := json.Unmarshal([]byte(data.String), &res); err != nil {
+		return nil, fmt.Errorf("data of revision %d: %w", id, err)
+	}
+	return &res, nil
+}
+
 // History implements store.Records.
 func (db *DB) History(ctx context.Context, unit string) ([]*store.Revision, error) {
 	var n int
@@ -76,6 +95,18 @@ func (db *DB) History(ctx context.Context, unit string) ([]*store.Revision, erro
 		return nil, fmt.Errorf("history %s: %w", unit, err)
 	}
 	return out, nil
+}
+
+// LatestOf implements store.Records.
+func (db *DB) LatestOf(ctx context.Context, submission int64) (*store.Revision, error) {
+	revs, err := db.revisions(ctx, `WHERE r.submission_id = ? ORDER BY r.seq DESC LIMIT 1`, submission)
+	if err != nil {
+		return nil, fmt.Errorf("latest revision of submission %d: %w", submission, err)
+	}
+	if len(revs) == 0 {
+		return nil, fmt.Errorf("latest revision of submission %d: %w", submission, store.ErrNotFound)
+	}
+	return revs[0], nil
 }
 
 // Latest implements store.Records.

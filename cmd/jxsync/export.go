@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jxsync/jxsync/store"
+)
+
+// exportOptions are the flags of `jxsync export`.
+type exportOptions struct {
+	unit, template, out string
+	year                int
+}
+
+func newExportCmd(g *globals) *cobra.Command {
+	var o exportOptions
+	cmd := &cobra.Command{
+		Use:   "export (REVISION | --unit U --year Y --template ID) -o FILE",
+		Short: "由库中数据生成填好的工作簿 (write the template filled with stored values)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runExport(cmd.Context(), g, o, args)
+		},
+	}
+	cmd.Flags().StringVar(&o.unit, "unit", "", "单位名称 (unit)")
+	cmd.Flags().IntVar(&o.year, "year", 0, "年度 (year)")
+	cmd.Flags().StringVar(&o.template, "template", "", "模板ID (template id)")
+	cmd.Flags().StringVarP(&o.out, "output", "o", "", "输出文件 (output file)")
+	cmd.MarkFlagRequired("output")
+	return cmd
+}
+
+// runExport writes the workbook of one revision: given by number, or the
+// latest of a unit's submission for a template and year.
+func runExport(ctx context.Context, g *globals, o exportOptions, args []string) error {
+	svc, _, closeStores, err := g.storedService(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeStores()
+	var id int64
+	switch {
+	case len(args) == 1:
+		if id, err = strconv.ParseInt(args[0], 10, 64); err != nil {
+			return &exitError{code: exitFailure, err: fmt.Errorf("export: revision must be a number, got %q", args[0])}
+		}
+	case o.unit != "" && o.year != 0 && o.template != "":
+		latest, err := svc.Records.Latest(ctx, o.template)
+		if err != nil {
+			return err
+		}
+		for _, r := range latest {
+			if r.Unit == o.unit && r.Year == o.year {
+				id = r.ID
+			}
+		}
+		if id == 0 {
+			return &exitError{code: exitFailure, err: fmt.Errorf("export: %s %d %s: %w", o.unit, o.year, o.template, store.ErrNotFound)}
+		}
+	default:
+		return &exitError{code: exitFailure, err: fmt.Errorf("export: give a REVISION, or --unit, --year and --template")}
+	}
+	out, rev, err := svc.Export(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := writeNew(o.out, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "%s: %s %d %s@%s，修订 %d (revision)\n", filepath.Base(o.out), rev.Unit, rev.Year, rev.TemplateID, rev.TemplateVersion, rev.ID)
+	return nil
+}
+
+// writeNew writes b to a file that must not exist yet.
+func writeNew(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		os.Remove(path)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Close()
+}
