@@ -31,6 +31,10 @@ type Template struct {
 	// Identity names the fields that identify a submission in the store.
 	Identity Identity `mapstructure:"identity"`
 
+	// Upgrade says how data of an earlier version carries over to this one
+	// (regenerate onto a new version).
+	Upgrade Upgrade `mapstructure:"upgrade"`
+
 	// Fields are single values of the form outside any block.
 	Fields []Field `mapstructure:"fields"`
 
@@ -46,6 +50,23 @@ type Template struct {
 
 	compiled map[*Field]*regexp.Regexp
 	checks   []*compiledCheck
+}
+
+// Upgrade declares how the data of an earlier version of the same template
+// becomes data of this version. Fields, tables, blocks and columns whose
+// names did not change carry over as they are.
+type Upgrade struct {
+	// From is the earlier version this one upgrades (e.g. "2022").
+	From string `mapstructure:"from"`
+	// Renamed maps new names to old ones: a field "new: old", a column
+	// "table.new: table.old".
+	Renamed map[string]string `mapstructure:"renamed"`
+	// Defaults gives the text of fields (or columns, as table.column) that
+	// the earlier version did not have.
+	Defaults map[string]string `mapstructure:"defaults"`
+	// Dropped lists the earlier version's fields (or table.column) this one
+	// no longer has; their data is not carried (and is reported).
+	Dropped []string `mapstructure:"dropped"`
 }
 
 // Identity names the fields that say whose form it is and for which year.
