@@ -32,6 +32,8 @@ type Service struct {
 	// Blobs keeps the original files; Records the revisions and values.
 	Blobs   store.Blobs
 	Records store.Records
+	// Users keeps portal accounts, sessions and reviews.
+	Users store.Users
 }
 
 // Sentinel errors of the service.

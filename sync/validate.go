@@ -34,6 +34,7 @@ func (s *Service) Validate(name string, data []byte, ref string) (*Report, error
 	if err != nil {
 		return nil, fmt.Errorf("validate %s: %w", name, err)
 	}
+
 	r := &Report{File: name, Template: res.Template, Version: res.Version, Result: res, Findings: t.Check(res)}
 	if r.Findings == nil {
 		r.Findings = []mapping.Finding{}
@@ -46,4 +47,9 @@ func (s *Service) Validate(name string, data []byte, ref string) (*Report, error
 		}
 	}
 	return r, nil
+}
+
+// template returns the template a report was made with.
+func (s *Service) template(r *Report) (*mapping.Template, error) {
+	return mapping.Find(s.Templates, r.Template+"@"+r.Version)
 }

@@ -37,6 +37,6 @@ func (g *globals) storedService(ctx context.Context) (*sync.Service, *Config, fu
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	svc.Blobs, svc.Records = blobs, db
+	svc.Blobs, svc.Records, svc.Users = blobs, db, db
 	return svc, cfg, func() { db.Close() }, nil
 }
