@@ -15,6 +15,9 @@ var (
 	ErrLegacyXLS = errors.New("旧版.xls格式，请另存为.xlsx后再上传 (legacy .xls; save as .xlsx)")
 	// ErrEmpty means the file has no bytes or the workbook has no cells.
 	ErrEmpty = errors.New("文件为空 (empty file)")
+	// ErrCorrupt means the file is a workbook whose content is damaged: a
+	// zip entry that fails its checksum, XML excelize cannot make sense of.
+	ErrCorrupt = errors.New("工作簿已损坏，请用Excel打开后重新保存 (workbook is corrupt)")
 	// ErrTooLarge means a size or cell limit was exceeded.
 	ErrTooLarge = errors.New("文件超出大小限制 (file exceeds the size limit)")
 )

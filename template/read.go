@@ -6,8 +6,21 @@ package template
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
+	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/richardlehane/mscfb"
 	"github.com/xuri/excelize/v2"
@@ -20,10 +33,18 @@ import (
 type Limits struct {
 	// MaxFileBytes is the largest file accepted. Default 50 MiB.
 	MaxFileBytes int64
-	// MaxUnzipBytes is the most the workbook may expand to. Default 200 MiB.
+	// MaxUnzipBytes is the most the workbook may expand to, counted both
+	// from the sizes the zip declares and while actually decompressing.
+	// Default 200 MiB.
 	MaxUnzipBytes int64
 	// MaxCells is the most non-empty cells read from all sheets. Default 2,000,000.
 	MaxCells int
+	// MaxArea is the most positions kept for all sheets: the view is dense,
+	// so every row up to a sheet's last one and every cell up to a row's last
+	// one counts, empty or not. It stops cells far apart (a column of them in
+	// XFD) from taking gigabytes. Default 4 × MaxCells, so that a sheet
+	// without gaps meets MaxCells first.
+	MaxArea int
 }
 
 // DefaultLimits are the limits used when a field of Limits is zero.
@@ -39,8 +60,15 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxCells <= 0 {
 		l.MaxCells = DefaultLimits.MaxCells
 	}
+	if l.MaxArea <= 0 {
+		l.MaxArea = 4 * l.MaxCells
+	}
 	return l
 }
+
+// maxZipEntries is the most files a workbook's zip may hold; real ones hold
+// dozens.
+const maxZipEntries = 10_000
 
 var (
 	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
@@ -48,36 +76,57 @@ var (
 )
 
 // Read parses an .xlsx file's bytes into a mapping.Workbook. name is used in
-// errors, which wrap the sentinel errors of this package.
-func Read(name string, data []byte, lim Limits) (*mapping.Workbook, error) {
+// errors, which wrap the sentinel errors of this package and are one line
+// each: `read NAME: [sheet "S" cell C: ]reason`. A legacy .xls workbook is
+// converted with LibreOffice when its soffice command is on PATH, else it
+// fails with ErrLegacyXLS.
+//
+// Cells whose formula has no cached value (a workbook written by a program
+// that does not calculate) read as empty.
+func Read(name string, data []byte, lim Limits) (wb *mapping.Workbook, err error) {
 	lim = lim.withDefaults()
-	if err := sniff(data, lim); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+	shown := displayName(name)
+	// excelize parses untrusted XML; a panic in it must not take the caller
+	// down. It is reported as a corrupt file.
+	defer func() {
+		if r := recover(); r != nil {
+			wb, err = nil, fmt.Errorf("read %s: %w: 解析时出错 (parser failed: %s)", shown, ErrCorrupt, oneLine(fmt.Sprint(r)))
+		}
+	}()
+	err = sniff(data, lim)
+	if errors.Is(err, ErrLegacyXLS) {
+		if data, err = convertLegacy(data); err == nil {
+			err = sniff(data, lim)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", shown, err)
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit: lim.MaxUnzipBytes, UnzipXMLSizeLimit: min(lim.MaxUnzipBytes, 16<<20),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w: %v", name, ErrNotXLSX, err)
+		// sniff found a zip with a workbook part: its content is damaged.
+		return nil, fmt.Errorf("read %s: %w: %s", shown, ErrCorrupt, oneLine(err.Error()))
 	}
 	defer f.Close()
-	wb := &mapping.Workbook{Name: name}
-	cells := 0
+	wb = &mapping.Workbook{Name: name, Props: readProps(f)}
+	t := &tally{lim: lim}
 	for _, sn := range f.GetSheetList() {
-		s, n, err := readSheet(f, sn, lim.MaxCells-cells)
+		s, err := readSheet(f, sn, t)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: sheet %q: %w", name, sn, err)
+			return nil, fmt.Errorf("read %s: sheet %q%w", shown, sn, err)
 		}
-		cells += n
 		wb.Sheets = append(wb.Sheets, s)
 	}
-	if cells == 0 {
-		return nil, fmt.Errorf("read %s: %w: 工作簿中没有任何内容 (no cell has a value)", name, ErrEmpty)
+	if t.cells == 0 {
+		return nil, fmt.Errorf("read %s: %w: 工作簿中没有任何内容 (no cell has a value)", shown, ErrEmpty)
 	}
 	return wb, nil
 }
 
-// sniff classifies the bytes before excelize sees them.
+// sniff classifies the bytes before excelize sees them, and checks that the
+// zip's entries decompress to what they declare within lim.MaxUnzipBytes.
 func sniff(data []byte, lim Limits) error {
 	switch {
 	case len(data) == 0:
@@ -87,27 +136,105 @@ func sniff(data []byte, lim Limits) error {
 	case bytes.HasPrefix(data, oleMagic):
 		return classifyOLE(data)
 	case !bytes.HasPrefix(data, zipMagic):
-		return ErrNotWorkbook
+		return fmt.Errorf("%w%s", ErrNotWorkbook, textHint(data))
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrNotWorkbook, err)
+		return fmt.Errorf("%w: 文件不完整或已损坏 (%v)", ErrNotWorkbook, err)
+	}
+	if len(zr.File) > maxZipEntries {
+		return fmt.Errorf("%w: 压缩包内文件过多 (%d entries, limit %d)", ErrTooLarge, len(zr.File), maxZipEntries)
 	}
 	var total uint64
-	hasWorkbook := false
+	var hasWorkbook, hasBinary, isODF bool
 	for _, zf := range zr.File {
 		total += zf.UncompressedSize64
-		if strings.EqualFold(zf.Name, "xl/workbook.xml") || strings.EqualFold(zf.Name, "xl/workbook.bin") {
+		switch strings.ToLower(zf.Name) {
+		case "xl/workbook.xml":
 			hasWorkbook = true
+		case "xl/workbook.bin":
+			hasBinary = true
+		case "mimetype", "content.xml":
+			isODF = true
 		}
 	}
-	if !hasWorkbook {
+	switch {
+	case hasBinary && !hasWorkbook:
+		return fmt.Errorf("%w: 二进制工作簿(.xlsb)，请另存为.xlsx (an .xlsb workbook; save as .xlsx)", ErrNotXLSX)
+	case isODF && !hasWorkbook:
+		return fmt.Errorf("%w: OpenDocument表格(.ods)，请另存为.xlsx (an .ods spreadsheet; save as .xlsx)", ErrNotXLSX)
+	case !hasWorkbook:
 		return ErrNotXLSX
 	}
 	if total > uint64(lim.MaxUnzipBytes) {
-		return fmt.Errorf("%w: 解压后 %d 字节 (expands to %d bytes, limit %d)", ErrTooLarge, total, total, lim.MaxUnzipBytes)
+		return fmt.Errorf("%w: 解压后 %d 字节，上限 %d (expands to %d bytes, limit %d)", ErrTooLarge, total, lim.MaxUnzipBytes, total, lim.MaxUnzipBytes)
+	}
+	// The sizes above are what the zip claims. excelize trusts them and
+	// ignores read errors, so decompress every entry once here: archive/zip
+	// stops at an entry's declared size and checks its CRC, so this bounds
+	// the work and memory and catches forged or corrupt entries.
+	for _, zf := range zr.File {
+		if err := checkEntry(zf); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// checkEntry decompresses one zip entry to nowhere and classifies what goes
+// wrong: more data than declared is ErrTooLarge, anything else ErrCorrupt.
+func checkEntry(zf *zip.File) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
+	}
+	defer rc.Close()
+	_, err = io.Copy(io.Discard, rc)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, zip.ErrFormat) && expandsBeyond(zf):
+		return fmt.Errorf("%w: %s 解压后超过其声明的 %d 字节 (expands beyond its declared size)", ErrTooLarge, oneLine(zf.Name), zf.UncompressedSize64)
+	default:
+		return fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
+	}
+}
+
+// expandsBeyond tells whether a stored or deflated entry holds more data
+// than its declared size, decompressing at most one byte more than that.
+func expandsBeyond(zf *zip.File) bool {
+	raw, err := zf.OpenRaw()
+	if err != nil {
+		return false
+	}
+	var r io.Reader
+	switch zf.Method {
+	case zip.Store:
+		r = raw
+	case zip.Deflate:
+		fr := flate.NewReader(raw)
+		defer fr.Close()
+		r = fr
+	default:
+		return false
+	}
+	n, _ := io.Copy(io.Discard, io.LimitReader(r, int64(min(zf.UncompressedSize64, 1<<62))+1))
+	return uint64(n) > zf.UncompressedSize64
+}
+
+// textHint says what a file that is not a zip seems to be, for the common
+// cases of web pages and XML saved with an .xls name.
+func textHint(data []byte) string {
+	head := data[:min(len(data), 512)]
+	head = bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF"))
+	lower := bytes.ToLower(bytes.TrimSpace(head))
+	switch {
+	case bytes.HasPrefix(lower, []byte("<!doctype html")) || bytes.HasPrefix(lower, []byte("<html")) || bytes.Contains(lower, []byte("<table")):
+		return ": 这是网页(HTML)文件，请用Excel打开后另存为.xlsx (an HTML page; open it in Excel and save as .xlsx)"
+	case bytes.HasPrefix(lower, []byte("<?xml")):
+		return ": 这是XML文件，请用Excel打开后另存为.xlsx (an XML file; open it in Excel and save as .xlsx)"
+	}
+	return ""
 }
 
 // classifyOLE tells an encrypted .xlsx from a legacy .xls: both are OLE
@@ -115,7 +242,7 @@ func sniff(data []byte, lim Limits) error {
 func classifyOLE(data []byte) error {
 	doc, err := mscfb.New(bytes.NewReader(data))
 	if err != nil {
-		return ErrNotWorkbook
+		return fmt.Errorf("%w: 复合文档已损坏 (broken OLE compound file)", ErrNotWorkbook)
 	}
 	for e, err := doc.Next(); err == nil; e, err = doc.Next() {
 		switch e.Name {
@@ -125,49 +252,217 @@ func classifyOLE(data []byte) error {
 			return ErrLegacyXLS
 		}
 	}
-	return ErrNotWorkbook
+	return fmt.Errorf("%w: 是Office复合文档但不是Excel工作簿 (an OLE compound file without a workbook)", ErrNotWorkbook)
 }
 
-// readSheet reads one sheet's displayed and raw values and its merges.
-func readSheet(f *excelize.File, name string, budget int) (*mapping.Sheet, int, error) {
-	shown, err := f.GetRows(name)
-	if err != nil {
-		return nil, 0, err
+// sofficeCommands are the LibreOffice commands tried, in order, to convert a
+// legacy .xls workbook; tests empty it to act as a machine without one.
+var sofficeCommands = []string{"soffice", "libreoffice"}
+
+// convertTimeout bounds one LibreOffice conversion.
+var convertTimeout = 60 * time.Second
+
+// convertSlots bounds the LibreOffice processes run at once.
+var convertSlots = make(chan struct{}, 2)
+
+// convertLegacy turns a legacy .xls workbook into .xlsx bytes with
+// LibreOffice in a temporary directory. Its errors wrap ErrLegacyXLS, whose
+// message asks to save the file as .xlsx.
+func convertLegacy(data []byte) ([]byte, error) {
+	bin := ""
+	for _, c := range sofficeCommands {
+		if p, err := exec.LookPath(c); err == nil {
+			bin = p
+			break
+		}
 	}
-	raw, err := f.GetRows(name, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, 0, err
+	if bin == "" {
+		return nil, ErrLegacyXLS
 	}
-	s := &mapping.Sheet{Name: name, Rows: make([][]mapping.Cell, len(shown))}
-	n := 0
-	for r, row := range shown {
-		cells := make([]mapping.Cell, len(row))
-		for c, text := range row {
-			if text == "" {
-				continue
+	convertSlots <- struct{}{}
+	defer func() { <-convertSlots }()
+	dir, err := os.MkdirTemp("", "jxsync-xls-")
+	if err != nil {
+		return nil, fmt.Errorf("%w: 无法转换 (cannot convert: %v)", ErrLegacyXLS, err)
+	}
+	defer os.RemoveAll(dir)
+	in, out := filepath.Join(dir, "in.xls"), filepath.Join(dir, "out")
+	if err := os.WriteFile(in, data, 0o600); err != nil {
+		return nil, fmt.Errorf("%w: 无法转换 (cannot convert: %v)", ErrLegacyXLS, err)
+	}
+	profile := filepath.ToSlash(filepath.Join(dir, "profile"))
+	if !strings.HasPrefix(profile, "/") {
+		profile = "/" + profile // C:/... on Windows
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), convertTimeout)
+	defer cancel()
+	// The import filter is named: left to detect the type, LibreOffice
+	// reads a damaged .xls as a text file and "converts" its bytes.
+	cmd := exec.CommandContext(ctx, bin,
+		"-env:UserInstallation="+(&url.URL{Scheme: "file", Path: profile}).String(),
+		"--headless", "--norestore", "--nolockcheck", "--nologo", "--nodefault",
+		"--infilter="+legacyFilter(data), "--convert-to", "xlsx", "--outdir", out, in)
+	cmd.Dir = dir
+	// SIGTERM lets LibreOffice's launcher take its soffice.bin child down;
+	// where signals are not supported, WaitDelay kills the launcher.
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 5 * time.Second
+	var msg limitedBuffer
+	cmd.Stdout, cmd.Stderr = &msg, &msg
+	runErr := cmd.Run()
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("%w: LibreOffice转换超时 (conversion timed out after %s)", ErrLegacyXLS, convertTimeout)
+	}
+	xlsx, err := os.ReadFile(filepath.Join(out, "in.xlsx"))
+	if err != nil || len(xlsx) == 0 {
+		why := lastLine(msg.String())
+		if runErr != nil {
+			why = runErr.Error() + " " + why
+		}
+		return nil, fmt.Errorf("%w: LibreOffice转换失败 (conversion failed: %s)", ErrLegacyXLS, oneLine(why))
+	}
+	return xlsx, nil
+}
+
+// legacyFilter names LibreOffice's import filter for a legacy workbook:
+// Excel 97-2003 keeps it in a Workbook stream, Excel 5.0/95 in a Book one.
+func legacyFilter(data []byte) string {
+	if doc, err := mscfb.New(bytes.NewReader(data)); err == nil {
+		for e, err := doc.Next(); err == nil; e, err = doc.Next() {
+			if e.Name == "Workbook" {
+				return "MS Excel 97"
 			}
-			n++
-			if n > budget {
-				return nil, n, fmt.Errorf("%w: 单元格过多 (more than %d cells)", ErrTooLarge, budget)
-			}
-			cells[c] = mapping.Cell{Text: text, Raw: text}
-			if r < len(raw) && c < len(raw[r]) {
-				cells[c].Raw = raw[r][c]
+			if e.Name == "Book" {
+				return "MS Excel 95"
 			}
 		}
-		s.Rows[r] = cells
 	}
-	merges, err := f.GetMergeCells(name)
+	return "MS Excel 97"
+}
+
+// limitedBuffer keeps the first 4 KiB written to it.
+type limitedBuffer struct{ bytes.Buffer }
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	if room := 4096 - b.Len(); room > 0 {
+		b.Buffer.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// tally counts what has been kept of a workbook against its limits.
+type tally struct {
+	lim   Limits
+	cells int // non-empty cells
+	area  int // rows and cell positions, empty or not
+}
+
+// readSheet reads one sheet's displayed and raw values and its merges. It
+// streams the rows (two iterators in step: one for the displayed text, one
+// for the raw values) so that a sheet over the limits stops at the first
+// cell past them instead of being read whole. Its errors start with the
+// cell or row where they occur.
+func readSheet(f *excelize.File, name string, t *tally) (*mapping.Sheet, error) {
+	shown, err := f.Rows(name)
 	if err != nil {
-		return nil, n, err
+		return nil, fmt.Errorf(": %w: %s", ErrCorrupt, oneLine(err.Error()))
 	}
+	defer shown.Close()
+	raw, err := f.Rows(name)
+	if err != nil {
+		return nil, fmt.Errorf(": %w: %s", ErrCorrupt, oneLine(err.Error()))
+	}
+	defer raw.Close()
+	s := &mapping.Sheet{Name: name}
+	// r is the 0-based row as excelize's GetRows numbers them: one per
+	// Next, a row's r attribute moving it down.
+	for r := 0; shown.Next(); r++ {
+		raw.Next()
+		text, err := shown.Columns()
+		if err != nil {
+			return nil, fmt.Errorf(" row %d: %w: %s", r+1, ErrCorrupt, oneLine(err.Error()))
+		}
+		vals, err := raw.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fmt.Errorf(" row %d: %w: %s", r+1, ErrCorrupt, oneLine(err.Error()))
+		}
+		if len(text) == 0 {
+			continue
+		}
+		t.area += r + 1 - len(s.Rows) + len(text)
+		if t.area > t.lim.MaxArea {
+			return nil, fmt.Errorf(" cell %s: %w: 表格范围过大，超过 %d 个位置 (the used range exceeds %d rows and cells)",
+				mapping.CellName(r, len(text)-1), ErrTooLarge, t.lim.MaxArea, t.lim.MaxArea)
+		}
+		for len(s.Rows) < r {
+			s.Rows = append(s.Rows, make([]mapping.Cell, 0)) // as GetRows' empty rows were
+		}
+		cells := make([]mapping.Cell, len(text))
+		for c, v := range text {
+			if v == "" {
+				continue
+			}
+			t.cells++
+			if t.cells > t.lim.MaxCells {
+				return nil, fmt.Errorf(" cell %s: %w: 非空单元格超过 %d 个 (more than %d non-empty cells)",
+					mapping.CellName(r, c), ErrTooLarge, t.lim.MaxCells, t.lim.MaxCells)
+			}
+			cells[c] = mapping.Cell{Text: v, Raw: v}
+			if c < len(vals) {
+				cells[c].Raw = vals[c]
+			}
+		}
+		s.Rows = append(s.Rows, cells)
+	}
+	if err := shown.Error(); err != nil {
+		return nil, fmt.Errorf(": %w: %s", ErrCorrupt, oneLine(err.Error()))
+	}
+	merges, err := f.GetMergeCells(name, true)
+	if err != nil && len(s.Rows) == 0 && strings.HasSuffix(err.Error(), "is not a worksheet") {
+		err = nil // a chart sheet: no cells, no merges
+	}
+	if err != nil {
+		return nil, fmt.Errorf(": %w: 合并单元格 (merged cells): %s", ErrCorrupt, oneLine(err.Error()))
+	}
+	// GetMergeCells parsed the whole sheet into excelize's model, which it
+	// keeps; drop it so that sheets are not all held at once.
+	f.Sheet.Clear()
 	for _, m := range merges {
-		t, l, err1 := mapping.ParseCellName(m.GetStartAxis())
-		b, rt, err2 := mapping.ParseCellName(m.GetEndAxis())
+		top, left, err1 := mapping.ParseCellName(m.GetStartAxis())
+		bottom, right, err2 := mapping.ParseCellName(m.GetEndAxis())
 		if err1 != nil || err2 != nil {
 			continue
 		}
-		s.Merges = append(s.Merges, mapping.Range{Top: t, Left: l, Bottom: b, Right: rt})
+		s.Merges = append(s.Merges, mapping.Range{Top: top, Left: left, Bottom: bottom, Right: right})
 	}
-	return s, n, nil
+	return s, nil
+}
+
+// displayName is name as errors show it: quoted when it holds control
+// characters or bad UTF-8, so that an error stays on one line.
+func displayName(name string) string {
+	if !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl) {
+		return strconv.Quote(name)
+	}
+	return name
+}
+
+// oneLine flattens a foreign error text to one line of at most 300 runes.
+func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) > 300 {
+		s = string([]rune(s)[:300]) + "…"
+	}
+	return s
 }
