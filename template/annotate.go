@@ -32,6 +32,14 @@ const maxSpan = 1000
 // 校验结果 listing the findings with links to their cells. Findings on a
 // sheet the workbook lacks are listed but not marked. data is not modified.
 func (Annotator) Annotate(data []byte, findings []mapping.Finding) ([]byte, error) {
+	if bytes.HasPrefix(data, oleMagic) {
+		// A legacy .xls: annotate the .xlsx it converts to.
+		x, err := convertLegacy(data)
+		if err != nil {
+			return nil, fmt.Errorf("annotate: %w", err)
+		}
+		data = x
+	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit: DefaultLimits.MaxUnzipBytes, UnzipXMLSizeLimit: min(DefaultLimits.MaxUnzipBytes, 16<<20),
 	})
