@@ -29,6 +29,8 @@ type Service struct {
 	Annotator Annotator
 	// Exporter fills templates with stored data.
 	Exporter Exporter
+	// Reporter lays out summaries (report).
+	Reporter Reporter
 	// Blobs keeps the original files; Records the revisions and values.
 	Blobs   store.Blobs
 	Records store.Records

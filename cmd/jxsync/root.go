@@ -70,6 +70,7 @@ func (g *globals) serviceFor(cfg *Config) (*sync.Service, *template.Registry, er
 		Reader:    template.Reader{Limits: cfg.Limits.limits()},
 		Annotator: template.Annotator{},
 		Exporter:  template.Exporter{},
+		Reporter:  template.Reporter{},
 	}, reg, nil
 }
 
@@ -88,6 +89,11 @@ func newRoot(g *globals) *cobra.Command {
 	root.PersistentFlags().String("templates-dir", "", "模板目录 (folder of <id>/<version>/ templates; default: the embedded ones)")
 	root.AddCommand(newExtractCmd(g), newValidateCmd(g), newImportCmd(g), newSyncCmd(g), newHistoryCmd(g),
 		newOriginalCmd(g), newCheckCmd(g), newSQLCmd(g), newExportCmd(g), newDiffCmd(g), newTemplatesCmd(g))
+	root.AddCommand(newReportCmd(g))
+	root.AddCommand(newServeCmd(g), newUserCmd(g))
+	root.AddCommand(newRegenerateCmd(g))
+	root.AddCommand(newRevalidateCmd(g))
+	root.AddCommand(newTemplateCmd(g))
 	return root
 }
 

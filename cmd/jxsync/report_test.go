@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/jxsync/jxsync/template"
+	"github.com/jxsync/jxsync/templates"
+)
+
+// reportExamples are the example workbooks shipped with the templates.
+const reportExamples = "../../templates/*/*/examples/*.xlsx"
+
+// reportCLI runs the CLI on the store in dataDir.
+func reportCLI(t *testing.T, dataDir string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	code := run(ctx, append([]string{"--data-dir", dataDir}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// reportProjectWorkbook writes a 项目支出绩效自评表 (national-project@2020,
+// the 最低生活保障 example) of another unit and year into dir.
+func reportProjectWorkbook(t *testing.T, dir, unit, year string) string {
+	t.Helper()
+	fm, err := template.FindForm("national-project", "2020")
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := fs.ReadFile(templates.FS, "national-project/2020/examples/lechang-dibao-2021.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := template.ParseData("lechang-dibao-2021.yaml", y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Fields["implementer"], d.Fields["department"], d.Fields["year"] = unit, unit, year
+	b, err := fm.BuildBytes(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, unit+"-"+year+".xlsx")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// openReport opens a written report.
+func openReport(t *testing.T, p string) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// columnOf returns the values of a sheet's column from row 4 (the data).
+func columnOf(t *testing.T, f *excelize.File, sheet string, col int) []string {
+	t.Helper()
+	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range rows[min(3, len(rows)):] {
+		if col < len(r) {
+			out = append(out, r[col])
+		} else {
+			out = append(out, "")
+		}
+	}
+	return out
+}
+
+func TestReportCommand(t *testing.T) {
+	data, in, outDir := t.TempDir(), t.TempDir(), t.TempDir()
+	// 2020: 乐昌 and 仁化 submitted a 项目支出绩效自评表; 2021: 乐昌 only (the
+	// examples).
+	reportProjectWorkbook(t, in, "乐昌市民政局", "2020")
+	reportProjectWorkbook(t, in, "仁化县民政局", "2020")
+	if code, _, errs := reportCLI(t, data, "import", reportExamples, in); code != 0 && code != exitFindings {
+		t.Fatalf("import: exit %d: %s", code, errs)
+	}
+
+	out := filepath.Join(outDir, "summary.xlsx")
+	code, stdout, errs := reportCLI(t, data, "report", "--template", "national-project", "--year", "2021", "-o", out)
+	if code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"summary.xlsx: national-project 2021", "4 份自评表", "未提交 1 个单位", "未提交 missing  仁化县民政局"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	f := openReport(t, out)
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"单位汇总", "指标明细", "得分分布", "未提交单位"}) {
+		t.Errorf("sheets = %v", got)
+	}
+	if got := columnOf(t, f, "单位汇总", 2); !slices.Equal(got, []string{"临时救助", "最低生活保障", "残疾人补贴", "特困人员救助供养"}) {
+		t.Errorf("subjects = %v", got)
+	}
+	if got := columnOf(t, f, "单位汇总", 11); !slices.Equal(got, []string{"优", "优", "优", "优"}) {
+		t.Errorf("grades = %v", got)
+	}
+	if got := columnOf(t, f, "未提交单位", 1); !slices.Equal(got, []string{"仁化县民政局"}) {
+		t.Errorf("missing units = %v", got)
+	}
+	if got := columnOf(t, f, "指标明细", 0); len(got) != 33 {
+		t.Errorf("indicator rows = %d, want 33", len(got))
+	}
+
+	// The output is never overwritten.
+	before, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = reportCLI(t, data, "report", "--template", "national-project", "--year", "2021", "-o", out)
+	if code != exitFailure || !strings.Contains(errs, "already exists") {
+		t.Errorf("existing output: exit %d: %s", code, errs)
+	}
+	if after, _ := os.ReadFile(out); !bytes.Equal(after, before) {
+		t.Error("existing output was changed")
+	}
+
+	// A units list (here in GBK, as Windows Notepad may save it) instead of
+	// the year before; and other grade cut-offs.
+	list, err := simplifiedchinese.GBK.NewEncoder().String("# 应提交单位\n乐昌市民政局\r\n\r\n始兴县民政局\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := filepath.Join(outDir, "units.txt")
+	if err := os.WriteFile(units, []byte(list), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out2 := filepath.Join(outDir, "summary2.xlsx")
+	code, stdout, errs = reportCLI(t, data, "report", "--template", "national-project", "--year", "2021", "--units", units,
+		"--grades", "99.8,85,60", "-o", out2)
+	if code != 0 || !strings.Contains(stdout, "未提交 missing  始兴县民政局") || strings.Contains(stdout, "仁化县民政局") {
+		t.Fatalf("--units: exit %d\n%s%s", code, stdout, errs)
+	}
+	f2 := openReport(t, out2)
+	if got := columnOf(t, f2, "未提交单位", 1); !slices.Equal(got, []string{"始兴县民政局"}) {
+		t.Errorf("missing units by list = %v", got)
+	}
+	if note, _ := f2.GetCellValue("未提交单位", "A2"); !strings.Contains(note, "units.txt") {
+		t.Errorf("missing note = %q", note)
+	}
+	// With 优 at 99.8, 最低生活保障 (99.7) is 良; 100, 100 and 99.9 stay 优.
+	if got := columnOf(t, f2, "单位汇总", 11); !slices.Equal(got, []string{"优", "良", "优", "优"}) {
+		t.Errorf("grades with 99.8/85/60 = %v", got)
+	}
+
+	// LibreOffice opens the report (last: it may skip the test).
+	toPDFCLI(t, out)
+}
+
+func TestReportCommandErrors(t *testing.T) {
+	data, dir := t.TempDir(), t.TempDir()
+	out := filepath.Join(dir, "x.xlsx")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"report", "--template", "nope", "--year", "2021", "-o", out}, "no such template"},
+		{[]string{"report", "--template", "hubei-dept", "-o", out}, "year"},
+		{[]string{"report", "--template", "hubei-dept", "--year", "2022"}, "output"},
+		{[]string{"report", "--template", "hubei-dept", "--year", "2022", "--grades", "80,90,60", "-o", out}, "--grades"},
+		{[]string{"report", "--template", "hubei-dept", "--year", "2022", "--units", filepath.Join(dir, "none.txt"), "-o", out}, "none.txt"},
+	} {
+		code, _, errs := reportCLI(t, data, c.args...)
+		if code != exitFailure || !strings.Contains(errs, c.want) {
+			t.Errorf("%q: exit %d: %s", c.args, code, errs)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Fatalf("%q wrote its output", c.args)
+		}
+	}
+	// A year without submissions still gives a (nearly empty) report.
+	code, _, errs := reportCLI(t, data, "report", "--template", "hubei-dept", "--year", "2022", "-o", out)
+	if code != 0 || !strings.Contains(errs, "没有任何提交") {
+		t.Errorf("empty year: exit %d: %s", code, errs)
+	}
+}
+
+// toPDFCLI converts a workbook to PDF with LibreOffice headless, as a check
+// that it opens outside excelize. Without soffice the test is skipped,
+// except on CI where it fails.
+func toPDFCLI(t *testing.T, xlsx string) {
+	t.Helper()
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("soffice (LibreOffice) is required on CI")
+		}
+		t.Skip("soffice (LibreOffice) not installed")
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation=file://"+filepath.ToSlash(filepath.Join(dir, "profile")),
+		"--headless", "--convert-to", "pdf", "--outdir", dir, xlsx)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, b)
+	}
+	pdf := filepath.Join(dir, strings.TrimSuffix(filepath.Base(xlsx), filepath.Ext(xlsx))+".pdf")
+	if st, err := os.Stat(pdf); err != nil || st.Size() == 0 {
+		t.Fatalf("soffice wrote no PDF: %v", err)
+	}
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		return
+	}
+	b, err := exec.CommandContext(ctx, pdftotext, pdf, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	for _, want := range []string{"项目支出绩效自评表汇总", "得分分布", "仁化县民政局"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("PDF lacks %q", want)
+		}
+	}
+}
