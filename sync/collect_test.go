@@ -16,7 +16,7 @@ import (
 	jxsync "github.com/jxsync/jxsync/sync"
 )
 
-func names(srcs []jxsync.Source) []string {
+func sourceNames(srcs []jxsync.Source) []string {
 	var out []string
 	for _, s := range srcs {
 		out = append(out, s.Name)
@@ -36,7 +36,7 @@ func refusals(bad []*jxsync.ImportResult) map[string]string {
 	return m
 }
 
-func write(t testing.TB, p string, b []byte) {
+func writeFile(t testing.TB, p string, b []byte) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		t.Fatal(err)
@@ -46,7 +46,7 @@ func write(t testing.TB, p string, b []byte) {
 	}
 }
 
-func equal(a, b []string) bool {
+func sameStrings(a, b []string) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -63,7 +63,7 @@ func TestCollectFoldersAndGlobs(t *testing.T) {
 	wb := []byte("x")
 	for _, n := range []string{"b.xlsx", "a.xlsx", "sub/c.xlsm", "sub/deeper/d.xls", "sub/~$c.xlsm", "~$a.xlsx",
 		".hidden.xlsx", ".git/e.xlsx", "notes.txt", "sub/report.pdf", "报表[2022].xlsx"} {
-		write(t, filepath.Join(dir, n), wb)
+		writeFile(t, filepath.Join(dir, n), wb)
 	}
 	j := func(n string) string { return filepath.Join(dir, n) }
 
@@ -71,8 +71,8 @@ func TestCollectFoldersAndGlobs(t *testing.T) {
 	// other files passed over.
 	srcs, bad := jxsync.Collect([]string{dir}, jxsync.CollectLimits{})
 	want := []string{j("a.xlsx"), j("b.xlsx"), j("sub/c.xlsm"), j("sub/deeper/d.xls"), j("报表[2022].xlsx")}
-	if !equal(names(srcs), want) || len(bad) != 0 {
-		t.Errorf("folder: %q, bad %v\nwant %q", names(srcs), refusals(bad), want)
+	if !sameStrings(sourceNames(srcs), want) || len(bad) != 0 {
+		t.Errorf("folder: %q, bad %v\nwant %q", sourceNames(srcs), refusals(bad), want)
 	}
 	if b, err := srcs[0].Read(); err != nil || string(b) != "x" {
 		t.Errorf("read %s: %q %v", srcs[0].Name, b, err)
@@ -82,21 +82,21 @@ func TestCollectFoldersAndGlobs(t *testing.T) {
 	// walked; a path named twice is collected once.
 	srcs, bad = jxsync.Collect([]string{j("*.xlsx"), j("s?b"), j("a.xlsx")}, jxsync.CollectLimits{})
 	want = []string{j("a.xlsx"), j("b.xlsx"), j("报表[2022].xlsx"), j("sub/c.xlsm"), j("sub/deeper/d.xls")}
-	if !equal(names(srcs), want) || len(bad) != 0 {
-		t.Errorf("glob: %q, bad %v\nwant %q", names(srcs), refusals(bad), want)
+	if !sameStrings(sourceNames(srcs), want) || len(bad) != 0 {
+		t.Errorf("glob: %q, bad %v\nwant %q", sourceNames(srcs), refusals(bad), want)
 	}
 
 	// A file whose name looks like a pattern is taken as named.
 	srcs, bad = jxsync.Collect([]string{j("报表[2022].xlsx")}, jxsync.CollectLimits{})
-	if !equal(names(srcs), []string{j("报表[2022].xlsx")}) || len(bad) != 0 {
-		t.Errorf("literal name with brackets: %q, bad %v", names(srcs), refusals(bad))
+	if !sameStrings(sourceNames(srcs), []string{j("报表[2022].xlsx")}) || len(bad) != 0 {
+		t.Errorf("literal name with brackets: %q, bad %v", sourceNames(srcs), refusals(bad))
 	}
 
 	// What does not exist is refused with the reason.
 	srcs, bad = jxsync.Collect([]string{j("*.xlsb"), j("missing.xlsx")}, jxsync.CollectLimits{})
 	r := refusals(bad)
 	if len(srcs) != 0 || len(bad) != 2 || !strings.Contains(r[j("*.xlsb")], "没有匹配的文件") || !strings.Contains(r[j("missing.xlsx")], "无法读取") {
-		t.Errorf("missing: %q, bad %v", names(srcs), r)
+		t.Errorf("missing: %q, bad %v", sourceNames(srcs), r)
 	}
 }
 
@@ -136,7 +136,7 @@ func writeZip(t testing.TB, p string, entries []zipEntry) {
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	write(t, p, buf.Bytes())
+	writeFile(t, p, buf.Bytes())
 }
 
 func TestCollectZip(t *testing.T) {
@@ -168,8 +168,8 @@ func TestCollectZip(t *testing.T) {
 	lim := jxsync.CollectLimits{MaxEntryBytes: 1 << 20}
 	srcs, bad := jxsync.Collect([]string{arch}, lim)
 	want := []string{arch + "!a.xlsx", arch + "!各单位/b.xlsx", arch + "!bomb.xlsx"}
-	if !equal(names(srcs), want) {
-		t.Errorf("sources %q\nwant %q", names(srcs), want)
+	if !sameStrings(sourceNames(srcs), want) {
+		t.Errorf("sources %q\nwant %q", sourceNames(srcs), want)
 	}
 	r := refusals(bad)
 	for name, why := range map[string]string{
@@ -203,14 +203,14 @@ func TestCollectZip(t *testing.T) {
 	if rs[2].Outcome != jxsync.OutcomeUnreadable || rs[2].File != want[2] || !strings.Contains(rs[2].FirstError, "大于其声明的大小") {
 		t.Errorf("bomb: %+v", rs[2])
 	}
-	if n := count(t, svc, "SELECT count(*) FROM revisions"); n != 2 {
+	if n := queryInt(t, svc, "SELECT count(*) FROM revisions"); n != 2 {
 		t.Errorf("revisions = %d, want 2", n)
 	}
 
 	// An archive in a folder is opened too.
 	srcs, _ = jxsync.Collect([]string{dir}, lim)
-	if !equal(names(srcs), want) {
-		t.Errorf("folder with the archive: %q", names(srcs))
+	if !sameStrings(sourceNames(srcs), want) {
+		t.Errorf("folder with the archive: %q", sourceNames(srcs))
 	}
 }
 
@@ -223,7 +223,7 @@ func TestCollectZipLimits(t *testing.T) {
 	writeZip(t, bomb, []zipEntry{{name: "报表.xlsx", data: zeros, raw: true, declared: 100}})
 	srcs, bad := jxsync.Collect([]string{bomb}, jxsync.CollectLimits{MaxEntryBytes: 64 << 10})
 	if len(srcs) != 1 || len(bad) != 0 {
-		t.Fatalf("bomb: %q %v", names(srcs), refusals(bad))
+		t.Fatalf("bomb: %q %v", sourceNames(srcs), refusals(bad))
 	}
 	if data, err := srcs[0].Read(); err == nil || len(data) != 0 {
 		t.Errorf("bomb read %d bytes, err %v", len(data), err)
@@ -237,15 +237,15 @@ func TestCollectZipLimits(t *testing.T) {
 	writeZip(t, many, []zipEntry{{name: "1.xlsx", data: zeros}, {name: "2.xlsx", data: zeros}, {name: "3.xlsx", data: zeros}})
 	srcs, bad = jxsync.Collect([]string{many}, jxsync.CollectLimits{MaxEntryBytes: 300 << 10, MaxArchiveBytes: 600 << 10})
 	r := refusals(bad)
-	if !equal(names(srcs), []string{many + "!1.xlsx", many + "!2.xlsx"}) || len(bad) != 1 || !strings.Contains(r[many+"!3.xlsx"], "过大") {
-		t.Errorf("archive limit: %q, bad %v", names(srcs), r)
+	if !sameStrings(sourceNames(srcs), []string{many + "!1.xlsx", many + "!2.xlsx"}) || len(bad) != 1 || !strings.Contains(r[many+"!3.xlsx"], "过大") {
+		t.Errorf("archive limit: %q, bad %v", sourceNames(srcs), r)
 	}
 
 	// Not a zip at all.
 	fake := filepath.Join(dir, "fake.zip")
-	write(t, fake, []byte("not a zip"))
+	writeFile(t, fake, []byte("not a zip"))
 	srcs, bad = jxsync.Collect([]string{fake}, jxsync.CollectLimits{})
 	if len(srcs) != 0 || len(bad) != 1 || !strings.Contains(bad[0].FirstError, "zip") {
-		t.Errorf("fake zip: %q %v", names(srcs), refusals(bad))
+		t.Errorf("fake zip: %q %v", sourceNames(srcs), refusals(bad))
 	}
 }

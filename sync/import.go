@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 
 	"github.com/jxsync/jxsync/mapping"
@@ -193,6 +194,7 @@ func (s *Service) CheckStore(ctx context.Context) ([]string, error) {
 			out = append(out, fmt.Sprintf("revisions %v: original %s: %v", revs, hash, err))
 		}
 	}
+	sort.Strings(out)
 	return out, nil
 }
 

@@ -54,6 +54,9 @@ func Open(ctx context.Context, cfg Config) (*Blobs, error) {
 	c, err := minio.New(cfg.Endpoint, &minio.Options{
 		Creds:  credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
 		Secure: cfg.TLS, Region: cfg.Region,
+		// Few retries: with the server down a file must fail in seconds, and
+		// the import is re-run rather than stalled for minutes.
+		MaxRetries: 3,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open s3 %s: %w", cfg.Endpoint, err)

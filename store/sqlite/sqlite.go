@@ -49,6 +49,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	rw.SetMaxOpenConns(1)
 	db := &DB{rw: rw, path: path, now: time.Now}
+	if err := waitUnlocked(ctx, rw); err != nil {
+		rw.Close()
+		return nil, fmt.Errorf("open records %s: %w", path, err)
+	}
 	if err := db.migrate(ctx); err != nil {
 		rw.Close()
 		return nil, fmt.Errorf("open records %s: %w", path, err)
@@ -60,6 +64,29 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	db.ro = ro
 	return db, nil
+}
+
+// waitUnlocked opens the first connection, retrying while another process
+// holds the file locked: switching a new file to WAL does not wait for the
+// busy timeout.
+func waitUnlocked(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		err := db.PingContext(ctx)
+		if err == nil || !busy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+func busy(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")
 }
 
 // Close implements store.Records.
