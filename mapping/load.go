@@ -16,7 +16,9 @@ import (
 // patterns are errors naming the file and the key; all of them are reported
 // together.
 func Load(name string, data []byte) (*Template, error) {
-	v := viper.New()
+	// Keys such as upgrade.renamed's "table.column" contain dots: use
+	// another delimiter for viper's nested keys.
+	v := viper.NewWithOptions(viper.KeyDelimiter("::"))
 	v.SetConfigType("yaml")
 	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 		return nil, fmt.Errorf("load mapping %s: %w", name, err)

@@ -47,3 +47,20 @@ func TestLoadStringsList(t *testing.T) {
 		t.Errorf("labels = %q, %q", tpl.Fields[0].Label, tpl.Fields[1].Label)
 	}
 }
+
+func TestLoadDottedUpgradeKeys(t *testing.T) {
+	src, err := os.ReadFile("testdata/load/good.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := Load("good.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tpl.Upgrade.Renamed["rows.new"]; got != "rows.old" {
+		t.Errorf("renamed[rows.new] = %q (keys %v)", got, tpl.Upgrade.Renamed)
+	}
+	if got := tpl.Upgrade.Defaults["rows.new"]; got != "x" {
+		t.Errorf("defaults[rows.new] = %q", got)
+	}
+}

@@ -226,7 +226,7 @@ func TestRules(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if tpl.ID != id {
+				if tpl.ID != id && tpl.ID+"-"+tpl.Version != id {
 					t.Fatalf("%s detected as %s@%s, but the cases are in %s.yaml", example, tpl.ID, tpl.Version, id)
 				}
 				if len(c.Want) == 0 && len(c.Absent) == 0 {
@@ -277,8 +277,11 @@ func TestRulesCoverage(t *testing.T) {
 	shipped := map[string]bool{}
 	wantAny := map[string]bool{}
 	for _, tpl := range reg.Templates {
-		shipped[tpl.ID] = true
-		rf := files[tpl.ID]
+		shipped[tpl.ID], shipped[tpl.ID+"-"+tpl.Version] = true, true
+		rf := files[tpl.ID+"-"+tpl.Version]
+		if rf == nil {
+			rf = files[tpl.ID]
+		}
 		if rf == nil {
 			t.Errorf("%s@%s: no %s/%s.yaml", tpl.ID, tpl.Version, rulesDir, tpl.ID)
 			continue
