@@ -13,6 +13,7 @@ export PATH="$(go env GOPATH)/bin:$PATH"
 pkgs=()
 command -v soffice >/dev/null 2>&1 || pkgs+=(libreoffice-calc-nogui)
 command -v pdftotext >/dev/null 2>&1 || pkgs+=(poppler-utils)
+{ command -v chromium || command -v chromium-browser || command -v google-chrome; } >/dev/null 2>&1 || pkgs+=(chromium)
 { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; } || pkgs+=(fonts-noto-cjk)
 if [ ${#pkgs[@]} -gt 0 ]; then
   sudo=""

@@ -6,11 +6,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	gosync "sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
 )
 
@@ -153,6 +155,14 @@ func (s *Service) Upload(ctx context.Context, u *store.User, name string, data [
 		}
 		if unit, _, _ := t.Who(rep.Result); unit != "" && unit != u.Unit {
 			return nil, rep, fmt.Errorf("upload %s: 工作簿的单位为“%s”，不是本单位“%s” (%w)", name, unit, u.Unit, ErrForbidden)
+		}
+		// A workbook jxsync generated is filed under the submission its
+		// properties name: that submission must be the agency's own too.
+		if sub, err := strconv.ParseInt(rep.Result.Props[mapping.PropSubmission], 10, 64); err == nil && sub != 0 {
+			latest, err := s.Records.LatestOf(ctx, sub)
+			if err == nil && latest.Unit != u.Unit {
+				return nil, rep, fmt.Errorf("upload %s: 该文件属于其他单位的填报 (%w)", name, ErrForbidden)
+			}
 		}
 	}
 	ir, err := s.ImportWith(ctx, name, data, ImportOptions{By: u.Name})

@@ -6,9 +6,11 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/store/sqlite"
 	"github.com/jxsync/jxsync/sync"
+	"github.com/jxsync/jxsync/template"
 )
 
 func TestAccounts(t *testing.T) {
@@ -64,5 +66,46 @@ func TestAccounts(t *testing.T) {
 	bureau := &store.User{Role: store.RoleBureau}
 	if !sync.CanSee(agency, own) || sync.CanSee(agency, other) || !sync.CanSee(bureau, other) || sync.CanSee(agency, &store.Revision{}) {
 		t.Error("CanSee")
+	}
+}
+
+// TestUploadOtherUnitsGenerated: an agency cannot file a workbook generated
+// from another unit's submission under that submission, even with its own
+// unit name typed in.
+func TestUploadOtherUnitsGenerated(t *testing.T) {
+	ctx := context.Background()
+	svc := newService(t, localBlobs(t), filepath.Join(t.TempDir(), "u.db"))
+	svc.Users = svc.Records.(store.Users)
+	svc.Exporter = template.Exporter{}
+	ir, err := svc.Import(ctx, "other.xlsx", hubeiWorkbook(t, "民政局", nil), "import")
+	if err != nil || ir.Revision == 0 {
+		t.Fatalf("import: %+v %v", ir, err)
+	}
+	gen, _, err := svc.Export(ctx, ir.Revision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Retype the unit name inside the generated workbook as the agency's own.
+	res, err := svc.Extract("gen.xlsx", gen, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"unit_name", "header_unit"} {
+		v := res.Fields[name]
+		v.Raw = "救助站"
+		res.Fields[name] = v
+	}
+	tpl := findTemplate(t, svc, "hubei-dept@2022")
+	forged, err := template.Export(tpl, res, map[string]string{
+		mapping.PropSubmission: res.Props[mapping.PropSubmission], mapping.PropRevision: res.Props[mapping.PropRevision]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	agency := &store.User{Name: "jz", Role: store.RoleAgency, Unit: "救助站"}
+	if _, _, err := svc.Upload(ctx, agency, "forged.xlsx", forged); !errors.Is(err, sync.ErrForbidden) {
+		t.Fatalf("upload of another unit's generated workbook: %v", err)
+	}
+	if n := queryInt(t, svc, "SELECT count(*) FROM revisions"); n != 1 {
+		t.Errorf("revisions = %d, want 1", n)
 	}
 }

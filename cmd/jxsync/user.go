@@ -1,0 +1,246 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+	"golang.org/x/text/width"
+
+	"github.com/jxsync/jxsync/store"
+)
+
+func newUserCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "user",
+		Short: "网页平台账号 (accounts of the web portal)",
+	}
+	var role, unit string
+	add := &cobra.Command{
+		Use:   "add NAME --role agency|bureau [--unit UNIT]",
+		Short: "添加账号；密码从标准输入读取，终端上不回显地提示输入 (add an account; password from stdin, or prompted)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runUserAdd(cmd.Context(), g, cmd.InOrStdin(), args[0], role, unit)
+		},
+	}
+	add.Flags().StringVar(&role, "role", "", "角色：agency（预算单位）或 bureau（财政局）(role)")
+	add.Flags().StringVar(&unit, "unit", "", "单位名称，预算单位账号必填，须与自评表中的单位名称一致 (the agency's unit, as written in its forms)")
+	add.MarkFlagRequired("role")
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "列出账号 (list accounts)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runUserList(cmd.Context(), g)
+		},
+	}
+	disable := &cobra.Command{
+		Use:   "disable NAME",
+		Short: "停用账号并使其登录失效 (disable an account and end its sessions)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runUserDisable(cmd.Context(), g, args[0], true)
+		},
+	}
+	enable := &cobra.Command{
+		Use:   "enable NAME",
+		Short: "重新启用账号 (enable a disabled account)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runUserDisable(cmd.Context(), g, args[0], false)
+		},
+	}
+	reset := &cobra.Command{
+		Use:   "reset NAME",
+		Short: "重设密码并使其登录失效；密码从标准输入读取或提示输入 (set a new password, ending the account's sessions)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runUserReset(cmd.Context(), g, cmd.InOrStdin(), args[0])
+		},
+	}
+	cmd.AddCommand(add, list, disable, enable, reset)
+	return cmd
+}
+
+// runUserAdd creates an account.
+func runUserAdd(ctx context.Context, g *globals, in io.Reader, name, role, unit string) error {
+	if role != store.RoleAgency && role != store.RoleBureau {
+		return &exitError{code: exitFailure, err: fmt.Errorf("user add: --role must be agency or bureau, got %q", role)}
+	}
+	if role == store.RoleBureau && unit != "" {
+		return &exitError{code: exitFailure, err: errors.New("user add: --unit is for agency accounts only")}
+	}
+	svc, _, closeStores, err := g.storedService(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeStores()
+	if _, err := svc.Users.User(ctx, name); err == nil {
+		return &exitError{code: exitFailure, err: fmt.Errorf("user add %s: %w", name, store.ErrExists)}
+	}
+	password, err := readPassword(g, in)
+	if err != nil {
+		return err
+	}
+	if err := svc.AddUser(ctx, name, role, strings.TrimSpace(unit), password); err != nil {
+		return &exitError{code: exitFailure, err: err}
+	}
+	if role == store.RoleAgency {
+		fmt.Fprintf(g.stdout, "已添加预算单位账号 %s（%s）(added agency account)\n", name, strings.TrimSpace(unit))
+	} else {
+		fmt.Fprintf(g.stdout, "已添加财政局账号 %s (added bureau account)\n", name)
+	}
+	return nil
+}
+
+// runUserList prints every account.
+func runUserList(ctx context.Context, g *globals) error {
+	svc, _, closeStores, err := g.storedService(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeStores()
+	users, err := svc.Users.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if len(users) == 0 {
+		fmt.Fprintln(g.stdout, "没有账号；用 jxsync user add 添加 (no accounts)")
+		return nil
+	}
+	rows := [][]string{{"用户名", "角色", "单位", "状态", "创建时间"}}
+	for _, u := range users {
+		roleName, state := "预算单位", "启用"
+		if u.Role == store.RoleBureau {
+			roleName = "财政局"
+		}
+		if u.Disabled {
+			state = "停用"
+		}
+		rows = append(rows, []string{u.Name, roleName, u.Unit, state, u.CreatedAt.Local().Format("2006-01-02 15:04")})
+	}
+	printColumns(g.stdout, rows)
+	return nil
+}
+
+// printColumns prints rows in aligned columns, counting East Asian wide
+// characters as two columns.
+func printColumns(w io.Writer, rows [][]string) {
+	widths := map[int]int{}
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], displayWidth(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// runUserDisable disables (ending its sessions) or enables an account.
+func runUserDisable(ctx context.Context, g *globals, name string, disabled bool) error {
+	svc, _, closeStores, err := g.storedService(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeStores()
+	if err := svc.Users.SetDisabled(ctx, name, disabled); err != nil {
+		return &exitError{code: exitFailure, err: err}
+	}
+	if disabled {
+		fmt.Fprintf(g.stdout, "已停用账号 %s (disabled)\n", name)
+	} else {
+		fmt.Fprintf(g.stdout, "已启用账号 %s (enabled)\n", name)
+	}
+	return nil
+}
+
+// runUserReset sets a new password and ends the account's sessions.
+func runUserReset(ctx context.Context, g *globals, in io.Reader, name string) error {
+	svc, _, closeStores, err := g.storedService(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeStores()
+	u, err := svc.Users.User(ctx, name)
+	if err != nil {
+		return &exitError{code: exitFailure, err: err}
+	}
+	password, err := readPassword(g, in)
+	if err != nil {
+		return err
+	}
+	if err := svc.ResetPassword(ctx, name, password); err != nil {
+		return &exitError{code: exitFailure, err: err}
+	}
+	if !u.Disabled {
+		// Disabling ends every session of the account; enable it again.
+		if err := svc.Users.SetDisabled(ctx, name, true); err != nil {
+			return err
+		}
+		if err := svc.Users.SetDisabled(ctx, name, false); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(g.stdout, "已重设 %s 的密码，原有登录已失效 (password reset, sessions ended)\n", name)
+	return nil
+}
+
+// readPassword reads a password: prompted twice without echo when the input
+// is a terminal, else the first line of the input.
+func readPassword(g *globals, in io.Reader) (string, error) {
+	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(g.stderr, "密码 (password): ")
+		p1, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(g.stderr)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		fmt.Fprint(g.stderr, "再次输入 (again): ")
+		p2, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(g.stderr)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		if string(p1) != string(p2) {
+			return "", &exitError{code: exitFailure, err: errors.New("read password: the two entries differ")}
+		}
+		return string(p1), nil
+	}
+	line, err := bufio.NewReader(io.LimitReader(in, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", &exitError{code: exitFailure, err: errors.New("read password: no password on standard input")}
+	}
+	return line, nil
+}

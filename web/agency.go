@@ -1,0 +1,206 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/jxsync/jxsync/mapping"
+	"github.com/jxsync/jxsync/store"
+	"github.com/jxsync/jxsync/sync"
+)
+
+// agencyHomeData is the agency start page.
+type agencyHomeData struct {
+	Unit        string
+	Submissions []*submissionView
+	Templates   []templateOption
+	Years       []int
+	Year        int
+	Blank       bool
+}
+
+// agencyHome shows the unit's submissions, the blank template download and
+// the upload form.
+func (s *Server) agencyHome(rq *request) error {
+	subs, err := s.submissionsOf(rq.ctx(), rq.user.Unit)
+	if err != nil {
+		return err
+	}
+	now := s.opts.Now().Year()
+	d := &agencyHomeData{Unit: rq.user.Unit, Submissions: subs, Templates: s.templateOptions(),
+		Year: now - 1, Blank: s.opts.Blank != nil}
+	for y := now; y >= now-6; y-- {
+		d.Years = append(d.Years, y)
+	}
+	s.render(rq.w, http.StatusOK, "agency", s.pageFor(rq, "本单位填报", d))
+	return nil
+}
+
+// uploadView is the result of one upload.
+type uploadView struct {
+	// File is the name it was received under.
+	File string `json:"file"`
+	// Result says what was stored (nil when nothing could be read).
+	Result *sync.ImportResult `json:"result"`
+	// Findings are the validation's findings, grouped by sheet in Groups.
+	Findings []mapping.Finding `json:"findings"`
+	Groups   []sheetFindings   `json:"-"`
+	Errors   int               `json:"errors"`
+	Warnings int               `json:"warnings"`
+	// Visible says the stored revision can be opened by the uploader (and
+	// its annotated workbook downloaded).
+	Visible bool `json:"-"`
+	// Message says why nothing was stored, when so.
+	Message string `json:"message,omitempty"`
+	// Links to the stored revision and its annotated workbook.
+	RevisionURL  string `json:"revision_url,omitempty"`
+	AnnotatedURL string `json:"annotated_url,omitempty"`
+}
+
+// uploadForm receives a workbook from the upload form and shows the result.
+func (s *Server) uploadForm(rq *request) error {
+	name, data, err := s.receive(rq)
+	if err != nil {
+		return err
+	}
+	v, status, err := s.upload(rq, name, data)
+	if err != nil {
+		return err
+	}
+	s.render(rq.w, status, "upload", s.pageFor(rq, "上传结果", v))
+	return nil
+}
+
+// receive reads the one file of a multipart upload, within the size limit,
+// and checks the form's CSRF token.
+func (s *Server) receive(rq *request) (string, []byte, error) {
+	rq.r.Body = http.MaxBytesReader(rq.w, rq.r.Body, s.opts.MaxUploadBytes)
+	mr, err := rq.r.MultipartReader()
+	if err != nil {
+		return "", nil, badRequest("请以 multipart/form-data 上传文件 (send multipart/form-data)")
+	}
+	var (
+		name, token string
+		data        []byte
+		got         bool
+	)
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", nil, tooLargeOr(err, badRequest("上传内容无效 (bad multipart body)"))
+		}
+		switch p.FormName() {
+		case "csrf":
+			b, err := io.ReadAll(io.LimitReader(p, 256))
+			if err != nil {
+				return "", nil, tooLargeOr(err, badRequest("上传内容无效 (bad multipart body)"))
+			}
+			token = string(b)
+		case "file":
+			if got {
+				return "", nil, badRequest("一次只能上传一个文件 (one file at a time)")
+			}
+			got, name = true, p.FileName()
+			if data, err = io.ReadAll(p); err != nil {
+				return "", nil, tooLargeOr(err, badRequest("上传内容无效 (bad multipart body)"))
+			}
+		default:
+			if _, err := io.Copy(io.Discard, p); err != nil {
+				return "", nil, tooLargeOr(err, badRequest("上传内容无效 (bad multipart body)"))
+			}
+		}
+	}
+	if err := rq.checkCSRF(token); err != nil {
+		return "", nil, err
+	}
+	if !got || len(data) == 0 {
+		return "", nil, badRequest("请选择要上传的工作簿文件 (no file)")
+	}
+	return safeFileName(name, "上传.xlsx"), data, nil
+}
+
+// tooLargeOr returns err when it is the size limit's, else other.
+func tooLargeOr(err, other error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return err
+	}
+	return other
+}
+
+// upload validates and stores a workbook for the user and says what
+// happened, with the status to answer with. The workbook is validated
+// first (reading it checks its size, format and expansion before anything
+// else), and an agency may only upload its own unit's form, nor a
+// workbook generated from another unit's submission.
+func (s *Server) upload(rq *request, name string, data []byte) (*uploadView, int, error) {
+	v := &uploadView{File: name, Findings: []mapping.Finding{}}
+	rep, err := s.svc.Validate(name, data, "")
+	if err != nil {
+		v.Result = &sync.ImportResult{File: name, Outcome: sync.OutcomeUnreadable, FirstError: err.Error()}
+		v.Message = err.Error()
+		return v, http.StatusUnprocessableEntity, nil
+	}
+	if sub, err := strconv.ParseInt(rep.Result.Props[mapping.PropSubmission], 10, 64); err == nil && sub > 0 {
+		latest, err := s.svc.Records.LatestOf(rq.ctx(), sub)
+		switch {
+		case err == nil && !sync.CanSee(rq.user, latest):
+			return nil, 0, fmt.Errorf("upload %s: 该工作簿由其他单位的填报生成 (%w)", name, sync.ErrForbidden)
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return nil, 0, fmt.Errorf("upload %s: %w", name, err)
+		}
+	}
+	start := time.Now()
+	ir, rep2, err := s.svc.Upload(rq.ctx(), rq.user, name, data)
+	if errors.Is(err, sync.ErrForbidden) || ir == nil {
+		if err == nil {
+			err = fmt.Errorf("upload %s: no result", name)
+		}
+		return nil, 0, err
+	}
+	v.Result = ir
+	if err != nil {
+		s.log.Error("web: upload", "user", rq.user.Name, "file", name, "err", err, "took", time.Since(start))
+		v.Message = "保存失败，请稍后重试 (the store failed; try again)"
+		return v, http.StatusInternalServerError, nil
+	}
+	if rep2 != nil {
+		rep = rep2
+	}
+	v.Findings = append(v.Findings, rep.Findings...)
+	if ir.Unit == "" && ir.Revision != 0 {
+		v.Findings = append(v.Findings, mapping.Finding{Sheet: rep.Result.Sheet, Severity: mapping.SeverityError, Rule: "identity",
+			Message: "无法确定单位名称或年度，无法归入任何填报 (unit name or year not found)"})
+	}
+	v.Groups = groupFindings(v.Findings)
+	v.Errors, v.Warnings = countFindings(v.Findings)
+	status := http.StatusOK
+	switch ir.Outcome {
+	case sync.OutcomeUnreadable:
+		v.Message, status = ir.FirstError, http.StatusUnprocessableEntity
+	case sync.OutcomeConflict:
+		v.Message = fmt.Sprintf("该文件由较早的修订生成，而库中已有更新的修订 %d，有 %d 处不同：未保存。请下载最新版本后再修改上传。"+
+			" (generated from an older revision; not stored)", ir.Revision, len(ir.Changes))
+		status = http.StatusConflict
+	}
+	if ir.Revision != 0 {
+		if _, err := s.svc.RevisionFor(rq.ctx(), rq.user, ir.Revision); err == nil {
+			prefix := ""
+			if rq.api {
+				prefix = "/api"
+			}
+			v.RevisionURL = fmt.Sprintf("%s/revisions/%d", prefix, ir.Revision)
+			if ir.Outcome != sync.OutcomeConflict {
+				v.Visible, v.AnnotatedURL = true, v.RevisionURL+"/annotated"
+			}
+		}
+	}
+	return v, status, nil
+}

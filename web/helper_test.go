@@ -1,0 +1,366 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	gosync "sync"
+	"testing"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/jxsync/jxsync/mapping"
+	"github.com/jxsync/jxsync/store"
+	"github.com/jxsync/jxsync/store/local"
+	"github.com/jxsync/jxsync/store/sqlite"
+	"github.com/jxsync/jxsync/sync"
+	"github.com/jxsync/jxsync/template"
+	"github.com/jxsync/jxsync/templates"
+	"github.com/jxsync/jxsync/web"
+)
+
+// Units of the example workbooks.
+const (
+	unitJiuzhu  = "武汉市蔡甸区救助管理站"
+	unitMinzh   = "蔡甸区民政局"
+	unitLechang = "乐昌市民政局"
+	password    = "correct-horse-1"
+)
+
+var registry = gosync.OnceValues(func() (*template.Registry, error) { return template.LoadRegistry(templates.FS) })
+
+// passwordHash is one bcrypt hash of password, shared by test accounts.
+var passwordHash = gosync.OnceValue(func() string {
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
+	if err != nil {
+		panic(err)
+	}
+	return string(h)
+})
+
+// env is a portal over a real SQLite file and blob folder, wired as
+// cmd/jxsync does.
+type env struct {
+	t   *testing.T
+	svc *sync.Service
+	db  *sqlite.DB
+	srv *web.Server
+	ts  *httptest.Server
+	reg *template.Registry
+}
+
+func newEnv(t *testing.T, opts web.Options) *env {
+	t.Helper()
+	return newEnvWith(t, opts, httptest.NewServer)
+}
+
+func newEnvWith(t *testing.T, opts web.Options, start func(http.Handler) *httptest.Server) *env {
+	t.Helper()
+	ctx := context.Background()
+	reg, err := registry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "jxsync.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	blobs, err := local.Open(filepath.Join(dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &sync.Service{Templates: reg.Templates, Reader: template.Reader{}, Annotator: template.Annotator{},
+		Exporter: template.Exporter{}, Reporter: template.Reporter{}, Blobs: blobs, Records: db, Users: db}
+	if opts.Blank == nil {
+		opts.Blank = func(id, version string) ([]byte, error) {
+			tm, err := mapping.Find(reg.Templates, id+"@"+version)
+			if err != nil {
+				return nil, err
+			}
+			return reg.Blank(tm)
+		}
+	}
+	srv, err := web.New(svc, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := start(srv)
+	t.Cleanup(ts.Close)
+	return &env{t: t, svc: svc, db: db, srv: srv, ts: ts, reg: reg}
+}
+
+// addUser creates an account with password (hashed once, at low cost).
+func (e *env) addUser(name, role, unit string) {
+	e.t.Helper()
+	if err := e.db.AddUser(context.Background(), &store.User{Name: name, Role: role, Unit: unit, PasswordHash: passwordHash()}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// importFile stores an example workbook as the CLI import does.
+func (e *env) importFile(rel string) *sync.ImportResult {
+	e.t.Helper()
+	data, err := fs.ReadFile(templates.FS, rel)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ir, err := e.svc.Import(context.Background(), filepath.Base(rel), data, "import")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return ir
+}
+
+// client is a browser-like client with its own cookies.
+type client struct {
+	t    *testing.T
+	e    *env
+	hc   *http.Client
+	csrf string
+	// header is added to every request.
+	header http.Header
+}
+
+func (e *env) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: e.t, e: e, header: http.Header{}, hc: &http.Client{Jar: jar, Transport: e.ts.Client().Transport,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// login signs in through the API and keeps the CSRF token.
+func (e *env) login(name string) *client {
+	e.t.Helper()
+	c := e.client()
+	res, body := c.do("POST", "/api/login", "application/json", strings.NewReader(`{"name":"`+name+`","password":"`+password+`"}`))
+	if res.StatusCode != http.StatusOK {
+		e.t.Fatalf("login %s: %d %s", name, res.StatusCode, body)
+	}
+	var s struct{ CSRF string }
+	if err := json.Unmarshal(body, &s); err != nil || s.CSRF == "" {
+		e.t.Fatalf("login %s: %v %s", name, err, body)
+	}
+	c.csrf = s.CSRF
+	return c
+}
+
+func (c *client) do(method, path, ctype string, body io.Reader) (*http.Response, []byte) {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.e.ts.URL+path, body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	for k, v := range c.header {
+		req.Header[k] = v
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return res, b
+}
+
+func (c *client) get(path string) (*http.Response, []byte) { return c.do("GET", path, "", nil) }
+
+// postForm posts a form; with token the session's CSRF token is added.
+func (c *client) postForm(path string, v url.Values, token bool) (*http.Response, []byte) {
+	if token {
+		v.Set("csrf", c.csrf)
+	}
+	return c.do("POST", path, "application/x-www-form-urlencoded", strings.NewReader(v.Encode()))
+}
+
+// postJSON posts JSON with the CSRF header.
+func (c *client) postJSON(path, body string) (*http.Response, []byte) {
+	c.t.Helper()
+	req, _ := http.NewRequest("POST", c.e.ts.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", c.csrf)
+	res, err := c.hc.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, b
+}
+
+// upload posts a file as the upload form does (token: the csrf field) or
+// as an API client (header: X-CSRF-Token).
+func (c *client) upload(path, name string, data []byte, token, header bool) (*http.Response, []byte) {
+	c.t.Helper()
+	res, body, err := c.tryUpload(path, name, data, token, header)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return res, body
+}
+
+// tryUpload is upload returning the error, for goroutines.
+func (c *client) tryUpload(path, name string, data []byte, token, header bool) (*http.Response, []byte, error) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	if token {
+		mw.WriteField("csrf", c.csrf)
+	}
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.e.ts.URL+path, &b)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if header {
+		req.Header.Set("X-CSRF-Token", c.csrf)
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	return res, body, err
+}
+
+// example returns an example workbook's bytes.
+func example(t testing.TB, rel string) []byte {
+	t.Helper()
+	b, err := fs.ReadFile(templates.FS, rel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+const (
+	jiuzhuXLSX = "hubei-dept/2022/examples/caidian-jiuzhu-2022.xlsx"
+	jiuzhuYAML = "hubei-dept/2022/examples/caidian-jiuzhu-2022.yaml"
+)
+
+// hubeiWorkbook builds a Hubei 2022 form from the 救助管理站 example's data
+// changed by edit.
+func hubeiWorkbook(t testing.TB, edit func(d *template.Data)) []byte {
+	t.Helper()
+	form, err := template.FindForm("hubei-dept", "2022")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := template.ParseData(jiuzhuYAML, example(t, jiuzhuYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(d)
+	b, err := form.BuildBytes(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// forUnit sets a Hubei form's unit.
+func forUnit(unit string) func(d *template.Data) {
+	return func(d *template.Data) {
+		d.Fields["unit_name"] = unit
+		d.Fields["header_unit"] = unit
+	}
+}
+
+// corrected gives the reason the target was missed.
+func corrected(d *template.Data) {
+	d.Fields["deviation_reason"] = "街面流浪乞讨人员减少，实际救助人次低于预期。"
+}
+
+var revLink = regexp.MustCompile(`/revisions/(\d+)`)
+
+// firstRevision returns the first /revisions/N link of a page.
+func firstRevision(t testing.TB, body []byte) string {
+	t.Helper()
+	m := revLink.FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("no revision link in\n%s", body)
+	}
+	return string(m[1])
+}
+
+func mustContain(t testing.TB, body []byte, subs ...string) {
+	t.Helper()
+	for _, s := range subs {
+		if !bytes.Contains(body, []byte(s)) {
+			t.Errorf("response lacks %q:\n%s", s, clip(body))
+		}
+	}
+}
+
+func mustNotContain(t testing.TB, body []byte, subs ...string) {
+	t.Helper()
+	for _, s := range subs {
+		if bytes.Contains(body, []byte(s)) {
+			t.Errorf("response contains %q:\n%s", s, clip(body))
+		}
+	}
+}
+
+func clip(b []byte) string {
+	if len(b) > 3000 {
+		return string(b[:3000]) + "…"
+	}
+	return string(b)
+}
+
+func wantStatus(t testing.TB, what string, res *http.Response, body []byte, want int) {
+	t.Helper()
+	if res.StatusCode != want {
+		t.Errorf("%s: status %d, want %d\n%s", what, res.StatusCode, want, clip(body))
+	}
+}
+
+// subOf returns the submission id of a revision, as text.
+func subOf(t testing.TB, e *env, rev int64) string {
+	t.Helper()
+	r, err := e.db.Revision(context.Background(), rev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strconv.FormatInt(r.SubmissionID, 10)
+}
+
+// importWorkbook stores a workbook as the CLI import does.
+func (e *env) importWorkbook(name string, data []byte) *sync.ImportResult {
+	e.t.Helper()
+	ir, err := e.svc.Import(context.Background(), name, data, "import")
+	if err != nil || ir.Revision == 0 {
+		e.t.Fatalf("import %s: %+v %v", name, ir, err)
+	}
+	return ir
+}
+
+// hubeiWorkbookYear is the corrected Hubei form of a unit for a year.
+func hubeiWorkbookYear(t testing.TB, unit string, year int) []byte {
+	return hubeiWorkbook(t, func(d *template.Data) {
+		forUnit(unit)(d)
+		corrected(d)
+		y := strconv.Itoa(year)
+		d.Fields["title"] = y + "年度" + unit + "部门整体绩效自评表"
+		d.Fields["fill_date"] = y + ".3.20"
+	})
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

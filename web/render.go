@@ -1,0 +1,245 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/jxsync/jxsync/mapping"
+	"github.com/jxsync/jxsync/store"
+	"github.com/jxsync/jxsync/sync"
+)
+
+// pageData is what every page template receives.
+type pageData struct {
+	// Title is the page's title.
+	Title string
+	// User is the signed-in user (nil on the sign-in page).
+	User *store.User
+	// CSRF is the token forms carry.
+	CSRF string
+	// Error and Notice are messages shown at the top.
+	Error, Notice string
+	// Data is the page's own content.
+	Data any
+	// MaxUpload is the upload limit, for the upload form's hint.
+	MaxUpload int64
+}
+
+// httpError is an error with the status and the message to answer with.
+type httpError struct {
+	status int
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+// Errors answered as they are.
+var (
+	errForbidden = &httpError{http.StatusForbidden, "无权访问 (forbidden)"}
+	errCSRF      = &httpError{http.StatusForbidden, "安全校验失败，请刷新页面后重试 (CSRF token missing or wrong)"}
+)
+
+func badRequest(format string, args ...any) error {
+	return &httpError{http.StatusBadRequest, fmt.Sprintf(format, args...)}
+}
+
+// statusOf maps an error to the status and the message shown; internal
+// errors are not described to the client.
+func statusOf(err error) (int, string) {
+	var he *httpError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &he):
+		return he.status, he.msg
+	case errors.As(err, &mbe):
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf("文件过大：上限 %s (upload larger than the limit)", sizeText(mbe.Limit))
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound, "未找到 (not found)"
+	case errors.Is(err, sync.ErrForbidden):
+		return http.StatusForbidden, err.Error()
+	case errors.Is(err, mapping.ErrNoTemplate):
+		return http.StatusNotFound, "没有该模板 (no such template)"
+	case errors.Is(err, context.Canceled):
+		return http.StatusServiceUnavailable, "请求已取消 (cancelled)"
+	}
+	return http.StatusInternalServerError, "服务器内部错误，请稍后再试 (internal error)"
+}
+
+// fail answers a handler's error as a page or as JSON.
+func (s *Server) fail(rq *request, err error) {
+	status, msg := statusOf(err)
+	if status == http.StatusInternalServerError {
+		s.log.Error("web: request failed", "method", rq.r.Method, "path", rq.r.URL.Path, "err", err)
+	}
+	if rq.api {
+		writeJSON(rq.w, status, apiError{Error: msg})
+		return
+	}
+	s.render(rq.w, status, "error", &pageData{Title: http.StatusText(status), User: rq.user, CSRF: csrfOf(rq), Error: msg})
+}
+
+func csrfOf(rq *request) string {
+	if rq.sess == nil {
+		return ""
+	}
+	return rq.sess.CSRF
+}
+
+// pageFor starts a page's data for the signed-in user.
+func (s *Server) pageFor(rq *request, title string, data any) *pageData {
+	return &pageData{Title: title, User: rq.user, CSRF: rq.sess.CSRF, Data: data, MaxUpload: s.opts.MaxUploadBytes}
+}
+
+// render executes a page template into a buffer first, so that a template
+// error never sends half a page.
+func (s *Server) render(w http.ResponseWriter, status int, name string, d *pageData) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.log.Error("web: no such page template", "name", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "layout", d); err != nil {
+		s.log.Error("web: render", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(b.Bytes())
+}
+
+// writeJSON answers v as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+// parsePages parses every page template with the shared ones (files whose
+// name starts with _).
+func parsePages() (map[string]*template.Template, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	base := template.New("").Funcs(funcs)
+	var pages []string
+	for _, n := range names {
+		if strings.HasPrefix(path.Base(n), "_") {
+			if base, err = base.ParseFS(templateFS, n); err != nil {
+				return nil, fmt.Errorf("parse %s: %w", n, err)
+			}
+		} else {
+			pages = append(pages, n)
+		}
+	}
+	out := map[string]*template.Template{}
+	for _, n := range pages {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if t, err = t.ParseFS(templateFS, n); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", n, err)
+		}
+		out[strings.TrimSuffix(path.Base(n), ".html")] = t
+	}
+	return out, nil
+}
+
+// funcs are the helpers templates use.
+var funcs = template.FuncMap{
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Local().Format("2006-01-02 15:04")
+	},
+	"revStatus":  revisionStatusName,
+	"reviewName": reviewName,
+	"sevName":    severityName,
+	"stateName":  stateName,
+	"outcome":    outcomeName,
+	"size":       sizeText,
+	"base":       func(name string) string { return safeFileName(name, "") },
+	"num": func(x *float64) string {
+		if x == nil {
+			return ""
+		}
+		return mapping.FormatNumber(*x)
+	},
+}
+
+func revisionStatusName(s string) string {
+	switch s {
+	case store.StatusValid:
+		return "通过"
+	case store.StatusWarnings:
+		return "有警告"
+	case store.StatusRejected:
+		return "有错误"
+	}
+	return s
+}
+
+func reviewName(s string) string {
+	switch s {
+	case store.ReviewAccepted:
+		return "审核通过"
+	case store.ReviewReturned:
+		return "已退回"
+	}
+	return s
+}
+
+func severityName(s string) string {
+	if s == mapping.SeverityError {
+		return "错误"
+	}
+	return "警告"
+}
+
+func outcomeName(s string) string {
+	switch s {
+	case store.OutcomeImported:
+		return "已保存（新填报）"
+	case store.OutcomeUpdated:
+		return "已保存（新修订）"
+	case store.OutcomeUnchanged:
+		return "内容未变，未新增修订"
+	case sync.OutcomeRejected:
+		return "已保存，但有错误需修改"
+	case sync.OutcomeUnreadable:
+		return "无法读取"
+	case sync.OutcomeConflict:
+		return "版本冲突，未保存"
+	case sync.OutcomeFailed:
+		return "保存失败"
+	}
+	return s
+}
+
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%s MB", mapping.FormatNumber(float64(n*10/(1<<20))/10))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d 字节", n)
+}

@@ -1,0 +1,123 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/jxsync/jxsync/mapping"
+	"github.com/jxsync/jxsync/store"
+)
+
+// revisionDetail is one revision with its values, findings, the other
+// revisions of its submission and the bureau's reviews.
+type revisionDetail struct {
+	Rev *store.Revision
+	// Title is the template's title.
+	Title string
+	// Data is the stored extraction (nil when none was kept); Values lays
+	// it out by the template.
+	Data   *mapping.Result
+	Values *valuesView
+	// Findings are the validation's findings, grouped by sheet in Groups.
+	Findings         []mapping.Finding
+	Groups           []sheetFindings
+	Errors, Warnings int
+	// History holds the submission's revisions, newest first; Latest is
+	// the newest.
+	History []*store.Revision
+	Latest  *store.Revision
+	// Reviews are the bureau's decisions, oldest first; State is the
+	// submission's state.
+	Reviews []*store.Review
+	State   string
+	// CanReview shows the review form (bureau, on a submission).
+	CanReview bool
+}
+
+// revisionPage shows a revision.
+func (s *Server) revisionPage(rq *request) error {
+	d, err := s.revisionDetail(rq, rq.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	p := s.pageFor(rq, fmt.Sprintf("%s %d年度 修订 %d", d.Rev.Unit, d.Rev.Year, d.Rev.Seq), d)
+	if rq.r.URL.Query().Get("reviewed") != "" {
+		p.Notice = "审核意见已保存，填报单位可以看到。"
+	}
+	s.render(rq.w, http.StatusOK, "revision", p)
+	return nil
+}
+
+// revisionDetail gathers what is shown of a revision the user may see.
+func (s *Server) revisionDetail(rq *request, idText string) (*revisionDetail, error) {
+	rev, err := s.revisionFor(rq, idText)
+	if err != nil {
+		return nil, err
+	}
+	ctx := rq.ctx()
+	d := &revisionDetail{Rev: rev, Title: s.titleOf(rev.TemplateID), Latest: rev}
+	var t *mapping.Template
+	d.Data, d.Findings, t, err = s.findings(ctx, rev)
+	if err != nil {
+		return nil, err
+	}
+	if d.Data != nil && t != nil {
+		d.Values = valuesOf(t, d.Data)
+	}
+	d.Groups = groupFindings(d.Findings)
+	d.Errors, d.Warnings = countFindings(d.Findings)
+	if rev.SubmissionID == 0 {
+		d.History = []*store.Revision{rev}
+		return d, nil
+	}
+	revs, err := s.svc.Records.History(ctx, rev.Unit)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range revs {
+		if r.SubmissionID == rev.SubmissionID {
+			d.History = append([]*store.Revision{r}, d.History...)
+			if r.Seq > d.Latest.Seq {
+				d.Latest = r
+			}
+		}
+	}
+	if d.Reviews, err = s.svc.Users.Reviews(ctx, rev.SubmissionID); err != nil {
+		return nil, err
+	}
+	d.State, _ = stateOf(d.Latest, d.Reviews)
+	d.CanReview = rq.user.Role == roleBureau
+	return d, nil
+}
+
+// findings returns a revision's stored data and its findings, checked again
+// from the data (or, for a revision kept without data, from the original).
+func (s *Server) findings(ctx context.Context, rev *store.Revision) (*mapping.Result, []mapping.Finding, *mapping.Template, error) {
+	ref := rev.TemplateID + "@" + rev.TemplateVersion
+	t, err := mapping.Find(s.svc.Templates, ref)
+	if err != nil {
+		t = nil // a template no longer shipped: values cannot be laid out
+	}
+	res, err := s.svc.Records.Data(ctx, rev.ID)
+	switch {
+	case err == nil && t != nil:
+		fs := t.Check(res)
+		if fs == nil {
+			fs = []mapping.Finding{}
+		}
+		return res, fs, t, nil
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return nil, nil, nil, err
+	}
+	_, data, err := s.svc.Original(ctx, rev.ID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rep, err := s.svc.Validate(rev.FileName, data, "")
+	if err != nil {
+		return res, []mapping.Finding{{Severity: mapping.SeverityError, Rule: "unreadable", Message: err.Error()}}, t, nil
+	}
+	return res, rep.Findings, t, nil
+}

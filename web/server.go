@@ -1,0 +1,179 @@
+// Package web is jxsync's portal: agencies (预算单位) sign in, download the
+// blank form or their last submission, upload workbooks and see at once
+// what validation found; bureau staff (财政局) follow every unit's status,
+// open submissions, download them and accept or return them. The same
+// operations are offered as a JSON API under /api/.
+//
+// The package depends on the sync service only; cmd/jxsync wires the stores
+// and the workbook reader in.
+package web
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/jxsync/jxsync/sync"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// DefaultMaxUploadBytes is the default limit of an upload's request body
+// (20 MB).
+const DefaultMaxUploadBytes = 20 << 20
+
+// BlankFunc returns the blank workbook of a template version.
+type BlankFunc func(id, version string) ([]byte, error)
+
+// Options configure a Server. The zero value is usable.
+type Options struct {
+	// MaxUploadBytes bounds an upload's request body; 0 means
+	// DefaultMaxUploadBytes.
+	MaxUploadBytes int64
+	// Blank returns the blank template workbooks; nil hides the blank
+	// template download.
+	Blank BlankFunc
+	// LoginFailures failed sign-ins from one address, or for one name,
+	// within LoginWindow block further attempts (429). Defaults: 5 in 15
+	// minutes.
+	LoginFailures int
+	LoginWindow   time.Duration
+	// TrustProxy takes the client address from X-Real-IP or the last
+	// X-Forwarded-For entry, and TLS from X-Forwarded-Proto: set it only
+	// behind a reverse proxy that sets them.
+	TrustProxy bool
+	// Logger receives server errors; nil means slog.Default().
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server is the portal's http.Handler.
+type Server struct {
+	svc     *sync.Service
+	opts    Options
+	mux     *http.ServeMux
+	pages   map[string]*template.Template
+	limiter *limiter
+	log     *slog.Logger
+}
+
+// New returns the portal of svc, which must have its stores (Blobs,
+// Records, Users) and its reader wired in.
+func New(svc *sync.Service, opts Options) (*Server, error) {
+	if svc == nil || svc.Records == nil || svc.Users == nil || svc.Blobs == nil || svc.Reader == nil {
+		return nil, errors.New("web: the service needs its reader, blob, record and user stores")
+	}
+	if opts.MaxUploadBytes <= 0 {
+		opts.MaxUploadBytes = DefaultMaxUploadBytes
+	}
+	if opts.LoginFailures <= 0 {
+		opts.LoginFailures = 5
+	}
+	if opts.LoginWindow <= 0 {
+		opts.LoginWindow = 15 * time.Minute
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s := &Server{svc: svc, opts: opts, mux: http.NewServeMux(), pages: pages, log: opts.Logger,
+		limiter: newLimiter(opts.LoginFailures, opts.LoginWindow, opts.Now)}
+	s.routes()
+	return s, nil
+}
+
+// routes registers every page and API endpoint. Roles: "" any signed-in
+// user, agency or bureau. Every route that takes a revision or submission
+// id fetches it through the user's access (another unit's id is 404).
+func (s *Server) routes() {
+	static, _ := fs.Sub(staticFS, "static")
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	s.mux.HandleFunc("GET /static/", func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r) // no listings
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	})
+
+	// Pages.
+	s.mux.HandleFunc("GET /{$}", s.home)
+	s.mux.HandleFunc("GET /login", s.loginPage)
+	s.mux.HandleFunc("POST /login", s.loginForm)
+	s.mux.Handle("POST /logout", s.page("", s.logoutForm))
+	s.mux.Handle("GET /agency", s.page(roleAgency, s.agencyHome))
+	s.mux.Handle("POST /upload", s.uploadPage(s.uploadForm))
+	s.mux.Handle("GET /blank", s.page("", s.downloadBlank))
+	s.mux.Handle("GET /revisions/{id}", s.page("", s.revisionPage))
+	s.mux.Handle("GET /revisions/{id}/original", s.page("", s.downloadOriginal))
+	s.mux.Handle("GET /revisions/{id}/export", s.page("", s.downloadExport))
+	s.mux.Handle("GET /revisions/{id}/annotated", s.page("", s.downloadAnnotated))
+	s.mux.Handle("GET /bureau", s.page(roleBureau, s.dashboardPage))
+	s.mux.Handle("GET /bureau/zip", s.page(roleBureau, s.downloadZip))
+	s.mux.Handle("GET /bureau/report", s.page(roleBureau, s.downloadReport))
+	s.mux.Handle("POST /submissions/{id}/review", s.page(roleBureau, s.reviewForm))
+
+	// JSON API.
+	s.mux.HandleFunc("POST /api/login", s.apiLogin)
+	s.mux.Handle("POST /api/logout", s.api("", s.apiLogout))
+	s.mux.Handle("GET /api/me", s.api("", s.apiMe))
+	s.mux.Handle("GET /api/templates", s.api("", s.apiTemplates))
+	s.mux.Handle("GET /api/blank", s.api("", s.downloadBlank))
+	s.mux.Handle("POST /api/upload", s.api("", s.apiUpload))
+	s.mux.Handle("GET /api/submissions", s.api("", s.apiSubmissions))
+	s.mux.Handle("GET /api/revisions/{id}", s.api("", s.apiRevision))
+	s.mux.Handle("GET /api/revisions/{id}/original", s.api("", s.downloadOriginal))
+	s.mux.Handle("GET /api/revisions/{id}/export", s.api("", s.downloadExport))
+	s.mux.Handle("GET /api/revisions/{id}/annotated", s.api("", s.downloadAnnotated))
+	s.mux.Handle("GET /api/dashboard", s.api(roleBureau, s.apiDashboard))
+	s.mux.Handle("GET /api/zip", s.api(roleBureau, s.downloadZip))
+	s.mux.Handle("GET /api/report", s.api(roleBureau, s.downloadReport))
+	s.mux.Handle("POST /api/submissions/{id}/review", s.api(roleBureau, s.apiReview))
+	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, apiError{Error: "没有该接口 (no such endpoint)"})
+	})
+}
+
+// ServeHTTP implements http.Handler: it sets the security headers of every
+// response and dispatches.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("Cache-Control", "no-store")
+	s.mux.ServeHTTP(w, r)
+}
+
+// home sends a signed-in user to their start page, others to sign in.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	u, _, err := s.sessionOf(r)
+	switch {
+	case err != nil:
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+	case u.Role == roleBureau:
+		http.Redirect(w, r, "/bureau", http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, "/agency", http.StatusSeeOther)
+	}
+}

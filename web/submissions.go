@@ -1,0 +1,210 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/jxsync/jxsync/mapping"
+	"github.com/jxsync/jxsync/store"
+	"github.com/jxsync/jxsync/sync"
+)
+
+// Submission states, as the dashboard shows them.
+const (
+	// StateMissing: a unit expected to submit has no submission.
+	StateMissing = "missing"
+	// StateErrors: the latest revision has error findings.
+	StateErrors = "errors"
+	// StateSubmitted: the latest revision has no error and is not reviewed.
+	StateSubmitted = "submitted"
+	// StateAccepted and StateReturned: the bureau's review of the latest
+	// revision. A revision uploaded after a review is not reviewed yet.
+	StateAccepted = "accepted"
+	StateReturned = "returned"
+)
+
+// States lists the states in dashboard order.
+var States = []string{StateMissing, StateErrors, StateSubmitted, StateAccepted, StateReturned}
+
+func stateName(s string) string {
+	switch s {
+	case StateMissing:
+		return "未提交"
+	case StateErrors:
+		return "有错误"
+	case StateSubmitted:
+		return "已提交"
+	case StateAccepted:
+		return "审核通过"
+	case StateReturned:
+		return "已退回"
+	}
+	return s
+}
+
+// stateOf is the state of a submission from its latest revision and its
+// reviews (oldest first): the last review decides when it is about the
+// latest revision.
+func stateOf(latest *store.Revision, reviews []*store.Review) (string, *store.Review) {
+	var last *store.Review
+	if len(reviews) > 0 {
+		last = reviews[len(reviews)-1]
+	}
+	if last != nil && last.Revision == latest.ID {
+		switch last.Status {
+		case store.ReviewAccepted:
+			return StateAccepted, last
+		case store.ReviewReturned:
+			return StateReturned, last
+		}
+	}
+	if latest.Status == store.StatusRejected {
+		return StateErrors, last
+	}
+	return StateSubmitted, last
+}
+
+// submissionView is one submission with its revisions, newest first.
+type submissionView struct {
+	Latest    *store.Revision
+	Revisions []*store.Revision
+	State     string
+	// Review is the last review (possibly of an earlier revision).
+	Review *store.Review
+	// Title is the template's title.
+	Title string
+}
+
+// submissionsOf returns a unit's submissions, newest year first.
+func (s *Server) submissionsOf(ctx context.Context, unit string) ([]*submissionView, error) {
+	revs, err := s.svc.Records.History(ctx, unit)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	bySub := map[int64]*submissionView{}
+	var out []*submissionView
+	for _, r := range revs {
+		if r.SubmissionID == 0 {
+			continue
+		}
+		sv := bySub[r.SubmissionID]
+		if sv == nil {
+			sv = &submissionView{Title: s.titleOf(r.TemplateID)}
+			bySub[r.SubmissionID] = sv
+			out = append(out, sv)
+		}
+		sv.Revisions = append([]*store.Revision{r}, sv.Revisions...)
+		if sv.Latest == nil || r.Seq > sv.Latest.Seq {
+			sv.Latest = r
+		}
+	}
+	for _, sv := range out {
+		reviews, err := s.svc.Users.Reviews(ctx, sv.Latest.SubmissionID)
+		if err != nil {
+			return nil, err
+		}
+		sv.State, sv.Review = stateOf(sv.Latest, reviews)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Latest, out[j].Latest
+		if a.Year != b.Year {
+			return a.Year > b.Year
+		}
+		if a.TemplateID != b.TemplateID {
+			return a.TemplateID < b.TemplateID
+		}
+		return a.Subject < b.Subject
+	})
+	return out, nil
+}
+
+// revisionFor returns a revision the user may see; another unit's is
+// store.ErrNotFound.
+func (s *Server) revisionFor(rq *request, idText string) (*store.Revision, error) {
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, fmt.Errorf("revision %q: %w", idText, store.ErrNotFound)
+	}
+	return s.svc.RevisionFor(rq.ctx(), rq.user, id)
+}
+
+// submissionFor returns the latest revision of a submission the user may
+// see; another unit's is store.ErrNotFound.
+func (s *Server) submissionFor(rq *request, idText string) (*store.Revision, error) {
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, fmt.Errorf("submission %q: %w", idText, store.ErrNotFound)
+	}
+	latest, err := s.svc.Records.LatestOf(rq.ctx(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !sync.CanSee(rq.user, latest) {
+		return nil, fmt.Errorf("submission %d: %w", id, store.ErrNotFound)
+	}
+	return latest, nil
+}
+
+// templateOption is one template id offered in a choice.
+type templateOption struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Versions []string `json:"versions"`
+}
+
+// templateOptions lists the template ids with their newest title.
+func (s *Server) templateOptions() []templateOption {
+	var out []templateOption
+	idx := map[string]int{}
+	for _, t := range s.svc.Templates {
+		i, ok := idx[t.ID]
+		if !ok {
+			i = len(out)
+			idx[t.ID] = i
+			out = append(out, templateOption{ID: t.ID})
+		}
+		out[i].Title = t.Title // templates are sorted by version: the newest wins
+		out[i].Versions = append(out[i].Versions, t.Version)
+	}
+	return out
+}
+
+// titleOf returns a template id's newest title (the id when unknown).
+func (s *Server) titleOf(id string) string {
+	if t, err := mapping.Find(s.svc.Templates, id); err == nil {
+		return t.Title
+	}
+	return id
+}
+
+// versionFor picks the template version for a year: the newest whose
+// version (a year) is not after it, else the oldest; year 0 picks the
+// newest.
+func (s *Server) versionFor(id string, year int) (*mapping.Template, error) {
+	var pick, oldest *mapping.Template
+	for _, t := range s.svc.Templates {
+		if t.ID != id {
+			continue
+		}
+		if oldest == nil || t.Version < oldest.Version {
+			oldest = t
+		}
+		v, err := strconv.Atoi(t.Version)
+		if (year == 0 || err != nil || v <= year) && (pick == nil || t.Version > pick.Version) {
+			pick = t
+		}
+	}
+	if pick == nil {
+		pick = oldest
+	}
+	if pick == nil {
+		return nil, fmt.Errorf("template %q: %w", id, mapping.ErrNoTemplate)
+	}
+	return pick, nil
+}
