@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/store"
 	jxsync "github.com/jxsync/jxsync/sync"
 )
@@ -141,8 +142,8 @@ func writeZip(t testing.TB, p string, entries []zipEntry) {
 
 func TestCollectZip(t *testing.T) {
 	dir := t.TempDir()
-	a := hubeiWorkbook(t, "压缩包单位甲", nil)
-	b := hubeiWorkbook(t, "压缩包单位乙", nil)
+	a := testkit.HubeiWorkbook(t, "压缩包单位甲", nil)
+	b := testkit.HubeiWorkbook(t, "压缩包单位乙", nil)
 	zeros := make([]byte, 4<<20)
 	var inner bytes.Buffer
 	zw := zip.NewWriter(&inner)
@@ -186,7 +187,7 @@ func TestCollectZip(t *testing.T) {
 
 	// The entries import as archive.zip!name; the bomb (declared 1000 bytes,
 	// expanding to 4 MiB) is refused when read, without expanding it.
-	svc := newService(t, localBlobs(t), filepath.Join(t.TempDir(), "jxsync.db"))
+	svc := testkit.Service(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	rs := svc.ImportAll(ctx, srcs, 2, "test", nil)
@@ -203,7 +204,7 @@ func TestCollectZip(t *testing.T) {
 	if rs[2].Outcome != jxsync.OutcomeUnreadable || rs[2].File != want[2] || !strings.Contains(rs[2].FirstError, "大于其声明的大小") {
 		t.Errorf("bomb: %+v", rs[2])
 	}
-	if n := queryInt(t, svc, "SELECT count(*) FROM revisions"); n != 2 {
+	if n := testkit.QueryInt(t, svc.Records, "SELECT count(*) FROM revisions"); n != 2 {
 		t.Errorf("revisions = %d, want 2", n)
 	}
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/minio/minio-go/v7"
 
+	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/store/local"
 	"github.com/jxsync/jxsync/store/s3/s3test"
@@ -35,10 +36,10 @@ func TestS3StopsMidImport(t *testing.T) {
 	fastS3Retries(t)
 	srv := s3test.Start(t)
 	blobs := s3Blobs(t, srv)
-	svc := newService(t, blobs, filepath.Join(t.TempDir(), "jxsync.db"))
+	svc := testkit.Service(t, testkit.WithBlobs(blobs))
 	const n, stopAfter = 24, 6
 	dir := t.TempDir()
-	writeWorkbooks(t, dir, n)
+	testkit.WriteWorkbooks(t, dir, n)
 	srcs, bad := jxsync.Collect([]string{dir}, jxsync.CollectLimits{})
 	if len(srcs) != n || len(bad) != 0 {
 		t.Fatalf("collect: %d, %v", len(srcs), bad)
@@ -70,7 +71,7 @@ func TestS3StopsMidImport(t *testing.T) {
 		}
 	}
 	t.Logf("a failed file: %s", res[n-1].FirstError)
-	if c := queryInt(t, svc, "SELECT count(*) FROM revisions"); c != int64(imported) {
+	if c := testkit.QueryInt(t, svc.Records, "SELECT count(*) FROM revisions"); c != int64(imported) {
 		t.Errorf("revisions = %d, want %d (one per imported file)", c, imported)
 	}
 
@@ -117,7 +118,7 @@ func TestS3StopsMidImport(t *testing.T) {
 func TestConcurrentImports(t *testing.T) {
 	const n = 36
 	dir := t.TempDir()
-	files := writeWorkbooks(t, dir, n)
+	files := testkit.WriteWorkbooks(t, dir, n)
 	store1 := t.TempDir()
 	dbPath, blobDir := filepath.Join(store1, "jxsync.db"), filepath.Join(store1, "blobs")
 	// Both halves overlap on a third of the files; the second imports in
@@ -130,7 +131,7 @@ func TestConcurrentImports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	check := newService(t, blobs, dbPath)
+	check := testkit.Service(t, testkit.WithBlobs(blobs), testkit.WithDB(dbPath))
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -146,7 +147,7 @@ func TestConcurrentImports(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			svc, err := openService(blobs, dbPath)
+			svc, err := testkit.Open(blobs, dbPath)
 			if err != nil {
 				t.Error(err)
 				return

@@ -10,64 +10,21 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/store"
-	"github.com/jxsync/jxsync/store/local"
 	"github.com/jxsync/jxsync/store/s3"
 	"github.com/jxsync/jxsync/store/s3/s3test"
-	"github.com/jxsync/jxsync/store/sqlite"
 	jxsync "github.com/jxsync/jxsync/sync"
 	"github.com/jxsync/jxsync/template"
-	"github.com/jxsync/jxsync/templates"
 )
 
-// Test helpers shared by the tests of this package.
+// Test helpers shared by the tests of this package; the service, workbooks
+// and example paths come from internal/testkit.
 
-var (
-	regOnce sync.Once
-	reg     *template.Registry
-	regErr  error
-)
-
-// newService returns a service reading the embedded templates, storing
-// originals in blobs and records in a SQLite file at dbPath (opened here,
-// closed when t ends).
-func newService(t testing.TB, blobs store.Blobs, dbPath string) *jxsync.Service {
-	t.Helper()
-	svc, err := openService(blobs, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Records.Close() })
-	return svc
-}
-
-// openService is newService for any goroutine: the caller closes
-// svc.Records.
-func openService(blobs store.Blobs, dbPath string) (*jxsync.Service, error) {
-	regOnce.Do(func() { reg, regErr = template.LoadRegistry(templates.FS) })
-	if regErr != nil {
-		return nil, regErr
-	}
-	db, err := sqlite.Open(context.Background(), dbPath)
-	if err != nil {
-		return nil, err
-	}
-	return &jxsync.Service{Templates: reg.Templates, Reader: template.Reader{}, Blobs: blobs, Records: db}, nil
-}
-
-func localBlobs(t testing.TB) store.Blobs {
-	t.Helper()
-	b, err := local.Open(filepath.Join(t.TempDir(), "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
+// s3Blobs opens a blob store on the S3 server srv (for testkit.WithBlobs).
 func s3Blobs(t testing.TB, srv *s3test.Server) store.Blobs {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -77,92 +34,6 @@ func s3Blobs(t testing.TB, srv *s3test.Server) store.Blobs {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// exampleFiles are 8 example workbooks shipped with the templates: 6 are
-// imported, 2 rejected.
-var exampleFiles = []string{
-	"hubei-dept/2022/examples/caidian-jiuzhu-2022.xlsx",
-	"hubei-dept/2022/examples/caidian-minzheng-2022.xlsx",
-	"minsheng-score/2020/examples/yuan-jiuzhu-2020.xlsx",
-	"national-dept/2024/examples/zhuzhou-jiuzhu-2024.xlsx",
-	"national-project/2020/examples/lechang-canji-2021.xlsx",
-	"national-project/2020/examples/lechang-dibao-2021.xlsx",
-	"national-project/2020/examples/lechang-linshi-2021.xlsx",
-	"national-project/2020/examples/lechang-tekun-2021.xlsx",
-}
-
-// examples returns the paths of exampleFiles.
-func examples(t testing.TB) []string {
-	t.Helper()
-	var out []string
-	for _, f := range exampleFiles {
-		out = append(out, filepath.Join("..", "templates", f))
-	}
-	return out
-}
-
-// hubeiWorkbook builds a 部门整体绩效自评表 (hubei-dept@2022, the 蔡甸区民政局
-// example: warnings only) for unit; edit, when not nil, changes the data
-// further.
-func hubeiWorkbook(t testing.TB, unit string, edit func(d *template.Data)) []byte {
-	t.Helper()
-	fm, err := template.FindForm("hubei-dept", "2022")
-	if err != nil {
-		t.Fatal(err)
-	}
-	y, err := fs.ReadFile(templates.FS, "hubei-dept/2022/examples/caidian-minzheng-2022.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := template.ParseData("caidian-minzheng-2022.yaml", y)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Fields["unit_name"], d.Fields["header_unit"] = unit, unit
-	if edit != nil {
-		edit(d)
-	}
-	b, err := fm.BuildBytes(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// writeWorkbooks writes n workbooks of distinct units into dir and returns
-// their paths in order.
-func writeWorkbooks(t testing.TB, dir string, n int) []string {
-	t.Helper()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for i := 0; i < n; i++ {
-		p := filepath.Join(dir, fmt.Sprintf("wb-%03d.xlsx", i))
-		if err := os.WriteFile(p, hubeiWorkbook(t, fmt.Sprintf("测试单位%03d", i), nil), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
-// count returns the integer a one-value query yields.
-func queryInt(t testing.TB, svc *jxsync.Service, q string) int64 {
-	t.Helper()
-	_, rows, err := svc.Records.Query(context.Background(), q)
-	if err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	if len(rows) != 1 || len(rows[0]) != 1 {
-		t.Fatalf("%s: rows %v", q, rows)
-	}
-	n, ok := rows[0][0].(int64)
-	if !ok {
-		t.Fatalf("%s: %T %v", q, rows[0][0], rows[0][0])
-	}
-	return n
 }
 
 func outcomeCounts(rs []*jxsync.ImportResult) map[string]int {
@@ -177,13 +48,13 @@ func outcomeCounts(rs []*jxsync.ImportResult) map[string]int {
 // one per submission, and that CheckStore finds nothing wrong.
 func assertNoDuplicates(t testing.TB, svc *jxsync.Service, want int64) {
 	t.Helper()
-	if n := queryInt(t, svc, "SELECT count(*) FROM revisions"); n != want {
+	if n := testkit.QueryInt(t, svc.Records, "SELECT count(*) FROM revisions"); n != want {
 		t.Errorf("revisions = %d, want %d", n, want)
 	}
-	if n := queryInt(t, svc, "SELECT count(DISTINCT submission_id) FROM revisions"); n != want {
+	if n := testkit.QueryInt(t, svc.Records, "SELECT count(DISTINCT submission_id) FROM revisions"); n != want {
 		t.Errorf("submissions with revisions = %d, want %d", n, want)
 	}
-	if n := queryInt(t, svc, "SELECT count(*) FROM revisions WHERE seq != 1"); n != 0 {
+	if n := testkit.QueryInt(t, svc.Records, "SELECT count(*) FROM revisions WHERE seq != 1"); n != 0 {
 		t.Errorf("%d revisions with seq != 1", n)
 	}
 	probs, err := svc.CheckStore(context.Background())
@@ -198,20 +69,22 @@ func assertNoDuplicates(t testing.TB, svc *jxsync.Service, want int64) {
 // TestImportOutcomes runs one body against both blob stores.
 func TestImportOutcomes(t *testing.T) {
 	t.Run("local", func(t *testing.T) {
-		testImportOutcomes(t, localBlobs(t))
+		testImportOutcomes(t)
 	})
 	t.Run("s3", func(t *testing.T) {
-		testImportOutcomes(t, s3Blobs(t, s3test.Start(t)))
+		testImportOutcomes(t, testkit.WithBlobs(s3Blobs(t, s3test.Start(t))))
 	})
 }
 
-func testImportOutcomes(t *testing.T, blobs store.Blobs) {
+// testImportOutcomes imports into testkit.Service(t, opts...).
+func testImportOutcomes(t *testing.T, opts ...testkit.Option) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
 	defer cancel()
-	svc := newService(t, blobs, filepath.Join(t.TempDir(), "jxsync.db"))
+	svc := testkit.Service(t, opts...)
+	blobs := svc.Blobs
 
 	// The examples: 6 imported, 2 rejected (kept with their findings).
-	srcs, bad := jxsync.Collect(examples(t), jxsync.CollectLimits{})
+	srcs, bad := jxsync.Collect(testkit.Examples(t), jxsync.CollectLimits{})
 	if len(bad) != 0 || len(srcs) != 8 {
 		t.Fatalf("collect: %d sources, bad %v", len(srcs), bad)
 	}
@@ -224,7 +97,7 @@ func testImportOutcomes(t *testing.T, blobs store.Blobs) {
 			t.Errorf("result %d = %+v", i, r)
 		}
 	}
-	if n := queryInt(t, svc, "SELECT count(*) FROM revisions"); n != 8 {
+	if n := testkit.QueryInt(t, svc.Records, "SELECT count(*) FROM revisions"); n != 8 {
 		t.Fatalf("revisions = %d, want 8", n)
 	}
 
@@ -238,7 +111,7 @@ func testImportOutcomes(t *testing.T, blobs store.Blobs) {
 			t.Errorf("%s: revision %d, first time %d", r.File, r.Revision, first[i].Revision)
 		}
 	}
-	if n := queryInt(t, svc, "SELECT count(*) FROM revisions"); n != 8 {
+	if n := testkit.QueryInt(t, svc.Records, "SELECT count(*) FROM revisions"); n != 8 {
 		t.Fatalf("revisions after re-import = %d, want 8", n)
 	}
 
@@ -283,8 +156,8 @@ func testImportOutcomes(t *testing.T, blobs store.Blobs) {
 	// A changed workbook of the same unit, template and year: a new revision;
 	// the old one and its original stay.
 	const unit = "测试修订单位"
-	v1 := hubeiWorkbook(t, unit, nil)
-	v2 := hubeiWorkbook(t, unit, func(d *template.Data) { d.Fields["improvement"] = "进一步加强预算绩效管理。" })
+	v1 := testkit.HubeiWorkbook(t, unit, nil)
+	v2 := testkit.HubeiWorkbook(t, unit, func(d *template.Data) { d.Fields["improvement"] = "进一步加强预算绩效管理。" })
 	r1, err := svc.Import(ctx, "v1.xlsx", v1, "test")
 	if err != nil || r1.Outcome != store.OutcomeImported {
 		t.Fatalf("v1: %+v %v", r1, err)
@@ -336,7 +209,7 @@ func testImportOutcomes(t *testing.T, blobs store.Blobs) {
 	}
 
 	// An unreadable file is reported with why, and nothing is stored.
-	before := queryInt(t, svc, "SELECT count(*) FROM revisions")
+	before := testkit.QueryInt(t, svc.Records, "SELECT count(*) FROM revisions")
 	text := []byte("单位,年度,得分\n测试,2022,90\n")
 	ur, err := svc.Import(ctx, "报表.xlsx", text, "test")
 	if err != nil || ur.Outcome != jxsync.OutcomeUnreadable || ur.Revision != 0 || !strings.Contains(ur.FirstError, "不是Excel工作簿") {
@@ -351,7 +224,7 @@ func testImportOutcomes(t *testing.T, blobs store.Blobs) {
 		rs[1].Outcome != jxsync.OutcomeUnreadable || rs[1].File != "gone.xlsx" || rs[1].FirstError == "" {
 		t.Errorf("unreadable batch: %+v %+v", rs[0], rs[1])
 	}
-	if n := queryInt(t, svc, "SELECT count(*) FROM revisions"); n != before {
+	if n := testkit.QueryInt(t, svc.Records, "SELECT count(*) FROM revisions"); n != before {
 		t.Errorf("revisions after unreadable files: %d, want %d", n, before)
 	}
 	if _, err := blobs.Size(ctx, store.Hash(text)); !errors.Is(err, store.ErrNotFound) {

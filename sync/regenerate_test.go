@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,37 +12,11 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
-	"github.com/jxsync/jxsync/store/local"
-	"github.com/jxsync/jxsync/store/sqlite"
 	jxsync "github.com/jxsync/jxsync/sync"
-	"github.com/jxsync/jxsync/template"
-	"github.com/jxsync/jxsync/templates"
 )
-
-// regenService is a full service on a SQLite file and a local blob folder
-// in a temporary directory, with the embedded templates, the excelize
-// reader, exporter and annotator.
-func regenService(t *testing.T) *jxsync.Service {
-	t.Helper()
-	reg, err := template.LoadRegistry(templates.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	blobs, err := local.Open(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "jxsync.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return &jxsync.Service{Templates: reg.Templates, Reader: template.Reader{}, Exporter: template.Exporter{},
-		Annotator: template.Annotator{}, Blobs: blobs, Records: db}
-}
 
 const (
 	jiuzhu   = "武汉市蔡甸区救助管理站"
@@ -55,11 +28,7 @@ func importFiles(t *testing.T, ctx context.Context, svc *jxsync.Service, paths .
 	t.Helper()
 	out := map[string]*jxsync.ImportResult{}
 	for _, p := range paths {
-		data, err := os.ReadFile(filepath.Join("..", "templates", p))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := svc.Import(ctx, filepath.Base(p), data, "test")
+		r, err := svc.Import(ctx, filepath.Base(p), testkit.Example(t, p), "test")
 		if err != nil || r.Revision == 0 {
 			t.Fatalf("import %s: %+v %v", p, r, err)
 		}
@@ -105,7 +74,7 @@ func indicatorRows(res *mapping.Result) []string {
 func TestRegenerateOntoNewVersion(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	svc := regenService(t)
+	svc := testkit.Service(t)
 	imported := importFiles(t, ctx, svc, "hubei-dept/2022/examples/caidian-jiuzhu-2022.xlsx",
 		"hubei-dept/2022/examples/caidian-minzheng-2022.xlsx", "national-dept/2024/examples/zhuzhou-jiuzhu-2024.xlsx")
 
@@ -219,7 +188,7 @@ func findTemplate(t *testing.T, svc *jxsync.Service, ref string) *mapping.Templa
 func TestRegeneratedReimport(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	svc := regenService(t)
+	svc := testkit.Service(t)
 	imported := importFiles(t, ctx, svc, "hubei-dept/2022/examples/caidian-jiuzhu-2022.xlsx")
 	first := imported[jiuzhu]
 	rs, err := svc.Regenerate(ctx, "hubei-dept@2023", 2022, []string{jiuzhu}, nil)
@@ -284,7 +253,7 @@ func editCells(t *testing.T, data []byte, cells map[string]string) []byte {
 func TestRevalidate(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	svc := regenService(t)
+	svc := testkit.Service(t)
 	importFiles(t, ctx, svc, "hubei-dept/2022/examples/caidian-jiuzhu-2022.xlsx", "hubei-dept/2022/examples/caidian-minzheng-2022.xlsx")
 	rs, err := svc.Revalidate(ctx, "hubei-dept@2023", 2022)
 	if err != nil || len(rs) != 2 {
@@ -346,7 +315,7 @@ func findingList(fs []mapping.Finding) string {
 
 func TestRegenerateWithoutStoredData(t *testing.T) {
 	ctx := context.Background()
-	svc := regenService(t)
+	svc := testkit.Service(t)
 	hash, err := svc.Blobs.Put(ctx, []byte("not kept"))
 	if err != nil {
 		t.Fatal(err)

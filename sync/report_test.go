@@ -3,44 +3,18 @@ package sync_test
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
-	"github.com/jxsync/jxsync/store/local"
-	"github.com/jxsync/jxsync/store/sqlite"
 	jxsync "github.com/jxsync/jxsync/sync"
 	"github.com/jxsync/jxsync/template"
-	"github.com/jxsync/jxsync/templates"
 )
-
-// reportService wires a service as cmd/jxsync does: the embedded templates,
-// the excelize reader, exporter and reporter, originals in a local blob
-// store and records in SQLite, both in a temporary directory.
-func reportService(t *testing.T) *jxsync.Service {
-	t.Helper()
-	reg, err := template.LoadRegistry(templates.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	blobs, err := local.Open(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "jxsync.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return &jxsync.Service{Templates: reg.Templates, Reader: template.Reader{}, Exporter: template.Exporter{},
-		Reporter: template.Reporter{}, Blobs: blobs, Records: db}
-}
 
 // reportImport imports workbooks (given by bytes, keyed by file name).
 func reportImport(t *testing.T, svc *jxsync.Service, name string, data []byte) *jxsync.ImportResult {
@@ -72,27 +46,12 @@ func reportExamples(t *testing.T, svc *jxsync.Service) {
 // 最低生活保障 example) of unit, year and project; edit changes it further.
 func projectWorkbook(t *testing.T, unit, year, project string, edit func(d *template.Data)) []byte {
 	t.Helper()
-	fm, err := template.FindForm("national-project", "2020")
-	if err != nil {
-		t.Fatal(err)
-	}
-	y, err := fs.ReadFile(templates.FS, "national-project/2020/examples/lechang-dibao-2021.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := template.ParseData("lechang-dibao-2021.yaml", y)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Fields["implementer"], d.Fields["department"], d.Fields["year"], d.Fields["project_name"] = unit, unit, year, project
-	if edit != nil {
-		edit(d)
-	}
-	b, err := fm.BuildBytes(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return testkit.ProjectWorkbook(t, unit, year, func(d *template.Data) {
+		d.Fields["project_name"] = project
+		if edit != nil {
+			edit(d)
+		}
+	})
 }
 
 func unitRowOf(t *testing.T, sum *jxsync.Summary, unit, subject string) jxsync.UnitRow {
@@ -121,7 +80,7 @@ func eqNum(p *float64, want float64) bool { return p != nil && *p == want }
 
 func TestSummaryOfExamples(t *testing.T) {
 	ctx := context.Background()
-	svc := reportService(t)
+	svc := testkit.Service(t)
 	reportExamples(t, svc)
 
 	// national-project 2021: four projects of one unit, all valid.
@@ -224,7 +183,7 @@ func TestSummaryOfExamples(t *testing.T) {
 
 func TestSummaryMissingAndGrades(t *testing.T) {
 	ctx := context.Background()
-	svc := reportService(t)
+	svc := testkit.Service(t)
 	reportExamples(t, svc)
 	// 2020: 乐昌 and 仁化 submitted; 2021: 乐昌 (the examples) and 南雄, whose
 	// 总分 85 does not add up (rejected) but is graded all the same.
@@ -309,7 +268,7 @@ func TestGradeScale(t *testing.T) {
 
 func TestSummaryErrors(t *testing.T) {
 	ctx := context.Background()
-	svc := reportService(t)
+	svc := testkit.Service(t)
 	if _, err := svc.Summary(ctx, "nope", 2021, nil); !errors.Is(err, mapping.ErrNoTemplate) {
 		t.Errorf("unknown template: %v", err)
 	}

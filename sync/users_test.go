@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/store/sqlite"
@@ -74,10 +75,8 @@ func TestAccounts(t *testing.T) {
 // unit name typed in.
 func TestUploadOtherUnitsGenerated(t *testing.T) {
 	ctx := context.Background()
-	svc := newService(t, localBlobs(t), filepath.Join(t.TempDir(), "u.db"))
-	svc.Users = svc.Records.(store.Users)
-	svc.Exporter = template.Exporter{}
-	ir, err := svc.Import(ctx, "other.xlsx", hubeiWorkbook(t, "民政局", nil), "import")
+	svc := testkit.Service(t) // with users and the exporter
+	ir, err := svc.Import(ctx, "other.xlsx", testkit.HubeiWorkbook(t, "民政局", nil), "import")
 	if err != nil || ir.Revision == 0 {
 		t.Fatalf("import: %+v %v", ir, err)
 	}
@@ -105,7 +104,7 @@ func TestUploadOtherUnitsGenerated(t *testing.T) {
 	if _, _, err := svc.Upload(ctx, agency, "forged.xlsx", forged); !errors.Is(err, sync.ErrForbidden) {
 		t.Fatalf("upload of another unit's generated workbook: %v", err)
 	}
-	if n := queryInt(t, svc, "SELECT count(*) FROM revisions"); n != 1 {
+	if n := testkit.QueryInt(t, svc.Records, "SELECT count(*) FROM revisions"); n != 1 {
 		t.Errorf("revisions = %d, want 1", n)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/web"
 )
@@ -23,7 +24,7 @@ func TestAccessEveryRoute(t *testing.T) {
 	rev := e.importFile(jiuzhuXLSX).Revision
 	e.importFile("hubei-dept/2022/examples/caidian-minzheng-2022.xlsx")
 	id, sub := itoa(rev), subOf(t, e, rev)
-	wb := example(t, jiuzhuXLSX)
+	wb := testkit.Example(t, jiuzhuXLSX)
 
 	clients := map[string]*client{"anon": e.client(), "owner": e.login("jz"), "other": e.login("mz"), "bureau": e.login("cz")}
 	const (

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/template"
@@ -23,7 +24,7 @@ func TestAgencyUploadFlow(t *testing.T) {
 	ctx := context.Background()
 
 	// A workbook with an error: stored, and its findings shown at once.
-	wb := example(t, jiuzhuXLSX)
+	wb := testkit.Example(t, jiuzhuXLSX)
 	res, body := c.upload("/upload", "蔡甸救助站.xlsx", wb, true, false)
 	wantStatus(t, "upload", res, body, http.StatusOK)
 	mustContain(t, body, "已保存，但有错误需修改", "工作表：部门整体绩效自评表", ">F9<", "偏差大或目标未完成原因分析", "38人次",
@@ -117,7 +118,7 @@ func TestUploadRefused(t *testing.T) {
 	jz, mz := e.login("jz"), e.login("mz")
 
 	// Another unit's workbook: refused, nothing stored.
-	res, body := mz.upload("/upload", "jiuzhu.xlsx", example(t, jiuzhuXLSX), true, false)
+	res, body := mz.upload("/upload", "jiuzhu.xlsx", testkit.Example(t, jiuzhuXLSX), true, false)
 	wantStatus(t, "another unit's workbook", res, body, http.StatusForbidden)
 	mustContain(t, body, "不是本单位")
 	if _, err := e.db.History(ctx, unitJiuzhu); err == nil {
@@ -172,7 +173,7 @@ func TestConflict(t *testing.T) {
 	}
 	e.addUser("jz", store.RoleAgency, unitJiuzhu)
 	c := e.login("jz")
-	_, body := c.upload("/upload", "v1.xlsx", example(t, jiuzhuXLSX), true, false)
+	_, body := c.upload("/upload", "v1.xlsx", testkit.Example(t, jiuzhuXLSX), true, false)
 	id := firstRevision(t, body)
 	_, v1 := c.get("/revisions/" + id + "/export")
 
@@ -257,7 +258,7 @@ func mustInt(t testing.TB, s string) int64 {
 func propsRead(t testing.TB, e *env) bool {
 	t.Helper()
 	tm, _ := mapping.Find(e.reg.Templates, "hubei-dept@2022")
-	rep, err := e.svc.Validate("x.xlsx", example(t, jiuzhuXLSX), "")
+	rep, err := e.svc.Validate("x.xlsx", testkit.Example(t, jiuzhuXLSX), "")
 	if err != nil {
 		t.Fatal(err)
 	}

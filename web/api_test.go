@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/web"
@@ -38,7 +39,7 @@ func TestAPI(t *testing.T) {
 	wantStatus(t, "templates", res, body, http.StatusOK)
 	mustContain(t, body, `"id": "hubei-dept"`, `"versions": [`)
 
-	res, body = c.upload("/api/upload", "jiuzhu.xlsx", example(t, jiuzhuXLSX), false, true)
+	res, body = c.upload("/api/upload", "jiuzhu.xlsx", testkit.Example(t, jiuzhuXLSX), false, true)
 	wantStatus(t, "upload", res, body, http.StatusOK)
 	var up struct {
 		Result struct {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/web"
 )
@@ -176,7 +177,7 @@ func TestCSRFRequired(t *testing.T) {
 	e.addUser("cz", store.RoleBureau, "")
 	ir := e.importFile(jiuzhuXLSX)
 	sub := subOf(t, e, ir.Revision)
-	wb := example(t, jiuzhuXLSX)
+	wb := testkit.Example(t, jiuzhuXLSX)
 
 	jz := e.login("jz")
 	for _, tc := range []struct {

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
+	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/web"
 )
@@ -59,7 +60,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	files, downloads, art := t.TempDir(), t.TempDir(), artifacts(t)
 	withError := filepath.Join(files, "蔡甸救助站2022.xlsx")
 	fixed := filepath.Join(files, "蔡甸救助站2022-修改.xlsx")
-	os.WriteFile(withError, example(t, jiuzhuXLSX), 0o644)
+	os.WriteFile(withError, testkit.Example(t, jiuzhuXLSX), 0o644)
 	os.WriteFile(fixed, hubeiWorkbook(t, corrected), 0o644)
 
 	actx, cancel := chromedp.NewExecAllocator(context.Background(),

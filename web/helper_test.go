@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
@@ -20,13 +19,12 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
-	"github.com/jxsync/jxsync/store/local"
 	"github.com/jxsync/jxsync/store/sqlite"
 	"github.com/jxsync/jxsync/sync"
 	"github.com/jxsync/jxsync/template"
-	"github.com/jxsync/jxsync/templates"
 	"github.com/jxsync/jxsync/web"
 )
 
@@ -37,8 +35,6 @@ const (
 	unitLechang = "乐昌市民政局"
 	password    = "correct-horse-1"
 )
-
-var registry = gosync.OnceValues(func() (*template.Registry, error) { return template.LoadRegistry(templates.FS) })
 
 // passwordHash is one bcrypt hash of password, shared by test accounts.
 var passwordHash = gosync.OnceValue(func() string {
@@ -67,23 +63,9 @@ func newEnv(t *testing.T, opts web.Options) *env {
 
 func newEnvWith(t *testing.T, opts web.Options, start func(http.Handler) *httptest.Server) *env {
 	t.Helper()
-	ctx := context.Background()
-	reg, err := registry()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "jxsync.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	blobs, err := local.Open(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := &sync.Service{Templates: reg.Templates, Reader: template.Reader{}, Annotator: template.Annotator{},
-		Exporter: template.Exporter{}, Reporter: template.Reporter{}, Blobs: blobs, Records: db, Users: db}
+	reg := testkit.Registry(t)
+	svc := testkit.Service(t)
+	db := svc.Records.(*sqlite.DB)
 	if opts.Blank == nil {
 		opts.Blank = func(id, version string) ([]byte, error) {
 			tm, err := mapping.Find(reg.Templates, id+"@"+version)
@@ -113,11 +95,7 @@ func (e *env) addUser(name, role, unit string) {
 // importFile stores an example workbook as the CLI import does.
 func (e *env) importFile(rel string) *sync.ImportResult {
 	e.t.Helper()
-	data, err := fs.ReadFile(templates.FS, rel)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	ir, err := e.svc.Import(context.Background(), filepath.Base(rel), data, "import")
+	ir, err := e.svc.Import(context.Background(), filepath.Base(rel), testkit.Example(e.t, rel), "import")
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -240,16 +218,6 @@ func (c *client) tryUpload(path, name string, data []byte, token, header bool) (
 	return res, body, err
 }
 
-// example returns an example workbook's bytes.
-func example(t testing.TB, rel string) []byte {
-	t.Helper()
-	b, err := fs.ReadFile(templates.FS, rel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 const (
 	jiuzhuXLSX = "hubei-dept/2022/examples/caidian-jiuzhu-2022.xlsx"
 	jiuzhuYAML = "hubei-dept/2022/examples/caidian-jiuzhu-2022.yaml"
@@ -259,20 +227,7 @@ const (
 // changed by edit.
 func hubeiWorkbook(t testing.TB, edit func(d *template.Data)) []byte {
 	t.Helper()
-	form, err := template.FindForm("hubei-dept", "2022")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := template.ParseData(jiuzhuYAML, example(t, jiuzhuYAML))
-	if err != nil {
-		t.Fatal(err)
-	}
-	edit(d)
-	b, err := form.BuildBytes(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return testkit.BuildExample(t, jiuzhuYAML, edit)
 }
 
 // forUnit sets a Hubei form's unit.

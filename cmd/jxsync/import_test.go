@@ -7,7 +7,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,9 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/template"
-	"github.com/jxsync/jxsync/templates"
 )
 
 // importExamples name 8 example workbooks shipped with the templates (one
@@ -50,41 +49,11 @@ func cliIn(t *testing.T, dataDir string, args ...string) (int, string, string) {
 // warnings only) for unit; fillDate, when set, replaces its 填报日期.
 func genWorkbook(t testing.TB, unit, fillDate string) []byte {
 	t.Helper()
-	fm, err := template.FindForm("hubei-dept", "2022")
-	if err != nil {
-		t.Fatal(err)
-	}
-	y, err := fs.ReadFile(templates.FS, "hubei-dept/2022/examples/caidian-minzheng-2022.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := template.ParseData("caidian-minzheng-2022.yaml", y)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Fields["unit_name"], d.Fields["header_unit"] = unit, unit
-	if fillDate != "" {
-		d.Fields["fill_date"] = fillDate
-	}
-	b, err := fm.BuildBytes(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// genWorkbooks writes n workbooks of distinct units into dir.
-func genWorkbooks(t testing.TB, dir string, n int) {
-	t.Helper()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < n; i++ {
-		b := genWorkbook(t, fmt.Sprintf("批量单位%03d", i), "")
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("wb-%03d.xlsx", i)), b, 0o644); err != nil {
-			t.Fatal(err)
+	return testkit.HubeiWorkbook(t, unit, func(d *template.Data) {
+		if fillDate != "" {
+			d.Fields["fill_date"] = fillDate
 		}
-	}
+	})
 }
 
 // importReportLine is one line of an import --report .json.
@@ -172,7 +141,7 @@ func TestKillMidImport(t *testing.T) {
 	const n = 200
 	in := filepath.Join(t.TempDir(), "in")
 	start := time.Now()
-	genWorkbooks(t, in, n)
+	testkit.WriteWorkbooks(t, in, n)
 	t.Logf("generated %d workbooks: %v", n, time.Since(start))
 	data := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 55*time.Second)
@@ -284,7 +253,7 @@ func killImport(ctx context.Context, t *testing.T, data, in string, killAt int) 
 func TestConcurrentImportProcesses(t *testing.T) {
 	const n = 40
 	in := filepath.Join(t.TempDir(), "in")
-	genWorkbooks(t, in, n)
+	testkit.WriteWorkbooks(t, in, n)
 	data := t.TempDir()
 	// The store is created first: two first opens of a new SQLite file at
 	// once can fail (PRAGMA journal_mode=WAL gets SQLITE_BUSY without

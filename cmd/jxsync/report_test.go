@@ -2,59 +2,28 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
-	"github.com/jxsync/jxsync/template"
-	"github.com/jxsync/jxsync/templates"
+	"github.com/jxsync/jxsync/internal/testkit"
+	"github.com/jxsync/jxsync/internal/testkit/office"
 )
 
 // reportExamples are the example workbooks shipped with the templates.
 const reportExamples = "../../templates/*/*/examples/*.xlsx"
 
-// reportCLI runs the CLI on the store in dataDir.
-func reportCLI(t *testing.T, dataDir string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	code := run(ctx, append([]string{"--data-dir", dataDir}, args...), &out, &errb)
-	return code, out.String(), errb.String()
-}
-
 // reportProjectWorkbook writes a 项目支出绩效自评表 (national-project@2020,
 // the 最低生活保障 example) of another unit and year into dir.
 func reportProjectWorkbook(t *testing.T, dir, unit, year string) string {
 	t.Helper()
-	fm, err := template.FindForm("national-project", "2020")
-	if err != nil {
-		t.Fatal(err)
-	}
-	y, err := fs.ReadFile(templates.FS, "national-project/2020/examples/lechang-dibao-2021.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := template.ParseData("lechang-dibao-2021.yaml", y)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Fields["implementer"], d.Fields["department"], d.Fields["year"] = unit, unit, year
-	b, err := fm.BuildBytes(d)
-	if err != nil {
-		t.Fatal(err)
-	}
 	p := filepath.Join(dir, unit+"-"+year+".xlsx")
-	if err := os.WriteFile(p, b, 0o644); err != nil {
+	if err := os.WriteFile(p, testkit.ProjectWorkbook(t, unit, year, nil), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -95,12 +64,12 @@ func TestReportCommand(t *testing.T) {
 	// examples).
 	reportProjectWorkbook(t, in, "乐昌市民政局", "2020")
 	reportProjectWorkbook(t, in, "仁化县民政局", "2020")
-	if code, _, errs := reportCLI(t, data, "import", reportExamples, in); code != 0 && code != exitFindings {
+	if code, _, errs := cliIn(t, data, "import", reportExamples, in); code != 0 && code != exitFindings {
 		t.Fatalf("import: exit %d: %s", code, errs)
 	}
 
 	out := filepath.Join(outDir, "summary.xlsx")
-	code, stdout, errs := reportCLI(t, data, "report", "--template", "national-project", "--year", "2021", "-o", out)
+	code, stdout, errs := cliIn(t, data, "report", "--template", "national-project", "--year", "2021", "-o", out)
 	if code != 0 {
 		t.Fatalf("report: exit %d: %s", code, errs)
 	}
@@ -131,7 +100,7 @@ func TestReportCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, _, errs = reportCLI(t, data, "report", "--template", "national-project", "--year", "2021", "-o", out)
+	code, _, errs = cliIn(t, data, "report", "--template", "national-project", "--year", "2021", "-o", out)
 	if code != exitFailure || !strings.Contains(errs, "already exists") {
 		t.Errorf("existing output: exit %d: %s", code, errs)
 	}
@@ -150,7 +119,7 @@ func TestReportCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	out2 := filepath.Join(outDir, "summary2.xlsx")
-	code, stdout, errs = reportCLI(t, data, "report", "--template", "national-project", "--year", "2021", "--units", units,
+	code, stdout, errs = cliIn(t, data, "report", "--template", "national-project", "--year", "2021", "--units", units,
 		"--grades", "99.8,85,60", "-o", out2)
 	if code != 0 || !strings.Contains(stdout, "未提交 missing  始兴县民政局") || strings.Contains(stdout, "仁化县民政局") {
 		t.Fatalf("--units: exit %d\n%s%s", code, stdout, errs)
@@ -184,7 +153,7 @@ func TestReportCommandErrors(t *testing.T) {
 		{[]string{"report", "--template", "hubei-dept", "--year", "2022", "--grades", "80,90,60", "-o", out}, "--grades"},
 		{[]string{"report", "--template", "hubei-dept", "--year", "2022", "--units", filepath.Join(dir, "none.txt"), "-o", out}, "none.txt"},
 	} {
-		code, _, errs := reportCLI(t, data, c.args...)
+		code, _, errs := cliIn(t, data, c.args...)
 		if code != exitFailure || !strings.Contains(errs, c.want) {
 			t.Errorf("%q: exit %d: %s", c.args, code, errs)
 		}
@@ -193,46 +162,28 @@ func TestReportCommandErrors(t *testing.T) {
 		}
 	}
 	// A year without submissions still gives a (nearly empty) report.
-	code, _, errs := reportCLI(t, data, "report", "--template", "hubei-dept", "--year", "2022", "-o", out)
+	code, _, errs := cliIn(t, data, "report", "--template", "hubei-dept", "--year", "2022", "-o", out)
 	if code != 0 || !strings.Contains(errs, "没有任何提交") {
 		t.Errorf("empty year: exit %d: %s", code, errs)
 	}
 }
 
-// toPDFCLI converts a workbook to PDF with LibreOffice headless, as a check
-// that it opens outside excelize. Without soffice the test is skipped,
+// toPDFCLI converts a report to PDF with LibreOffice headless, as a check
+// that it opens outside excelize, and looks for its titles in the PDF's
+// text when pdftotext is installed. Without soffice the test is skipped,
 // except on CI where it fails.
 func toPDFCLI(t *testing.T, xlsx string) {
 	t.Helper()
-	soffice, err := exec.LookPath("soffice")
+	b, err := os.ReadFile(xlsx)
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("soffice (LibreOffice) is required on CI")
-		}
-		t.Skip("soffice (LibreOffice) not installed")
+		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation=file://"+filepath.ToSlash(filepath.Join(dir, "profile")),
-		"--headless", "--convert-to", "pdf", "--outdir", dir, xlsx)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, b)
-	}
-	pdf := filepath.Join(dir, strings.TrimSuffix(filepath.Base(xlsx), filepath.Ext(xlsx))+".pdf")
-	if st, err := os.Stat(pdf); err != nil || st.Size() == 0 {
-		t.Fatalf("soffice wrote no PDF: %v", err)
-	}
-	pdftotext, err := exec.LookPath("pdftotext")
-	if err != nil {
+	text := office.ToPDF(t, b, strings.TrimSuffix(filepath.Base(xlsx), filepath.Ext(xlsx)))
+	if !office.HasPDFToText() {
 		return
 	}
-	b, err := exec.CommandContext(ctx, pdftotext, pdf, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
 	for _, want := range []string{"项目支出绩效自评表汇总", "得分分布", "仁化县民政局"} {
-		if !strings.Contains(string(b), want) {
+		if !strings.Contains(text, want) {
 			t.Errorf("PDF lacks %q", want)
 		}
 	}
