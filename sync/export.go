@@ -21,23 +21,40 @@ type Exporter interface {
 // workbook with where it came from, so that a re-upload is recognised as a
 // revision of the same submission.
 func (s *Service) Export(ctx context.Context, id int64) ([]byte, *store.Revision, error) {
+	out, rev, _, err := s.ExportVersion(ctx, id, "")
+	return out, rev, err
+}
+
+// ExportVersion is Export onto another version of the revision's template
+// (empty: its own): the data is carried over by the versions' upgrade
+// sections, and notes say what did not carry.
+func (s *Service) ExportVersion(ctx context.Context, id int64, version string) ([]byte, *store.Revision, []string, error) {
 	rev, err := s.Records.Revision(ctx, id)
 	if err != nil {
-		return nil, nil, fmt.Errorf("export revision %d: %w", id, err)
+		return nil, nil, nil, fmt.Errorf("export revision %d: %w", id, err)
 	}
 	res, err := s.Records.Data(ctx, id)
 	if err != nil {
-		return nil, rev, fmt.Errorf("export revision %d: %w", id, err)
+		return nil, rev, nil, fmt.Errorf("export revision %d: %w", id, err)
 	}
-	t, err := mapping.Find(s.Templates, rev.TemplateID+"@"+rev.TemplateVersion)
+	if version == "" {
+		version = rev.TemplateVersion
+	}
+	t, err := mapping.Find(s.Templates, rev.TemplateID+"@"+version)
 	if err != nil {
-		return nil, rev, fmt.Errorf("export revision %d: %w", id, err)
+		return nil, rev, nil, fmt.Errorf("export revision %d: %w", id, err)
 	}
-	out, err := s.Exporter.Export(t, res, Props(rev, res))
+	res, notes, err := Upgrade(s.Templates, res, t)
 	if err != nil {
-		return nil, rev, fmt.Errorf("export revision %d: %w", id, err)
+		return nil, rev, nil, fmt.Errorf("export revision %d: %w", id, err)
 	}
-	return out, rev, nil
+	props := Props(rev, res)
+	props[mapping.PropVersion] = t.Version
+	out, err := s.Exporter.Export(t, res, props)
+	if err != nil {
+		return nil, rev, nil, fmt.Errorf("export revision %d: %w", id, err)
+	}
+	return out, rev, notes, nil
 }
 
 // Props are the identity properties of a workbook generated from rev.

@@ -14,14 +14,14 @@ import (
 
 // exportOptions are the flags of `jxsync export`.
 type exportOptions struct {
-	unit, template, out string
-	year                int
+	unit, template, out, version string
+	year                         int
 }
 
 func newExportCmd(g *globals) *cobra.Command {
 	var o exportOptions
 	cmd := &cobra.Command{
-		Use:   "export (REVISION | --unit U --year Y --template ID) -o FILE",
+		Use:   "export (REVISION | --unit U --year Y --template ID) [--version V] -o FILE",
 		Short: "由库中数据生成填好的工作簿 (write the template filled with stored values)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -31,6 +31,7 @@ func newExportCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&o.unit, "unit", "", "单位名称 (unit)")
 	cmd.Flags().IntVar(&o.year, "year", 0, "年度 (year)")
 	cmd.Flags().StringVar(&o.template, "template", "", "模板ID (template id)")
+	cmd.Flags().StringVar(&o.version, "version", "", "输出到该模板版本 (onto this template version; default the revision's own)")
 	cmd.Flags().StringVarP(&o.out, "output", "o", "", "输出文件 (output file)")
 	cmd.MarkFlagRequired("output")
 	return cmd
@@ -66,14 +67,21 @@ func runExport(ctx context.Context, g *globals, o exportOptions, args []string) 
 	default:
 		return &exitError{code: exitFailure, err: fmt.Errorf("export: give a REVISION, or --unit, --year and --template")}
 	}
-	out, rev, err := svc.Export(ctx, id)
+	out, rev, notes, err := svc.ExportVersion(ctx, id, o.version)
 	if err != nil {
 		return err
+	}
+	for _, n := range notes {
+		fmt.Fprintln(g.stdout, "  注意 (note):", n)
 	}
 	if err := writeNew(o.out, out); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "%s: %s %d %s@%s，修订 %d (revision)\n", filepath.Base(o.out), rev.Unit, rev.Year, rev.TemplateID, rev.TemplateVersion, rev.ID)
+	version := rev.TemplateVersion
+	if o.version != "" {
+		version = o.version
+	}
+	fmt.Fprintf(g.stdout, "%s: %s %d %s@%s，由修订 %d 生成 (from revision %d)\n", filepath.Base(o.out), rev.Unit, rev.Year, rev.TemplateID, version, rev.ID, rev.ID)
 	return nil
 }
 
