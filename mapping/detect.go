@@ -62,13 +62,14 @@ func (t *Template) SheetOf(wb *Workbook) (s *Sheet, missing []string) {
 
 func (t *Template) missingOn(s *Sheet) []string {
 	var miss []string
+	norm, _ := s.normalized()
 	for _, l := range t.Detect {
 		nl := NormLabel(l)
 		found := false
 	rows:
-		for _, row := range s.Rows {
+		for _, row := range norm {
 			for _, c := range row {
-				if c.Text != "" && strings.Contains(NormLabel(c.Text), nl) {
+				if c != "" && strings.Contains(c, nl) {
 					found = true
 					break rows
 				}

@@ -3,25 +3,26 @@ package mapping
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 )
 
 // view is a sheet with every cell's normalised label text computed once.
 type view struct {
 	s    *Sheet
 	norm [][]string
+	// at lists, for each normalised text, the cells that have it in
+	// reading order (built on the first exact-match search of a sheet of
+	// at most maxIndexed cells; larger ones are searched cell by cell).
+	at    map[string][][2]int
+	cells int
 }
 
+// maxIndexed is the most non-empty cells view.at indexes.
+const maxIndexed = 50_000
+
 func newView(s *Sheet) *view {
-	v := &view{s: s, norm: make([][]string, len(s.Rows))}
-	for r, row := range s.Rows {
-		n := make([]string, len(row))
-		for c, cell := range row {
-			if cell.Text != "" {
-				n[c] = NormLabel(cell.Text)
-			}
-		}
-		v.norm[r] = n
-	}
+	v := &view{s: s}
+	v.norm, v.cells = s.normalized()
 	return v
 }
 
@@ -32,8 +33,21 @@ func (v *view) label(r, c int) string {
 	return v.norm[r][c]
 }
 
-// ref names a cell as Sheet!A1.
-func (v *view) ref(r, c int) string { return v.s.Name + "!" + CellName(r, c) }
+// ref names a cell as Sheet!A1 (as v.s.Name + "!" + CellName(r, c)).
+func (v *view) ref(r, c int) string {
+	b := make([]byte, 0, len(v.s.Name)+12)
+	b = append(b, v.s.Name...)
+	b = append(b, '!')
+	var col [8]byte
+	i := len(col)
+	for c++; c > 0; c = (c - 1) / 26 {
+		i--
+		col[i] = byte('A' + (c-1)%26)
+	}
+	b = append(b, col[i:]...)
+	b = strconv.AppendInt(b, int64(r+1), 10)
+	return string(b)
+}
 
 // region is the rows [top, bottom) of a sheet that a binding searches.
 type region struct{ top, bottom int }
@@ -41,6 +55,9 @@ type region struct{ top, bottom int }
 // find returns the positions of cells in rg matching any of labels (the
 // first alternative that occurs wins), in reading order.
 func (v *view) find(rg region, labels []string, mode MatchMode) [][2]int {
+	if (mode == "" || mode == MatchExact) && v.cells <= maxIndexed {
+		return v.findExact(rg, labels)
+	}
 	for _, l := range labels {
 		nl := NormLabel(l)
 		var hits [][2]int
@@ -49,6 +66,32 @@ func (v *view) find(rg region, labels []string, mode MatchMode) [][2]int {
 				if matchLabel(t, nl, mode) {
 					hits = append(hits, [2]int{r, c})
 				}
+			}
+		}
+		if len(hits) > 0 {
+			return hits
+		}
+	}
+	return nil
+}
+
+// findExact is find for labels compared whole, by the index of texts.
+func (v *view) findExact(rg region, labels []string) [][2]int {
+	if v.at == nil {
+		v.at = map[string][][2]int{}
+		for r, row := range v.norm {
+			for c, t := range row {
+				if t != "" {
+					v.at[t] = append(v.at[t], [2]int{r, c})
+				}
+			}
+		}
+	}
+	for _, l := range labels {
+		var hits [][2]int
+		for _, p := range v.at[NormLabel(l)] {
+			if p[0] >= rg.top && p[0] < rg.bottom {
+				hits = append(hits, p)
 			}
 		}
 		if len(hits) > 0 {

@@ -27,6 +27,27 @@ type Sheet struct {
 	Merges []Range
 
 	mergeAt map[[2]int]int // top-left (and covered) coordinates → index in Merges
+	norm    [][]string     // NormLabel of every cell, computed once
+	texts   int            // how many cells have text
+}
+
+// normalized returns NormLabel of every cell, computed on first use (a
+// Sheet is used by one goroutine at a time).
+func (s *Sheet) normalized() ([][]string, int) {
+	if s.norm == nil {
+		s.norm = make([][]string, len(s.Rows))
+		for r, row := range s.Rows {
+			n := make([]string, len(row))
+			for c, cell := range row {
+				if cell.Text != "" {
+					n[c] = NormLabel(cell.Text)
+					s.texts++
+				}
+			}
+			s.norm[r] = n
+		}
+	}
+	return s.norm, s.texts
 }
 
 // Cell is one cell's content.

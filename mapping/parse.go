@@ -21,10 +21,12 @@ func Parse(t Type, unit string, c Cell) Value {
 	if v.Empty() {
 		return v
 	}
+	if t == TypeText {
+		v.Text = strings.TrimFunc(c.Text, unicode.IsSpace)
+		return v
+	}
 	s := Fold(c.Text)
 	switch t {
-	case TypeText:
-		v.Text = strings.TrimFunc(c.Text, unicode.IsSpace)
 	case TypeHeading:
 		v.Text, v.Weight = parseHeading(s)
 	case TypeAmount:

@@ -18,13 +18,20 @@ func (t *Template) readTable(v *view, rg region, tb *Table, prefix string, probs
 	for i, s := range tb.Stop {
 		stops[i] = NormLabel(s)
 	}
+	headers := make([][]string, len(tb.Columns)) // normalised, for isRepeatedHeader
+	for i, col := range tb.Columns {
+		headers[i] = make([]string, len(col.Header))
+		for j, h := range col.Header {
+			headers[i][j] = NormLabel(h)
+		}
+	}
 	rows := []Row{}
 	last := map[string]Value{} // fill-down values of the previous row
 	for r := start; r < rg.bottom && r < len(v.s.Rows); r++ {
 		if first := v.firstLabel(r); first != "" && hasPrefixAny(first, stops) {
 			break
 		}
-		if v.isRepeatedHeader(r, tb, cols, hr) {
+		if v.isRepeatedHeader(r, tb, cols, hr, headers) {
 			continue
 		}
 		row := Row{Row: r + 1, Values: map[string]Value{}}
@@ -135,20 +142,21 @@ func (v *view) findInRow(r int, labels []string, mode MatchMode) (int, bool) {
 
 // isRepeatedHeader reports whether row r repeats the header (a page break in
 // a long table): at least half of the found columns show their header text.
-func (v *view) isRepeatedHeader(r int, tb *Table, cols map[string]int, hr int) bool {
+// headers are the columns' headers, normalised.
+func (v *view) isRepeatedHeader(r int, tb *Table, cols map[string]int, hr int, headers [][]string) bool {
 	if r == hr {
 		return true
 	}
 	n, hit := 0, 0
-	for _, col := range tb.Columns {
+	for i, col := range tb.Columns {
 		c, ok := cols[col.Name]
 		if !ok {
 			continue
 		}
 		n++
 		t := v.label(r, c)
-		for _, h := range col.Header {
-			if matchLabel(t, NormLabel(h), col.Match) {
+		for _, h := range headers[i] {
+			if matchLabel(t, h, col.Match) {
 				hit++
 				break
 			}

@@ -18,8 +18,11 @@ func (t *Template) Check(res *Result) []Finding {
 			return []Finding{{Sheet: res.Sheet, Severity: SeverityError, Rule: "mapping", Message: err.Error()}}
 		}
 	}
-	v := &validation{t: t, res: res}
+	v := &validation{t: t, res: res, insts: map[string][]instance{}}
 	v.reading()
+	if len(t.checks) > 0 {
+		v.base = v.env()
+	}
 	for _, c := range t.checks {
 		v.check(c)
 	}
@@ -30,6 +33,14 @@ type validation struct {
 	t   *Template
 	res *Result
 	out []Finding
+	// base is the document-scope environment and insts each table's
+	// instances, built once: expressions and domain functions do not
+	// change what they are given. vm runs every expression; shared holds
+	// the maps of equal indicator and heading values (valueOf).
+	base   map[string]any
+	insts  map[string][]instance
+	vm     vm.VM
+	shared map[valueKey]any
 }
 
 func (v *validation) add(f Finding) {
@@ -70,7 +81,7 @@ func (v *validation) reading() {
 	fields := func(fs []Field, vals map[string]Value) {
 		for i := range fs {
 			if val, ok := vals[fs[i].Name]; ok {
-				v.value(fs[i].Title, fs[i].Required, val)
+				v.value(fs[i].Title, 0, fs[i].Required, val)
 			}
 		}
 	}
@@ -79,7 +90,7 @@ func (v *validation) reading() {
 			for _, r := range rows[ts[i].Name] {
 				for _, col := range ts[i].Columns {
 					if val, ok := r.Values[col.Name]; ok {
-						v.value(fmt.Sprintf("第%d行%s", r.Row, col.Title), col.Required, val)
+						v.value(col.Title, r.Row, col.Required, val)
 					}
 				}
 			}
@@ -96,16 +107,23 @@ func (v *validation) reading() {
 }
 
 // value reports one value that is required but empty, or not of its type.
-func (v *validation) value(title string, required bool, val Value) {
+// title names it, preceded by 第N行 for a table row (row > 0).
+func (v *validation) value(title string, row int, required bool, val Value) {
+	typeErr := val.Error != ""
+	if !typeErr && !(required && val.Empty()) {
+		return
+	}
+	if row > 0 {
+		title = fmt.Sprintf("第%d行%s", row, title)
+	}
 	s, c := at(val.Cell)
-	switch {
-	case val.Error != "":
+	if typeErr {
 		v.add(Finding{Sheet: s, Cell: c, Severity: SeverityError, Rule: "type",
 			Message: fmt.Sprintf("%s：%s", title, val.Error), Expected: string(val.Type), Found: val.Raw})
-	case required && val.Empty():
-		v.add(Finding{Sheet: s, Cell: c, Severity: SeverityError, Rule: "required",
-			Message: fmt.Sprintf("%s 为必填项，不能为空 (required cell is empty)", title), Found: val.Raw})
+		return
 	}
+	v.add(Finding{Sheet: s, Cell: c, Severity: SeverityError, Rule: "required",
+		Message: fmt.Sprintf("%s 为必填项，不能为空 (required cell is empty)", title), Found: val.Raw})
 }
 
 // scope is one evaluation of a check: its environment and the values its
@@ -115,26 +133,24 @@ type scope struct {
 	vals func(name string) (Value, bool)
 }
 
-// check evaluates c in each of its scopes.
+// check evaluates c in each of its scopes. In row and group scope one
+// environment is set up per check and its row, rows, block, group and head
+// entries are replaced for each evaluation.
 func (v *validation) check(c *compiledCheck) {
-	base := v.env()
+	base := v.base
 	if c.Each == "" {
 		v.eval(c, scope{env: base, vals: v.fieldValue(nil)})
 		return
 	}
+	env := with(base, nil)
 	for _, inst := range v.instances(c.Each) {
-		rows := make([]any, len(inst.rows))
-		for i, r := range inst.rows {
-			rows[i] = rowEnv(r)
-		}
-		blockEnv := map[string]any{}
-		for k, val := range inst.fields {
-			blockEnv[k] = valueOf(val)
-		}
+		rows := inst.envs
+		blockEnv := inst.blockEnv
+		fields := v.fieldValue(inst.fields)
 		if c.Group == "" {
 			for i, r := range inst.rows {
-				env := with(base, map[string]any{"row": rows[i], "rows": rows, "block": blockEnv})
-				v.eval(c, scope{env: env, vals: rowValue(r, v.fieldValue(inst.fields))})
+				env["row"], env["rows"], env["block"] = rows[i], rows, blockEnv
+				v.eval(c, scope{env: env, vals: rowValue(r, fields)})
 			}
 			continue
 		}
@@ -158,20 +174,26 @@ func (v *validation) check(c *compiledCheck) {
 				grp[j] = rows[i]
 			}
 			first := inst.rows[idx[0]]
-			env := with(base, map[string]any{"group": grp, "head": valueOf(first.Values[c.Group]),
-				"row": rows[idx[0]], "rows": rows, "block": blockEnv})
-			v.eval(c, scope{env: env, vals: rowValue(first, v.fieldValue(inst.fields))})
+			env["group"], env["head"] = grp, v.valueOf(first.Values[c.Group])
+			env["row"], env["rows"], env["block"] = rows[idx[0]], rows, blockEnv
+			v.eval(c, scope{env: env, vals: rowValue(first, fields)})
 		}
 	}
 }
 
-// instance is a table's rows within one block instance (or the top level).
+// instance is a table's rows within one block instance (or the top level),
+// with the environments of its rows and of its block's fields.
 type instance struct {
-	rows   []Row
-	fields map[string]Value
+	rows     []Row
+	fields   map[string]Value
+	envs     []any
+	blockEnv map[string]any
 }
 
 func (v *validation) instances(table string) []instance {
+	if out, ok := v.insts[table]; ok {
+		return out
+	}
 	var out []instance
 	if rows, ok := v.res.Tables[table]; ok {
 		out = append(out, instance{rows: rows})
@@ -183,6 +205,18 @@ func (v *validation) instances(table string) []instance {
 			}
 		}
 	}
+	for i := range out {
+		inst := &out[i]
+		inst.envs = make([]any, len(inst.rows))
+		for j, r := range inst.rows {
+			inst.envs[j] = v.rowEnv(r)
+		}
+		inst.blockEnv = make(map[string]any, len(inst.fields))
+		for k, val := range inst.fields {
+			inst.blockEnv[k] = v.valueOf(val)
+		}
+	}
+	v.insts[table] = out
 	return out
 }
 
@@ -193,15 +227,13 @@ func (v *validation) env() map[string]any {
 		env[f.Name] = nil
 	}
 	for name, val := range v.res.Fields {
-		env[name] = valueOf(val)
+		env[name] = v.valueOf(val)
 	}
 	tables := map[string]any{}
 	for _, name := range v.t.tableNames() {
 		var all []any
 		for _, inst := range v.instances(name) {
-			for _, r := range inst.rows {
-				all = append(all, rowEnv(r))
-			}
+			all = append(all, inst.envs...)
 		}
 		tables[name] = all
 	}
@@ -239,11 +271,46 @@ func rowValue(r Row, fallback func(string) (Value, bool)) func(string) (Value, b
 	}
 }
 
-func rowEnv(r Row) map[string]any {
+func (v *validation) rowEnv(r Row) map[string]any {
 	m := make(map[string]any, len(r.Values))
 	for k, val := range r.Values {
-		m[k] = valueOf(val)
+		m[k] = v.valueOf(val)
 	}
+	return m
+}
+
+// valueKey is what an indicator's or a heading's map holds.
+type valueKey struct {
+	typ                       Type
+	op, unit, text, tier, raw string
+	qualitative, hasNumber    bool
+	number                    uint64 // math.Float64bits
+}
+
+// valueOf is valueOf, with the maps of equal indicators and headings
+// shared: many rows hold the same target (100%, ≥95%) or 一级/二级 heading,
+// and expressions never change what they are given.
+func (v *validation) valueOf(val Value) any {
+	if (val.Type != TypeIndicator && val.Type != TypeHeading) || val.Error != "" || val.Empty() {
+		return valueOf(val)
+	}
+	k := valueKey{typ: val.Type, op: val.Op, unit: val.Unit, text: val.Text, tier: val.Tier,
+		raw: strings.TrimSpace(val.Raw), qualitative: val.Qualitative}
+	n := val.Number
+	if val.Type == TypeHeading {
+		n = val.Weight
+	}
+	if n != nil {
+		k.hasNumber, k.number = true, math.Float64bits(*n)
+	}
+	if m, ok := v.shared[k]; ok {
+		return m
+	}
+	m := valueOf(val)
+	if v.shared == nil {
+		v.shared = map[valueKey]any{}
+	}
+	v.shared[k] = m
 	return m
 }
 
@@ -280,7 +347,7 @@ func valueOf(v Value) any {
 // eval runs one check in one scope and records its finding.
 func (v *validation) eval(c *compiledCheck, sc scope) {
 	if c.when != nil {
-		ok, err := run(c.when, sc.env)
+		ok, err := v.run(c.when, sc.env)
 		if err != nil || ok != true {
 			return
 		}
@@ -291,24 +358,24 @@ func (v *validation) eval(c *compiledCheck, sc scope) {
 	}
 	var expected, found string
 	if c.assert != nil {
-		ok, err := run(c.assert, sc.env)
+		ok, err := v.run(c.assert, sc.env)
 		if err != nil || ok != false {
 			return
 		}
 	} else {
-		f, err1 := runNumber(c.found, sc.env)
-		e, err2 := runNumber(c.expected, sc.env)
+		f, err1 := v.runNumber(c.found, sc.env)
+		e, err2 := v.runNumber(c.expected, sc.env)
 		if err1 != nil || err2 != nil {
 			return
 		}
 		slack, tol := 1e-6, 0.0
 		if c.slack != nil {
-			if s, err := runNumber(c.slack, sc.env); err == nil {
+			if s, err := v.runNumber(c.slack, sc.env); err == nil {
 				slack = s
 			}
 		}
 		if c.tolerance != nil {
-			if s, err := runNumber(c.tolerance, sc.env); err == nil {
+			if s, err := v.runNumber(c.tolerance, sc.env); err == nil {
 				tol = s
 			}
 		}
@@ -347,12 +414,17 @@ func oneLineText(s string) string {
 	return strings.TrimSpace(strings.NewReplacer("\r", "", "\n", "").Replace(s))
 }
 
-func run(p *vm.Program, env map[string]any) (any, error) {
-	return expr.Run(p, env)
+// run evaluates p with the validation's virtual machine, which is reused
+// from one evaluation to the next instead of being allocated for each.
+func (v *validation) run(p *vm.Program, env map[string]any) (any, error) {
+	if p == nil {
+		return expr.Run(p, env)
+	}
+	return v.vm.Run(p, env)
 }
 
-func runNumber(p *vm.Program, env map[string]any) (float64, error) {
-	out, err := expr.Run(p, env)
+func (v *validation) runNumber(p *vm.Program, env map[string]any) (float64, error) {
+	out, err := v.run(p, env)
 	if err != nil {
 		return 0, err
 	}
@@ -373,7 +445,7 @@ func (v *validation) message(c *compiledCheck, env map[string]any) string {
 			b.WriteString(p.text)
 			continue
 		}
-		out, err := expr.Run(p.prog, env)
+		out, err := v.run(p.prog, env)
 		if err != nil {
 			b.WriteString("?")
 			continue

@@ -93,15 +93,23 @@ func Read(name string, data []byte, lim Limits) (wb *mapping.Workbook, err error
 			wb, err = nil, fmt.Errorf("read %s: %w: 解析时出错 (parser failed: %s)", shown, ErrCorrupt, oneLine(fmt.Sprint(r)))
 		}
 	}()
-	err = sniff(data, lim)
+	parts, err := sniff(data, lim)
 	if errors.Is(err, ErrLegacyXLS) {
 		if data, err = convertLegacy(data); err == nil {
-			err = sniff(data, lim)
+			parts, err = sniff(data, lim)
 		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", shown, err)
 	}
+	if wb, ok, err := readFast(name, shown, parts, lim); ok {
+		return wb, err
+	}
+	return readExcelize(name, shown, data, lim)
+}
+
+// readExcelize is Read with excelize, for the workbooks readFast leaves.
+func readExcelize(name, shown string, data []byte, lim Limits) (*mapping.Workbook, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit: lim.MaxUnzipBytes, UnzipXMLSizeLimit: min(lim.MaxUnzipBytes, 16<<20),
 	})
@@ -110,7 +118,7 @@ func Read(name string, data []byte, lim Limits) (wb *mapping.Workbook, err error
 		return nil, fmt.Errorf("read %s: %w: %s", shown, ErrCorrupt, oneLine(err.Error()))
 	}
 	defer f.Close()
-	wb = &mapping.Workbook{Name: name, Props: readProps(f)}
+	wb := &mapping.Workbook{Name: name, Props: readProps(f)}
 	t := &tally{lim: lim}
 	for _, sn := range f.GetSheetList() {
 		s, err := readSheet(f, sn, t)
@@ -125,25 +133,33 @@ func Read(name string, data []byte, lim Limits) (wb *mapping.Workbook, err error
 	return wb, nil
 }
 
+// zipParts is a workbook's zip as sniff checked it: its entries, and the
+// decompressed bytes of those up to fastPartLimit.
+type zipParts struct {
+	zr    *zip.Reader
+	bytes map[*zip.File][]byte
+}
+
 // sniff classifies the bytes before excelize sees them, and checks that the
 // zip's entries decompress to what they declare within lim.MaxUnzipBytes.
-func sniff(data []byte, lim Limits) error {
+// It keeps what it decompressed for the fast path.
+func sniff(data []byte, lim Limits) (*zipParts, error) {
 	switch {
 	case len(data) == 0:
-		return ErrEmpty
+		return nil, ErrEmpty
 	case int64(len(data)) > lim.MaxFileBytes:
-		return fmt.Errorf("%w: %d > %d bytes", ErrTooLarge, len(data), lim.MaxFileBytes)
+		return nil, fmt.Errorf("%w: %d > %d bytes", ErrTooLarge, len(data), lim.MaxFileBytes)
 	case bytes.HasPrefix(data, oleMagic):
-		return classifyOLE(data)
+		return nil, classifyOLE(data)
 	case !bytes.HasPrefix(data, zipMagic):
-		return fmt.Errorf("%w%s", ErrNotWorkbook, textHint(data))
+		return nil, fmt.Errorf("%w%s", ErrNotWorkbook, textHint(data))
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return fmt.Errorf("%w: 文件不完整或已损坏 (%v)", ErrNotWorkbook, err)
+		return nil, fmt.Errorf("%w: 文件不完整或已损坏 (%v)", ErrNotWorkbook, err)
 	}
 	if len(zr.File) > maxZipEntries {
-		return fmt.Errorf("%w: 压缩包内文件过多 (%d entries, limit %d)", ErrTooLarge, len(zr.File), maxZipEntries)
+		return nil, fmt.Errorf("%w: 压缩包内文件过多 (%d entries, limit %d)", ErrTooLarge, len(zr.File), maxZipEntries)
 	}
 	var total uint64
 	var hasWorkbook, hasBinary, isODF bool
@@ -160,43 +176,63 @@ func sniff(data []byte, lim Limits) error {
 	}
 	switch {
 	case hasBinary && !hasWorkbook:
-		return fmt.Errorf("%w: 二进制工作簿(.xlsb)，请另存为.xlsx (an .xlsb workbook; save as .xlsx)", ErrNotXLSX)
+		return nil, fmt.Errorf("%w: 二进制工作簿(.xlsb)，请另存为.xlsx (an .xlsb workbook; save as .xlsx)", ErrNotXLSX)
 	case isODF && !hasWorkbook:
-		return fmt.Errorf("%w: OpenDocument表格(.ods)，请另存为.xlsx (an .ods spreadsheet; save as .xlsx)", ErrNotXLSX)
+		return nil, fmt.Errorf("%w: OpenDocument表格(.ods)，请另存为.xlsx (an .ods spreadsheet; save as .xlsx)", ErrNotXLSX)
 	case !hasWorkbook:
-		return ErrNotXLSX
+		return nil, ErrNotXLSX
 	}
 	if total > uint64(lim.MaxUnzipBytes) {
-		return fmt.Errorf("%w: 解压后 %d 字节，上限 %d (expands to %d bytes, limit %d)", ErrTooLarge, total, lim.MaxUnzipBytes, total, lim.MaxUnzipBytes)
+		return nil, fmt.Errorf("%w: 解压后 %d 字节，上限 %d (expands to %d bytes, limit %d)", ErrTooLarge, total, lim.MaxUnzipBytes, total, lim.MaxUnzipBytes)
 	}
 	// The sizes above are what the zip claims. excelize trusts them and
 	// ignores read errors, so decompress every entry once here: archive/zip
 	// stops at an entry's declared size and checks its CRC, so this bounds
 	// the work and memory and catches forged or corrupt entries.
+	parts := &zipParts{zr: zr, bytes: make(map[*zip.File][]byte, len(zr.File))}
 	for _, zf := range zr.File {
-		if err := checkEntry(zf); err != nil {
-			return err
+		b, err := checkEntry(zf)
+		if err != nil {
+			return nil, err
+		}
+		if b != nil {
+			parts.bytes[zf] = b
 		}
 	}
-	return nil
+	return parts, nil
 }
 
-// checkEntry decompresses one zip entry to nowhere and classifies what goes
-// wrong: more data than declared is ErrTooLarge, anything else ErrCorrupt.
-func checkEntry(zf *zip.File) error {
+// keepPart reports whether sniff keeps an entry's bytes for the fast path:
+// the XML parts up to fastPartLimit (not images or other binary parts).
+func keepPart(zf *zip.File) bool {
+	n := strings.ToLower(zf.Name)
+	return zf.UncompressedSize64 <= fastPartLimit && (strings.HasSuffix(n, ".xml") || strings.HasSuffix(n, ".rels"))
+}
+
+// checkEntry decompresses one zip entry and classifies what goes wrong:
+// more data than declared is ErrTooLarge, anything else ErrCorrupt. It
+// returns the bytes of an XML part (keepPart).
+func checkEntry(zf *zip.File) ([]byte, error) {
 	rc, err := zf.Open()
 	if err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
+		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
 	}
 	defer rc.Close()
-	_, err = io.Copy(io.Discard, rc)
+	var b []byte
+	if keepPart(zf) {
+		buf := bytes.NewBuffer(make([]byte, 0, zf.UncompressedSize64+bytes.MinRead))
+		_, err = buf.ReadFrom(rc)
+		b = buf.Bytes()
+	} else {
+		_, err = io.Copy(io.Discard, rc)
+	}
 	switch {
 	case err == nil:
-		return nil
+		return b, nil
 	case errors.Is(err, zip.ErrFormat) && expandsBeyond(zf):
-		return fmt.Errorf("%w: %s 解压后超过其声明的 %d 字节 (expands beyond its declared size)", ErrTooLarge, oneLine(zf.Name), zf.UncompressedSize64)
+		return nil, fmt.Errorf("%w: %s 解压后超过其声明的 %d 字节 (expands beyond its declared size)", ErrTooLarge, oneLine(zf.Name), zf.UncompressedSize64)
 	default:
-		return fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
+		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
 	}
 }
 
@@ -362,6 +398,41 @@ type tally struct {
 	area  int // rows and cell positions, empty or not
 }
 
+// addRow appends row r (0-based, as excelize's GetRows numbers them) of s
+// from its displayed texts and raw values, after the empty rows before it.
+// A row without text is not kept. Its errors start with the cell where a
+// limit is passed.
+func (t *tally) addRow(s *mapping.Sheet, r int, text, vals []string) error {
+	if len(text) == 0 {
+		return nil
+	}
+	t.area += r + 1 - len(s.Rows) + len(text)
+	if t.area > t.lim.MaxArea {
+		return fmt.Errorf(" cell %s: %w: 表格范围过大，超过 %d 个位置 (the used range exceeds %d rows and cells)",
+			mapping.CellName(r, len(text)-1), ErrTooLarge, t.lim.MaxArea, t.lim.MaxArea)
+	}
+	for len(s.Rows) < r {
+		s.Rows = append(s.Rows, make([]mapping.Cell, 0)) // as GetRows' empty rows were
+	}
+	cells := make([]mapping.Cell, len(text))
+	for c, v := range text {
+		if v == "" {
+			continue
+		}
+		t.cells++
+		if t.cells > t.lim.MaxCells {
+			return fmt.Errorf(" cell %s: %w: 非空单元格超过 %d 个 (more than %d non-empty cells)",
+				mapping.CellName(r, c), ErrTooLarge, t.lim.MaxCells, t.lim.MaxCells)
+		}
+		cells[c] = mapping.Cell{Text: v, Raw: v}
+		if c < len(vals) {
+			cells[c].Raw = vals[c]
+		}
+	}
+	s.Rows = append(s.Rows, cells)
+	return nil
+}
+
 // readSheet reads one sheet's displayed and raw values and its merges. It
 // streams the rows (two iterators in step: one for the displayed text, one
 // for the raw values) so that a sheet over the limits stops at the first
@@ -391,33 +462,9 @@ func readSheet(f *excelize.File, name string, t *tally) (*mapping.Sheet, error) 
 		if err != nil {
 			return nil, fmt.Errorf(" row %d: %w: %s", r+1, ErrCorrupt, oneLine(err.Error()))
 		}
-		if len(text) == 0 {
-			continue
+		if err := t.addRow(s, r, text, vals); err != nil {
+			return nil, err
 		}
-		t.area += r + 1 - len(s.Rows) + len(text)
-		if t.area > t.lim.MaxArea {
-			return nil, fmt.Errorf(" cell %s: %w: 表格范围过大，超过 %d 个位置 (the used range exceeds %d rows and cells)",
-				mapping.CellName(r, len(text)-1), ErrTooLarge, t.lim.MaxArea, t.lim.MaxArea)
-		}
-		for len(s.Rows) < r {
-			s.Rows = append(s.Rows, make([]mapping.Cell, 0)) // as GetRows' empty rows were
-		}
-		cells := make([]mapping.Cell, len(text))
-		for c, v := range text {
-			if v == "" {
-				continue
-			}
-			t.cells++
-			if t.cells > t.lim.MaxCells {
-				return nil, fmt.Errorf(" cell %s: %w: 非空单元格超过 %d 个 (more than %d non-empty cells)",
-					mapping.CellName(r, c), ErrTooLarge, t.lim.MaxCells, t.lim.MaxCells)
-			}
-			cells[c] = mapping.Cell{Text: v, Raw: v}
-			if c < len(vals) {
-				cells[c].Raw = vals[c]
-			}
-		}
-		s.Rows = append(s.Rows, cells)
 	}
 	if err := shown.Error(); err != nil {
 		return nil, fmt.Errorf(": %w: %s", ErrCorrupt, oneLine(err.Error()))

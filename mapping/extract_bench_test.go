@@ -1,0 +1,175 @@
+package mapping_test
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/jxsync/jxsync/mapping"
+	"github.com/jxsync/jxsync/template"
+)
+
+// Benchmarks of the mapping engine's hot paths (go test -bench . ./mapping):
+// value parsing, detection, table reading (Extract) and rule evaluation
+// (Check), on the shipped examples and on a national-project form with 200
+// indicator rows.
+
+var parseCases = []struct {
+	name string
+	typ  mapping.Type
+	text string
+}{
+	{"text", mapping.TypeText, "符合条件的困难残疾人生活补贴发放覆盖率"},
+	{"amount", mapping.TypeAmount, "22,577.06万元"},
+	{"percent", mapping.TypePercent, "99.96%"},
+	{"count", mapping.TypeCount, "38人次"},
+	{"score", mapping.TypeScore, "9.5分"},
+	{"date", mapping.TypeDate, "2022年3月20日"},
+	{"indicator-quantitative", mapping.TypeIndicator, "≥95%"},
+	{"indicator-words", mapping.TypeIndicator, "不低于7500人"},
+	{"indicator-tier", mapping.TypeIndicator, "部分达成年度指标并具有一定效果"},
+	{"heading", mapping.TypeHeading, "产出指标(40分)"},
+	{"placeholder", mapping.TypeAmount, "——"},
+}
+
+func BenchmarkParse(b *testing.B) {
+	for _, c := range parseCases {
+		cell := mapping.Cell{Text: c.text, Raw: c.text}
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				mapping.Parse(c.typ, "", cell)
+			}
+		})
+	}
+}
+
+// benchForm is a read workbook and its template.
+type benchForm struct {
+	name string
+	wb   *mapping.Workbook
+	t    *mapping.Template
+	s    *mapping.Sheet
+	res  *mapping.Result
+}
+
+func loadTemplates(b *testing.B) []*mapping.Template {
+	b.Helper()
+	reg, err := template.LoadRegistry(os.DirFS("../templates"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return reg.Templates
+}
+
+// benchForms reads the shipped examples and a 200-row national-project form.
+func benchForms(b *testing.B, ts []*mapping.Template) []benchForm {
+	b.Helper()
+	files, err := filepath.Glob("../templates/*/*/examples/*.xlsx")
+	if err != nil || len(files) == 0 {
+		b.Fatal("no examples")
+	}
+	datas := map[string][]byte{}
+	for _, f := range files {
+		if datas[filepath.Base(f)], err = os.ReadFile(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	datas["national-project-200-rows"] = projectRows(b, 200)
+	var out []benchForm
+	for _, name := range []string{"caidian-minzheng-2022.xlsx", "zhuzhou-jiuzhu-2024.xlsx", "lechang-canji-2021.xlsx",
+		"yuan-jiuzhu-2020.xlsx", "national-project-200-rows"} {
+		wb, err := template.Read(name, datas[name], template.Limits{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t, s, err := mapping.Detect(wb, ts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := t.Extract(wb, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, benchForm{name, wb, t, s, res})
+	}
+	return out
+}
+
+// projectRows is the national-project example with n indicator rows.
+func projectRows(b *testing.B, n int) []byte {
+	b.Helper()
+	src, err := os.ReadFile("../templates/national-project/2020/examples/lechang-canji-2021.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := template.ParseData("lechang-canji-2021.yaml", src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	seed := d.Tables["indicators"]
+	rows := make([]map[string]string, n)
+	for i := range rows {
+		r := map[string]string{}
+		for k, v := range seed[i%len(seed)] {
+			r[k] = v
+		}
+		if i >= len(seed) {
+			r["level3"] += "（" + strconv.Itoa(i/len(seed)+1) + "）"
+		}
+		rows[i] = r
+	}
+	d.Tables["indicators"] = rows
+	fm, err := template.FindForm("national-project", "2020")
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := fm.BuildBytes(d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
+func BenchmarkDetect(b *testing.B) {
+	ts := loadTemplates(b)
+	for _, f := range benchForms(b, ts) {
+		b.Run(f.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := mapping.Detect(f.wb, ts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkExtract reads the fields, tables and blocks: label search and
+// table reading.
+func BenchmarkExtract(b *testing.B) {
+	for _, f := range benchForms(b, loadTemplates(b)) {
+		b.Run(f.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := f.t.Extract(f.wb, f.s); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCheck evaluates the reading rules and every check of the
+// template's rules.
+func BenchmarkCheck(b *testing.B) {
+	for _, f := range benchForms(b, loadTemplates(b)) {
+		b.Run(f.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				f.t.Check(f.res)
+			}
+		})
+	}
+}

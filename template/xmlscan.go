@@ -1,0 +1,410 @@
+package template
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Tokens of xmlScan.
+const (
+	tokStart = iota + 1
+	tokEnd
+)
+
+// xmlScan reads the elements of an XML document the way encoding/xml's
+// Token does for the constructs workbooks use: elements and attributes,
+// the five predefined entities and character references, \r\n folded to
+// \n. It sets bad, and stops, at anything else (comments, CDATA, a DOCTYPE,
+// processing instructions after the declaration, non-ASCII names, an
+// encoding other than UTF-8) and at anything encoding/xml rejects
+// (mismatched tags, illegal characters, unknown entities), so that a
+// document it reads whole is one encoding/xml reads the same.
+type xmlScan struct {
+	s         string
+	i         int
+	bad       bool
+	kind      int    // of the last token
+	name      string // of the last start or end tag
+	selfClose bool   // the last start tag was <x/>
+	attrs     []xmlAttr
+	stack     []string
+	buf       []byte
+}
+
+type xmlAttr struct{ name, value string }
+
+func (x *xmlScan) fail() bool {
+	x.bad = true
+	return false
+}
+
+// prolog reads the XML declaration, if any, and checks it.
+func (x *xmlScan) prolog() {
+	if !strings.HasPrefix(x.s, "<?xml") {
+		return
+	}
+	end := strings.Index(x.s, "?>")
+	if end < 0 || (len(x.s) > 5 && !isSpace(x.s[5])) {
+		x.fail()
+		return
+	}
+	decl := x.s[5:end]
+	if v := declAttr(decl, "version"); v != "" && v != "1.0" {
+		x.fail()
+	}
+	if e := declAttr(decl, "encoding"); e != "" && !strings.EqualFold(e, "utf-8") {
+		x.fail()
+	}
+	x.i = end + 2
+}
+
+// declAttr is encoding/xml's procInst: the value of param in a declaration.
+func declAttr(decl, param string) string {
+	i := strings.Index(decl, param+"=")
+	if i < 0 {
+		return ""
+	}
+	v := decl[i+len(param)+1:]
+	if v == "" || (v[0] != '"' && v[0] != '\'') {
+		return ""
+	}
+	j := strings.IndexByte(v[1:], v[0])
+	if j < 0 {
+		return ""
+	}
+	return v[1 : j+1]
+}
+
+// start reads the root element's start tag.
+func (x *xmlScan) start() bool {
+	for x.i < len(x.s) && isSpace(x.s[x.i]) {
+		x.i++
+	}
+	return !x.bad && x.next() && x.kind == tokStart && len(x.stack) <= 1
+}
+
+// mainNamespace reports whether the current start tag's name is in the
+// SpreadsheetML main namespace.
+func (x *xmlScan) mainNamespace() bool {
+	want := "xmlns"
+	if i := strings.IndexByte(x.name, ':'); i >= 0 {
+		want = "xmlns:" + x.name[:i]
+	}
+	for _, a := range x.attrs {
+		if a.name == want {
+			return a.value == nsMain
+		}
+	}
+	return false
+}
+
+// local is a name without its prefix.
+func (x *xmlScan) local(name string) string {
+	if i := strings.IndexByte(name, ':'); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}
+
+// attr returns the value of the current start tag's attribute with local
+// name local, and how many such attributes it has.
+func (x *xmlScan) attr(local string) (string, int) {
+	v, n := "", 0
+	for _, a := range x.attrs {
+		if x.local(a.name) == local {
+			v, n = a.value, n+1
+		}
+	}
+	return v, n
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// next reads up to and including the next start or end tag, checking the
+// text before it; false at the end of the document or at a construct it
+// does not read (bad).
+func (x *xmlScan) next() bool {
+	if x.bad {
+		return false
+	}
+	if !x.skipText() || x.i >= len(x.s) {
+		return false
+	}
+	x.i++ // '<'
+	if x.i >= len(x.s) {
+		return x.fail()
+	}
+	switch x.s[x.i] {
+	case '/':
+		x.i++
+		name, ok := x.readName()
+		if !ok {
+			return x.fail()
+		}
+		for x.i < len(x.s) && isSpace(x.s[x.i]) {
+			x.i++
+		}
+		if x.i >= len(x.s) || x.s[x.i] != '>' || len(x.stack) == 0 || x.stack[len(x.stack)-1] != name {
+			return x.fail()
+		}
+		x.i++
+		x.stack = x.stack[:len(x.stack)-1]
+		x.kind, x.name, x.selfClose = tokEnd, name, false
+		return true
+	case '!', '?':
+		return x.fail()
+	}
+	name, ok := x.readName()
+	if !ok {
+		return x.fail()
+	}
+	x.attrs = x.attrs[:0]
+	for {
+		sp := x.i
+		for x.i < len(x.s) && isSpace(x.s[x.i]) {
+			x.i++
+		}
+		if x.i >= len(x.s) {
+			return x.fail()
+		}
+		switch x.s[x.i] {
+		case '>':
+			x.i++
+			x.stack = append(x.stack, name)
+			x.kind, x.name, x.selfClose = tokStart, name, false
+			return true
+		case '/':
+			if x.i+1 >= len(x.s) || x.s[x.i+1] != '>' {
+				return x.fail()
+			}
+			x.i += 2
+			x.kind, x.name, x.selfClose = tokStart, name, true
+			return true
+		}
+		if sp == x.i && len(x.attrs) == 0 {
+			return x.fail() // <name"...
+		}
+		an, ok := x.readName()
+		if !ok {
+			return x.fail()
+		}
+		for x.i < len(x.s) && isSpace(x.s[x.i]) {
+			x.i++
+		}
+		if x.i >= len(x.s) || x.s[x.i] != '=' {
+			return x.fail()
+		}
+		x.i++
+		for x.i < len(x.s) && isSpace(x.s[x.i]) {
+			x.i++
+		}
+		if x.i >= len(x.s) || (x.s[x.i] != '"' && x.s[x.i] != '\'') {
+			return x.fail()
+		}
+		q := x.s[x.i]
+		x.i++
+		v, ok := x.readText(q)
+		if !ok {
+			return x.fail()
+		}
+		x.i++ // the closing quote
+		x.attrs = append(x.attrs, xmlAttr{an, v})
+	}
+}
+
+// readName reads an ASCII name with at most one colon, not at either end.
+func (x *xmlScan) readName() (string, bool) {
+	st := x.i
+	colons := 0
+	for x.i < len(x.s) {
+		c := x.s[x.i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_':
+		case (c >= '0' && c <= '9') || c == '-' || c == '.':
+			if x.i == st {
+				return "", false
+			}
+		case c == ':':
+			colons++
+		default:
+			goto done
+		}
+		x.i++
+	}
+done:
+	name := x.s[st:x.i]
+	if name == "" || colons > 1 || name[0] == ':' || name[len(name)-1] == ':' {
+		return "", false
+	}
+	return name, true
+}
+
+// skipText checks the text up to the next '<' (or the end).
+func (x *xmlScan) skipText() bool {
+	for x.i < len(x.s) {
+		c := x.s[x.i]
+		switch {
+		case c == '<':
+			return true
+		case c == '&':
+			if _, n := x.entity(x.i); n == 0 {
+				return x.fail()
+			} else {
+				x.i += n
+			}
+		case c >= 0x20 && c < 0x80, c == '\n', c == '\t', c == '\r':
+			x.i++
+		case c < 0x20:
+			return x.fail()
+		default:
+			r, n := utf8.DecodeRuneInString(x.s[x.i:])
+			if !legalRune(r, n) {
+				return x.fail()
+			}
+			x.i += n
+		}
+	}
+	return true
+}
+
+// legalRune is encoding/xml's isInCharacterRange for a decoded rune.
+func legalRune(r rune, size int) bool {
+	if r == utf8.RuneError && size <= 1 {
+		return false
+	}
+	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+}
+
+// entity decodes the entity or character reference at s[i] ('&'): its text
+// and length, 0 when encoding/xml would not accept it.
+func (x *xmlScan) entity(i int) (string, int) {
+	end := strings.IndexByte(x.s[i:min(len(x.s), i+12)], ';')
+	if end < 2 {
+		return "", 0
+	}
+	name := x.s[i+1 : i+end]
+	switch name {
+	case "lt":
+		return "<", end + 1
+	case "gt":
+		return ">", end + 1
+	case "amp":
+		return "&", end + 1
+	case "apos":
+		return "'", end + 1
+	case "quot":
+		return "\"", end + 1
+	}
+	if name[0] != '#' || len(name) < 2 {
+		return "", 0
+	}
+	digits, base := name[1:], 10
+	if digits[0] == 'x' {
+		digits, base = digits[1:], 16
+	}
+	if digits == "" || digits[0] == '+' || digits[0] == '-' {
+		return "", 0
+	}
+	n, err := strconv.ParseUint(digits, base, 32)
+	if err != nil || n == 0 || !legalRune(rune(n), 2) {
+		return "", 0
+	}
+	return string(rune(n)), end + 1
+}
+
+// readText reads text up to the byte until ('<' for content, a quote for
+// an attribute value), decoding entities and folding \r\n and \r to \n.
+// It leaves x.i at until.
+func (x *xmlScan) readText(until byte) (string, bool) {
+	st := x.i
+	plain := true
+	for x.i < len(x.s) {
+		c := x.s[x.i]
+		switch {
+		case c == until:
+			if plain {
+				return x.s[st:x.i], true
+			}
+			return x.decodeText(st, x.i)
+		case c == '<':
+			return "", false
+		case c == '&' || c == '\r':
+			plain = false
+			if c == '&' {
+				_, n := x.entity(x.i)
+				if n == 0 {
+					return "", false
+				}
+				x.i += n
+				continue
+			}
+			x.i++
+		case c >= 0x20 && c < 0x80, c == '\n', c == '\t':
+			x.i++
+		case c < 0x20:
+			return "", false
+		default:
+			r, n := utf8.DecodeRuneInString(x.s[x.i:])
+			if !legalRune(r, n) {
+				return "", false
+			}
+			x.i += n
+		}
+	}
+	return "", false
+}
+
+// decodeText decodes the checked text s[st:end].
+func (x *xmlScan) decodeText(st, end int) (string, bool) {
+	b := x.buf[:0]
+	for i := st; i < end; {
+		c := x.s[i]
+		switch c {
+		case '&':
+			t, n := x.entity(i)
+			b = append(b, t...)
+			i += n
+		case '\r':
+			b = append(b, '\n')
+			i++
+			if i < end && x.s[i] == '\n' {
+				i++
+			}
+		default:
+			b = append(b, c)
+			i++
+		}
+	}
+	x.buf = b
+	return string(b), true
+}
+
+// text reads the character data of the current element up to its end tag;
+// bad if it holds an element.
+func (x *xmlScan) text() (string, error) {
+	if x.selfClose {
+		return "", nil
+	}
+	v, ok := x.readText('<')
+	if !ok || !x.next() || x.kind != tokEnd {
+		x.bad = true
+		return "", errSlow
+	}
+	return v, nil
+}
+
+// skip reads past the end of the current element.
+func (x *xmlScan) skip() {
+	if x.kind != tokStart || x.selfClose {
+		return
+	}
+	depth := len(x.stack) - 1
+	for x.next() {
+		if x.kind == tokEnd && len(x.stack) == depth {
+			return
+		}
+	}
+	x.bad = true
+}
