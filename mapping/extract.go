@@ -120,7 +120,7 @@ func (t *Template) Extract(wb *Workbook, s *Sheet) (*Result, error) {
 	v := newView(s)
 	res := &Result{
 		Template: t.ID, Version: t.Version, File: wb.Name, Sheet: s.Name,
-		Fields: map[string]Value{}, Tables: map[string][]Row{}, Props: wb.Props,
+		Fields: map[string]Value{}, Tables: map[string][]Row{}, Props: wb.Props, Uncached: s.Uncached,
 	}
 	all := region{0, len(s.Rows)}
 	for i := range t.Fields {

@@ -25,6 +25,9 @@ type Sheet struct {
 	// shorter than the widest row.
 	Rows   [][]Cell
 	Merges []Range
+	// Uncached lists cells (A1) holding a formula whose result was never
+	// calculated (a workbook written by a program): they read as empty.
+	Uncached []string
 
 	mergeAt map[[2]int]int // top-left (and covered) coordinates → index in Merges
 	norm    [][]string     // NormLabel of every cell, computed once

@@ -17,6 +17,9 @@ type Result struct {
 	Blocks map[string][]BlockResult `json:"blocks,omitempty"`
 	// Problems lists bindings that could not be resolved in this workbook.
 	Problems []Problem `json:"problems,omitempty"`
+	// Uncached lists the form sheet's cells (A1) whose formula has no
+	// calculated value: they read as empty.
+	Uncached []string `json:"uncached,omitempty"`
 	// Props are the workbook's custom document properties (the identity
 	// jxsync wrote into a workbook it generated).
 	Props map[string]string `json:"props,omitempty"`

@@ -110,13 +110,19 @@ func (v *validation) reading() {
 // title names it, preceded by 第N行 for a table row (row > 0).
 func (v *validation) value(title string, row int, required bool, val Value) {
 	typeErr := val.Error != ""
-	if !typeErr && !(required && val.Empty()) {
+	uncached := len(v.res.Uncached) > 0 && val.Raw == "" && v.isUncached(val.Cell)
+	if !typeErr && !uncached && !(required && val.Empty()) {
 		return
 	}
 	if row > 0 {
 		title = fmt.Sprintf("第%d行%s", row, title)
 	}
 	s, c := at(val.Cell)
+	if uncached {
+		v.add(Finding{Sheet: s, Cell: c, Severity: SeverityError, Rule: "formula-no-value",
+			Message: fmt.Sprintf("%s 是公式但没有计算结果（文件可能由程序生成），请用Excel或WPS打开、保存后重新上传 (formula without a calculated value)", title)})
+		return
+	}
 	if typeErr {
 		v.add(Finding{Sheet: s, Cell: c, Severity: SeverityError, Rule: "type",
 			Message: fmt.Sprintf("%s：%s", title, val.Error), Expected: string(val.Type), Found: val.Raw})
@@ -453,4 +459,16 @@ func (v *validation) message(c *compiledCheck, env map[string]any) string {
 		b.WriteString(display(out))
 	}
 	return b.String()
+}
+
+// isUncached reports whether ref (Sheet!A1) is a formula cell with no
+// calculated value.
+func (v *validation) isUncached(ref string) bool {
+	_, c := at(ref)
+	for _, u := range v.res.Uncached {
+		if u == c {
+			return true
+		}
+	}
+	return false
 }

@@ -82,7 +82,9 @@ var (
 // fails with ErrLegacyXLS.
 //
 // Cells whose formula has no cached value (a workbook written by a program
-// that does not calculate) read as empty.
+// that does not calculate) read as empty and, when the one-pass reader reads
+// the sheet, are listed in Sheet.Uncached so that validation reports them at
+// their cell.
 func Read(name string, data []byte, lim Limits) (wb *mapping.Workbook, err error) {
 	lim = lim.withDefaults()
 	shown := displayName(name)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/jxsync/jxsync/mapping"
+	"github.com/jxsync/jxsync/templates"
 )
 
 func xlsxBytes(t *testing.T, fill func(f *excelize.File), opts ...excelize.Options) []byte {
@@ -632,5 +634,42 @@ func TestReadValues(t *testing.T) {
 	}
 	if m, ok := s.MergeAt(2, 2); !ok || m.Top != 1 || m.Left != 0 || m.Bottom != 2 || m.Right != 2 {
 		t.Errorf("merge = %+v %v", m, ok)
+	}
+}
+
+// TestUncachedFormula: a formula whose result was never calculated (written
+// by a program) reads as empty and is reported at its cell.
+func TestUncachedFormula(t *testing.T) {
+	reg, err := LoadRegistry(templates.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, _ := mapping.Find(reg.Templates, "hubei-dept@2022")
+	data, _ := fs.ReadFile(templates.FS, reg.Examples(tpl)[0])
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetCellValue(tpl.Sheet, "F6", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetCellFormula(tpl.Sheet, "F6", "E6/D6"); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	f.WriteTo(&b)
+	f.Close()
+	res := extractDetected(t, reg, "formula.xlsx", b.Bytes(), tpl)
+	if v := res.Fields["rate"]; v.Raw != "" {
+		t.Fatalf("uncalculated formula read as %q", v.Raw)
+	}
+	var found *mapping.Finding
+	for _, fd := range tpl.Check(res) {
+		if fd.Rule == "formula-no-value" {
+			found = &fd
+		}
+	}
+	if found == nil || found.Cell != "F6" || !strings.Contains(found.Message, "公式") {
+		t.Fatalf("finding = %+v, uncached = %v", found, res.Uncached)
 	}
 }

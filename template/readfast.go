@@ -141,6 +141,9 @@ type fastBook struct {
 	general []bool
 	hasXfs  bool
 	sst     []string
+	// uncached tells whether the cell cell() just read is a formula with no
+	// cached value.
+	uncached bool
 }
 
 // readFast is Read without excelize for the workbooks it reads exactly as
@@ -583,6 +586,9 @@ func (fb *fastBook) rows(x *xmlScan, s *mapping.Sheet, t *tally) error {
 					return err
 				}
 				col = c
+				if fb.uncached {
+					s.Uncached = append(s.Uncached, mapping.CellName(rowNum-1, col-1))
+				}
 				if !keep {
 					continue
 				}
@@ -679,6 +685,7 @@ func (fb *fastBook) cell(x *xmlScan, prev int) (shown, raw string, keep bool, co
 			return "", "", false, 0, errSlow
 		}
 	}
+	fb.uncached = hasF && !hasV
 	if typ != "s" {
 		v = strings.Clone(v) // not a substring of the part's bytes
 	}
