@@ -44,19 +44,7 @@ func layoutHubei(w *sheetWriter, d *Data) {
 		w.height(r, 24)
 	}
 
-	row := 7
-	goals := d.Instances("goals")
-	for i, g := range goals {
-		prefix := "年度目标："
-		if len(goals) > 1 {
-			prefix = fmt.Sprintf("年度目标%d：", i+1)
-		}
-		w.inputLeft(row, 0, last, prefix+g.F("goal"))
-		w.fitHeight(row, 60, w.textLines(prefix+g.F("goal"), 0, last))
-		row++
-		row = w.indicatorBlock(row, "年度绩效目标完成情况", hubeiHeaders, indicatorFields[:5],
-			g.Rows("indicators", hubeiBlankRows), d != nil)
-	}
+	row := w.goalBlocks(7, last, d, hubeiHeaders, indicatorFields[:5])
 	w.label(row, 0, 0, "偏差大或目标未完成原因分析")
 	w.inputLeft(row, 1, last, d.F("deviation_reason"))
 	w.fitHeight(row, 48, w.textLines(d.F("deviation_reason"), 1, last))
@@ -69,4 +57,22 @@ func layoutHubei(w *sheetWriter, d *Data) {
 		"2.定性指标分档原则：分为达成预期指标、部分达成预期指标并具有一定效果、未达成预期指标且效果较差三档。选择部分达成或未达成的，必须说明原因和改进措施。\n"+
 		"3.基于经济性和必要性等因素考虑，满意度指标难以统计的，在自评时可不作为必评指标。", "note")
 	w.height(row, 80)
+}
+
+// goalBlocks lays out the Hubei forms' 年度目标 blocks from row on: each
+// goal's text across the form, then its indicator table with headers and
+// fields. It returns the row after the last block.
+func (w *sheetWriter) goalBlocks(row, last int, d *Data, headers []string, fields []string) int {
+	goals := d.Instances("goals")
+	for i, g := range goals {
+		prefix := "年度目标："
+		if len(goals) > 1 {
+			prefix = fmt.Sprintf("年度目标%d：", i+1)
+		}
+		w.inputLeft(row, 0, last, prefix+g.F("goal"))
+		w.fitHeight(row, 60, w.textLines(prefix+g.F("goal"), 0, last))
+		row++
+		row = w.indicatorBlock(row, "年度绩效目标完成情况", headers, fields, g.Rows("indicators", hubeiBlankRows), d != nil)
+	}
+	return row
 }

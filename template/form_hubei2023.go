@@ -1,7 +1,5 @@
 package template
 
-import "fmt"
-
 // hubeiDept2023 is the 2023 edition of the Hubei 部门整体绩效自评表, as a rule
 // change brings it: 联系人/联系电话 under the unit name (the unit is no longer
 // repeated in the subtitle), a 分值/得分 pair for the budget's 执行率, an
@@ -55,19 +53,7 @@ func layoutHubei2023(w *sheetWriter, d *Data) {
 		w.height(r, 24)
 	}
 
-	row := 8
-	goals := d.Instances("goals")
-	for i, g := range goals {
-		prefix := "年度目标："
-		if len(goals) > 1 {
-			prefix = fmt.Sprintf("年度目标%d：", i+1)
-		}
-		w.inputLeft(row, 0, last, prefix+g.F("goal"))
-		w.fitHeight(row, 60, w.textLines(prefix+g.F("goal"), 0, last))
-		row++
-		row = w.indicatorBlock(row, "年度绩效目标完成情况", hubei2023Headers, indicatorFields,
-			g.Rows("indicators", hubeiBlankRows), d != nil)
-	}
+	row := w.goalBlocks(8, last, d, hubei2023Headers, indicatorFields)
 	// 总分: the 分值 and 得分 of every goal's indicators together.
 	w.label(row, 0, 5, "总分")
 	w.input(row, 6, 6, d.F("total_weight"))
