@@ -72,13 +72,17 @@ func (s *Service) Import(ctx context.Context, name string, data []byte, by strin
 // when it was made from a revision older than the latest, the result is a
 // conflict with the field-level differences, unless opts.Force.
 func (s *Service) ImportWith(ctx context.Context, name string, data []byte, opts ImportOptions) (*ImportResult, error) {
-	by := opts.By
-	ir := &ImportResult{File: name}
 	rep, err := s.Validate(name, data, "")
 	if err != nil {
-		ir.Outcome, ir.FirstError = OutcomeUnreadable, err.Error()
-		return ir, nil
+		return &ImportResult{File: name, Outcome: OutcomeUnreadable, FirstError: err.Error()}, nil
 	}
+	return s.importValidated(ctx, name, data, rep, opts)
+}
+
+// importValidated is ImportWith for a workbook already validated as rep.
+func (s *Service) importValidated(ctx context.Context, name string, data []byte, rep *Report, opts ImportOptions) (*ImportResult, error) {
+	by := opts.By
+	ir := &ImportResult{File: name}
 	t, err := mapping.Find(s.Templates, rep.Template+"@"+rep.Version)
 	if err != nil {
 		return nil, fmt.Errorf("import %s: %w", name, err)

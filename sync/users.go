@@ -165,7 +165,7 @@ func (s *Service) Upload(ctx context.Context, u *store.User, name string, data [
 			}
 		}
 	}
-	ir, err := s.ImportWith(ctx, name, data, ImportOptions{By: u.Name})
+	ir, err := s.importValidated(ctx, name, data, rep, ImportOptions{By: u.Name})
 	return ir, rep, err
 }
 

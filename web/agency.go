@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/jxsync/jxsync/mapping"
-	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/sync"
 )
 
@@ -137,28 +135,13 @@ func tooLargeOr(err, other error) error {
 
 // upload validates and stores a workbook for the user and says what
 // happened, with the status to answer with. The workbook is validated
-// first (reading it checks its size, format and expansion before anything
-// else), and an agency may only upload its own unit's form, nor a
+// first by sync.Upload (reading it checks its size, format and expansion
+// before anything else), which refuses an agency another unit's form or a
 // workbook generated from another unit's submission.
 func (s *Server) upload(rq *request, name string, data []byte) (*uploadView, int, error) {
 	v := &uploadView{File: name, Findings: []mapping.Finding{}}
-	rep, err := s.svc.Validate(name, data, "")
-	if err != nil {
-		v.Result = &sync.ImportResult{File: name, Outcome: sync.OutcomeUnreadable, FirstError: err.Error()}
-		v.Message = err.Error()
-		return v, http.StatusUnprocessableEntity, nil
-	}
-	if sub, err := strconv.ParseInt(rep.Result.Props[mapping.PropSubmission], 10, 64); err == nil && sub > 0 {
-		latest, err := s.svc.Records.LatestOf(rq.ctx(), sub)
-		switch {
-		case err == nil && !sync.CanSee(rq.user, latest):
-			return nil, 0, fmt.Errorf("upload %s: 该工作簿由其他单位的填报生成 (%w)", name, sync.ErrForbidden)
-		case err != nil && !errors.Is(err, store.ErrNotFound):
-			return nil, 0, fmt.Errorf("upload %s: %w", name, err)
-		}
-	}
 	start := time.Now()
-	ir, rep2, err := s.svc.Upload(rq.ctx(), rq.user, name, data)
+	ir, rep, err := s.svc.Upload(rq.ctx(), rq.user, name, data)
 	if errors.Is(err, sync.ErrForbidden) || ir == nil {
 		if err == nil {
 			err = fmt.Errorf("upload %s: no result", name)
@@ -166,13 +149,14 @@ func (s *Server) upload(rq *request, name string, data []byte) (*uploadView, int
 		return nil, 0, err
 	}
 	v.Result = ir
+	if rep == nil { // not a readable workbook: nothing was stored
+		v.Message = ir.FirstError
+		return v, http.StatusUnprocessableEntity, nil
+	}
 	if err != nil {
 		s.log.Error("web: upload", "user", rq.user.Name, "file", name, "err", err, "took", time.Since(start))
 		v.Message = "保存失败，请稍后重试 (the store failed; try again)"
 		return v, http.StatusInternalServerError, nil
-	}
-	if rep2 != nil {
-		rep = rep2
 	}
 	v.Findings = append(v.Findings, rep.Findings...)
 	if ir.Unit == "" && ir.Revision != 0 {
