@@ -23,10 +23,24 @@ type Template struct {
 	// sheet on which every Detect label is found is used instead.
 	Sheet string `mapstructure:"sheet"`
 
-	// Detect lists labels (matched as Contains) that together identify this
-	// form. A workbook is of this template when every one of them is found on
-	// one sheet.
+	// Detect lists labels that together identify this form; name labels
+	// only this form has (for a 项目支出绩效自评表: 全年执行数, 实际完成值,
+	// 分值, 得分), so that a look-alike form lacking them is refused. A sheet
+	// is of this template when every one of them stands as a cell of its own
+	// (the cell's whole text, or the label followed by "：", "(" or "/"),
+	// and every table's header cells stand in one row: a sheet quoting the
+	// labels in sentences (填表说明) is not a form.
 	Detect []string `mapstructure:"detect"`
+
+	// DetectAbsent lists texts that must not occur in any cell of the sheet
+	// (matched as contained): they mark a different form that carries the
+	// same labels, such as 执行监控表 for a 项目支出 自评表.
+	DetectAbsent []string `mapstructure:"detect_absent"`
+
+	// DetectTitle, when set, is a regular expression one of the sheet's
+	// first five rows with text must match (on the text with white space
+	// removed and full-width forms folded), e.g. `项目支出绩效自评表$`.
+	DetectTitle string `mapstructure:"detect_title"`
 
 	// Identity names the fields that identify a submission in the store.
 	Identity Identity `mapstructure:"identity"`
@@ -49,6 +63,7 @@ type Template struct {
 	Rules Rules `mapstructure:"rules"`
 
 	compiled map[*Field]*regexp.Regexp
+	titleRE  *regexp.Regexp
 	checks   []*compiledCheck
 }
 

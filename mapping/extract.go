@@ -20,9 +20,15 @@ type view struct {
 // maxIndexed is the most non-empty cells view.at indexes.
 const maxIndexed = 50_000
 
+// newView returns the sheet's view, made on first use and shared by
+// detection and extraction (a Sheet is used by one goroutine at a time).
 func newView(s *Sheet) *view {
+	if s.view != nil {
+		return s.view
+	}
 	v := &view{s: s}
 	v.norm, v.cells = s.normalized()
+	s.view = v
 	return v
 }
 
@@ -240,6 +246,14 @@ func (t *Template) Provision() error {
 			}
 			t.compiled[f] = re
 		}
+	}
+	t.titleRE = nil
+	if t.DetectTitle != "" {
+		re, e := regexp.Compile(t.DetectTitle)
+		if e != nil {
+			return fmt.Errorf("detect_title: %w", e)
+		}
+		t.titleRE = re
 	}
 	each(t.Fields, "fields.")
 	for i := range t.Blocks {

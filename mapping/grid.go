@@ -31,6 +31,7 @@ type Sheet struct {
 
 	mergeAt map[[2]int]int // top-left (and covered) coordinates → index in Merges
 	norm    [][]string     // NormLabel of every cell, computed once
+	view    *view          // the view detection and extraction share
 	texts   int            // how many cells have text
 }
 

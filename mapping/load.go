@@ -66,6 +66,11 @@ func (t *Template) Validate() error {
 	if len(t.Detect) == 0 {
 		bad("detect", "needs at least one label")
 	}
+	if t.DetectTitle != "" {
+		if _, err := regexp.Compile(t.DetectTitle); err != nil {
+			bad("detect_title", "%v", err)
+		}
+	}
 	top := map[string]string{}
 	checkName := func(key, name string, seen map[string]string) {
 		if !nameRE.MatchString(name) {

@@ -39,6 +39,12 @@ type NewRevision struct {
 	// Subject tells apart several submissions of one unit, template and year
 	// (the project of a 项目支出绩效自评表); empty otherwise.
 	Subject string
+	// Sheet is the sheet of the original the form was read from.
+	Sheet string
+	// Fingerprint is the hash of the form's data (mapping.Result.Fingerprint):
+	// a file whose form has the fingerprint of its submission's latest
+	// revision is unchanged for that form.
+	Fingerprint string
 	// TemplateVersion and TemplateTitle describe the template used.
 	TemplateVersion string
 	TemplateTitle   string
@@ -74,13 +80,15 @@ type Revision struct {
 	Subject         string
 	BlobHash        string
 	FileName        string
-	Size            int64
-	UploadedAt      time.Time
-	UploadedBy      string
-	Status          string
-	Errors          int
-	Warnings        int
-	TotalScore      *float64
+	// Sheet is the sheet of the original the form was read from.
+	Sheet      string
+	Size       int64
+	UploadedAt time.Time
+	UploadedBy string
+	Status     string
+	Errors     int
+	Warnings   int
+	TotalScore *float64
 }
 
 // Problem is one inconsistency Check found.
@@ -93,11 +101,17 @@ type Problem struct {
 
 // Records keeps submissions, their revisions and the parsed values.
 type Records interface {
-	// AddRevision records a received file in one transaction and says what
-	// it was: OutcomeImported, OutcomeUpdated or OutcomeUnchanged (the same
-	// blob is already a revision of that submission: nothing is written and
-	// that revision is returned). Revisions are never updated or deleted.
-	AddRevision(ctx context.Context, nr *NewRevision) (*Revision, string, error)
+	// AddRevisions records the forms of one received file in one
+	// transaction and says, per form, what it was: OutcomeImported,
+	// OutcomeUpdated or OutcomeUnchanged (the same blob and sheet is already
+	// a revision of that submission, or its latest revision has the same
+	// Fingerprint: nothing is written for it and that revision is returned).
+	// Revisions are never updated or deleted.
+	AddRevisions(ctx context.Context, nrs []*NewRevision) ([]*Revision, []string, error)
+	// Unidentified returns the revisions of no submission (their unit or
+	// year could not be read), newest first; by, when not empty, limits them
+	// to those uploaded by that name.
+	Unidentified(ctx context.Context, by string) ([]*Revision, error)
 	// Revision returns one revision. Errors: ErrNotFound.
 	Revision(ctx context.Context, id int64) (*Revision, error)
 	// Data returns the extracted data stored with a revision. Errors:

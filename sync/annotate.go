@@ -20,12 +20,17 @@ type Annotator interface {
 }
 
 // Annotate writes the annotated copy of the workbook into dir as
-// <name>.校验.xlsx and returns its path. The input file is never touched.
-func (s *Service) Annotate(dir, name string, data []byte, r *Report) (string, error) {
+// <name>.校验.xlsx, with the findings of every form in reps (each on its
+// own sheet), and returns its path. The input file is never touched.
+func (s *Service) Annotate(dir, name string, data []byte, reps ...*Report) (string, error) {
 	if s.Annotator == nil {
 		return "", fmt.Errorf("annotate %s: no annotator configured", name)
 	}
-	out, err := s.Annotator.Annotate(data, r.Findings)
+	findings := []mapping.Finding{}
+	for _, r := range reps {
+		findings = append(findings, r.Findings...)
+	}
+	out, err := s.Annotator.Annotate(data, findings)
 	if err != nil {
 		return "", fmt.Errorf("annotate %s: %w", name, err)
 	}

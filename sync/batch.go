@@ -6,11 +6,12 @@ import (
 )
 
 // Progress is told about each file as a batch goes: done of total, and the
-// file just finished.
+// file just finished (the result of its first form).
 type Progress func(done, total int, r *ImportResult)
 
 // ImportAll imports sources with workers goroutines (at least 1) and returns
-// one result per source in the order of sources. A store failure on one file
+// one result per form (one for a file that could not be read) in the order
+// of sources. A store failure on one file
 // does not stop the others; cancelling ctx stops taking new files.
 func (s *Service) ImportAll(ctx context.Context, srcs []Source, workers int, by string, progress Progress) []*ImportResult {
 	return s.ImportAllWith(ctx, srcs, workers, ImportOptions{By: by}, progress)
@@ -21,7 +22,7 @@ func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int,
 	if workers < 1 {
 		workers = 1
 	}
-	out := make([]*ImportResult, len(srcs))
+	out := make([][]*ImportResult, len(srcs))
 	jobs := make(chan int)
 	var mu gosync.Mutex
 	done := 0
@@ -35,7 +36,7 @@ func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int,
 				mu.Lock()
 				done++
 				if progress != nil {
-					progress(done, len(srcs), out[i])
+					progress(done, len(srcs), out[i][0])
 				}
 				mu.Unlock()
 			}
@@ -51,25 +52,29 @@ feed:
 	}
 	close(jobs)
 	wg.Wait()
-	for i, r := range out {
-		if r == nil {
-			out[i] = &ImportResult{File: srcs[i].Name, Outcome: OutcomeFailed, FirstError: "未处理：已取消 (not processed: cancelled)"}
+	var flat []*ImportResult
+	for i, rs := range out {
+		if len(rs) == 0 {
+			rs = []*ImportResult{{File: srcs[i].Name, Outcome: OutcomeFailed, FirstError: "未处理：已取消 (not processed: cancelled)"}}
 		}
+		flat = append(flat, rs...)
 	}
-	return out
+	return flat
 }
 
-func (s *Service) importSource(ctx context.Context, src Source, opts ImportOptions) *ImportResult {
+func (s *Service) importSource(ctx context.Context, src Source, opts ImportOptions) []*ImportResult {
 	data, err := src.Read()
 	if err != nil {
-		return &ImportResult{File: src.Name, Outcome: OutcomeUnreadable, FirstError: err.Error()}
+		return []*ImportResult{{File: src.Name, Outcome: OutcomeUnreadable, FirstError: err.Error()}}
 	}
-	r, err := s.ImportWith(ctx, src.Name, data, opts)
-	if r == nil {
-		r = &ImportResult{File: src.Name, Outcome: OutcomeFailed}
+	rs, err := s.ImportFile(ctx, src.Name, data, opts)
+	if len(rs) == 0 {
+		rs = []*ImportResult{{File: src.Name, Outcome: OutcomeFailed}}
 	}
-	if err != nil && r.FirstError == "" {
-		r.FirstError = err.Error()
+	for _, r := range rs {
+		if err != nil && r.FirstError == "" {
+			r.FirstError = err.Error()
+		}
 	}
-	return r
+	return rs
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
@@ -18,8 +20,13 @@ const (
 	OutcomeUnreadable = "unreadable"
 	OutcomeFailed     = "failed"
 	// OutcomeConflict: a workbook generated from a revision older than the
-	// submission's latest; nothing is stored (use Force to store it anyway).
+	// submission's latest, or whose cells name another submission than the
+	// one it was generated from; nothing is stored (use Force to store it
+	// anyway).
 	OutcomeConflict = "conflict"
+	// OutcomeDuplicate: a form sheet that repeats the submission of an
+	// earlier sheet of the same workbook; it is not stored.
+	OutcomeDuplicate = "duplicate"
 )
 
 // ImportOptions tune one import.
@@ -35,6 +42,9 @@ type ImportOptions struct {
 type ImportResult struct {
 	// File is the name the file was received under.
 	File string `json:"path"`
+	// Sheet is the sheet the form was read from (empty for a file that was
+	// not read).
+	Sheet string `json:"sheet,omitempty"`
 	// Unit, Template, Version and Year identify its submission (empty when
 	// they could not be read).
 	Unit     string `json:"unit"`
@@ -56,45 +66,135 @@ type ImportResult struct {
 	Changes []mapping.Change `json:"changes,omitempty"`
 }
 
-// Import reads, validates and stores one received file: the original goes
-// to the blob store first, then its revision and values in one transaction,
-// so that no revision ever points at a missing blob. Files with error
-// findings are kept too (status rejected). It returns an error only when
-// the stores fail (Outcome failed); a file that cannot be read is a result
-// with Outcome unreadable.
+// Import reads, validates and stores one received file (see ImportFile)
+// and returns the result of its first form.
 func (s *Service) Import(ctx context.Context, name string, data []byte, by string) (*ImportResult, error) {
 	return s.ImportWith(ctx, name, data, ImportOptions{By: by})
 }
 
-// ImportWith is Import with options. A workbook jxsync generated (it carries
-// the submission and revision it was made from) is recorded as a new
-// revision of that submission; unchanged data is reported unchanged; and
-// when it was made from a revision older than the latest, the result is a
-// conflict with the field-level differences, unless opts.Force.
+// ImportWith is Import with options: the result of the file's first form
+// (ImportFile gives them all).
 func (s *Service) ImportWith(ctx context.Context, name string, data []byte, opts ImportOptions) (*ImportResult, error) {
-	rep, err := s.Validate(name, data, "")
-	if err != nil {
-		return &ImportResult{File: name, Outcome: OutcomeUnreadable, FirstError: err.Error()}, nil
+	rs, err := s.ImportFile(ctx, name, data, opts)
+	if len(rs) == 0 {
+		return nil, err
 	}
-	return s.importValidated(ctx, name, data, rep, opts)
+	return rs[0], err
 }
 
-// importValidated is ImportWith for a workbook already validated as rep.
-func (s *Service) importValidated(ctx context.Context, name string, data []byte, rep *Report, opts ImportOptions) (*ImportResult, error) {
-	by := opts.By
-	ir := &ImportResult{File: name}
+// ImportFile reads, validates and stores one received file: one result per
+// form (each form sheet is its own revision of its own submission, all
+// pointing at the one stored original). The original goes to the blob
+// store first, then the revisions of all its forms and their values in one
+// transaction, so that no revision ever points at a missing blob. Forms
+// with error findings are kept too (status rejected); a form whose data is
+// that of its submission's latest revision is unchanged. It returns an
+// error only when the stores fail (Outcome failed); a file that cannot be
+// read is one result with Outcome unreadable.
+//
+// A workbook jxsync generated carries the submission and revision it was
+// made from. Its cells decide whose form it is: when they name the same
+// unit, template, year and subject, it is a new revision of that
+// submission (unchanged data is unchanged, and a file made from a revision
+// older than the latest is a conflict with the field-level differences,
+// unless opts.Force); when they name another, that is a conflict too
+// (nothing stored) and with opts.Force it is stored by its cells, with a
+// warning.
+func (s *Service) ImportFile(ctx context.Context, name string, data []byte, opts ImportOptions) ([]*ImportResult, error) {
+	reps, err := s.ValidateForms(name, data, ReadOptions{})
+	if err != nil {
+		return []*ImportResult{{File: name, Outcome: OutcomeUnreadable, FirstError: err.Error()}}, nil
+	}
+	return s.importReports(ctx, name, data, reps, opts)
+}
+
+// importReports stores the forms of one file, already validated as reps.
+func (s *Service) importReports(ctx context.Context, name string, data []byte, reps []*Report, opts ImportOptions) ([]*ImportResult, error) {
+	out := make([]*ImportResult, len(reps))
+	var (
+		nrs []*store.NewRevision
+		irs []*ImportResult
+	)
+	seen := map[string]string{} // submission key → sheet
+	for i, rep := range reps {
+		ir := &ImportResult{File: name, Sheet: rep.Sheet}
+		out[i] = ir
+		nr, err := s.plan(ctx, ir, rep, opts)
+		if err != nil {
+			return out, err
+		}
+		if nr == nil {
+			continue
+		}
+		nr.Size = int64(len(data))
+		if nr.Unit != "" {
+			key := fmt.Sprintf("%s\x00%s\x00%d\x00%s", nr.Unit, nr.TemplateID, nr.Year, nr.Subject)
+			if prev, dup := seen[key]; dup {
+				ir.Outcome = OutcomeDuplicate
+				ir.FirstError = fmt.Sprintf("工作表“%s”与工作表“%s”是同一份填报（单位、模板、年度%s相同），此表未保存 (sheet %q repeats the form of sheet %q; not stored)",
+					rep.Sheet, prev, subjectWord(nr.Subject), rep.Sheet, prev)
+				continue
+			}
+			seen[key] = rep.Sheet
+		}
+		nrs, irs = append(nrs, nr), append(irs, ir)
+	}
+	if len(nrs) == 0 {
+		return out, nil
+	}
+	fail := func(err error) ([]*ImportResult, error) {
+		for _, ir := range irs {
+			ir.Outcome, ir.FirstError = OutcomeFailed, err.Error()
+		}
+		return out, fmt.Errorf("import %s: %w", name, err)
+	}
+	hash, err := s.Blobs.Put(ctx, data)
+	if err != nil {
+		return fail(err)
+	}
+	for _, nr := range nrs {
+		nr.BlobHash = hash
+	}
+	revs, outcomes, err := s.Records.AddRevisions(ctx, nrs)
+	if err != nil {
+		return fail(err)
+	}
+	for i, ir := range irs {
+		ir.Revision, ir.Outcome = revs[i].ID, outcomes[i]
+		if nrs[i].Status == store.StatusRejected && outcomes[i] != store.OutcomeUnchanged {
+			ir.Outcome = OutcomeRejected
+		}
+	}
+	return out, nil
+}
+
+func subjectWord(subject string) string {
+	if subject == "" {
+		return ""
+	}
+	return "、项目“" + subject + "”"
+}
+
+// plan works out the revision one form becomes: its identity, findings and
+// status. It returns nil when the form's result is final without storing
+// anything (unchanged, conflict), with ir filled in; an error only when a
+// store fails.
+func (s *Service) plan(ctx context.Context, ir *ImportResult, rep *Report, opts ImportOptions) (*store.NewRevision, error) {
 	t, err := mapping.Find(s.Templates, rep.Template+"@"+rep.Version)
 	if err != nil {
-		return nil, fmt.Errorf("import %s: %w", name, err)
+		return nil, fmt.Errorf("import %s: %w", ir.File, err)
 	}
 	ir.Template, ir.Version = t.ID, t.Version
 	unit, year, subject := t.Who(rep.Result)
-	if gen, done, err := s.generated(ctx, ir, rep.Result, opts.Force); err != nil || done {
-		return ir, err
-	} else if gen != nil {
-		unit, year, subject = gen.Unit, gen.Year, gen.Subject
+	findings := append([]mapping.Finding(nil), rep.Findings...)
+	gen, extra, done, err := s.generated(ctx, ir, rep.Result, t, unit, year, subject, opts.Force)
+	if err != nil || done {
+		return nil, err
 	}
-	findings := rep.Findings
+	findings = append(findings, extra...)
+	if gen != nil {
+		unit = gen.Unit // the registered spelling of the same unit
+	}
 	if unit == "" || year == 0 {
 		findings = append(findings, mapping.Finding{Sheet: rep.Result.Sheet, Severity: mapping.SeverityError, Rule: "identity",
 			Message: "无法确定单位名称或年度，无法归入任何填报 (unit name or year not found)"})
@@ -117,25 +217,12 @@ func (s *Service) importValidated(ctx context.Context, name string, data []byte,
 			}
 		}
 	}
-	hash, err := s.Blobs.Put(ctx, data)
-	if err != nil {
-		ir.Outcome, ir.FirstError = OutcomeFailed, err.Error()
-		return ir, fmt.Errorf("import %s: %w", name, err)
-	}
-	rev, outcome, err := s.Records.AddRevision(ctx, &store.NewRevision{
+	return &store.NewRevision{
 		Unit: unit, TemplateID: t.ID, TemplateVersion: t.Version, TemplateTitle: t.Title, Year: year, Subject: subject,
-		BlobHash: hash, FileName: name, Size: int64(len(data)), UploadedBy: by, Status: status,
-		Findings: findings, Result: rep.Result, TotalScore: t.Score(rep.Result), Met: metOf(rep.Result),
-	})
-	if err != nil {
-		ir.Outcome, ir.FirstError = OutcomeFailed, err.Error()
-		return ir, fmt.Errorf("import %s: %w", name, err)
-	}
-	ir.Revision, ir.Outcome = rev.ID, outcome
-	if status == store.StatusRejected && outcome != store.OutcomeUnchanged {
-		ir.Outcome = OutcomeRejected
-	}
-	return ir, nil
+		Sheet: rep.Sheet, Fingerprint: rep.Result.Fingerprint(), FileName: ir.File,
+		UploadedBy: opts.By, Status: status, Findings: findings, Result: rep.Result, TotalScore: t.Score(rep.Result),
+		Met: metOf(rep.Result),
+	}, nil
 }
 
 // metOf computes, for every table row with a target and an actual, whether
@@ -202,33 +289,53 @@ func (s *Service) CheckStore(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// generated handles a workbook jxsync generated from a stored revision. It
-// returns the submission's latest revision when the upload is to be stored
-// as its new revision, or done when the result is final (unchanged or
-// conflict).
-func (s *Service) generated(ctx context.Context, ir *ImportResult, res *mapping.Result, force bool) (*store.Revision, bool, error) {
+// generated handles a form of a workbook jxsync generated from a stored
+// revision. Its cells (unit, year, subject read as unit, year, subject)
+// decide: when they are those of the submission its properties name, it
+// returns that submission's latest revision (store the form as its next
+// revision), or done when the result is final (unchanged, or a conflict
+// with an older revision). When they name another submission, the form is
+// a conflict (done) unless force, with which it is stored by its cells and
+// extra carries a warning finding.
+func (s *Service) generated(ctx context.Context, ir *ImportResult, res *mapping.Result, t *mapping.Template,
+	unit string, year int, subject string, force bool) (latest *store.Revision, extra []mapping.Finding, done bool, err error) {
 	sub, err1 := strconv.ParseInt(res.Props[mapping.PropSubmission], 10, 64)
 	from, err2 := strconv.ParseInt(res.Props[mapping.PropRevision], 10, 64)
 	if err1 != nil || err2 != nil || sub == 0 {
-		return nil, false, nil
+		return nil, nil, false, nil
 	}
-	latest, err := s.Records.LatestOf(ctx, sub)
+	if id := res.Props[mapping.PropTemplate]; id != "" && id != t.ID {
+		return nil, nil, false, nil // the properties are another form's of this workbook
+	}
+	latest, err = s.Records.LatestOf(ctx, sub)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, false, nil // made from another store: an ordinary upload
+		return nil, nil, false, nil // made from another store: an ordinary upload
 	}
 	if err != nil {
 		ir.Outcome, ir.FirstError = OutcomeFailed, err.Error()
-		return nil, true, fmt.Errorf("import %s: %w", ir.File, err)
+		return nil, nil, true, fmt.Errorf("import %s: %w", ir.File, err)
+	}
+	if latest.TemplateID != t.ID || latest.Year != year || latest.Subject != subject || !SameUnit(latest.Unit, unit) {
+		msg := fmt.Sprintf("该文件由“%s”的填报（%s，%d 年%s，修订 %d）生成，但表中填写的是“%s”（%d 年%s）：以表中内容为准 "+
+			"(generated from the submission of %q %d, but its cells say %q %d)",
+			latest.Unit, latest.TemplateID, latest.Year, subjectWord(latest.Subject), from, orUnknown(unit), year, subjectWord(subject),
+			latest.Unit, latest.Year, unit, year)
+		if !force {
+			ir.Outcome, ir.Unit, ir.Year = OutcomeConflict, unit, year
+			ir.FirstError = msg + "；未保存，确认无误可用 --force 按表中内容保存 (not stored; --force stores it by its cells)"
+			return nil, nil, true, nil
+		}
+		return nil, []mapping.Finding{{Sheet: res.Sheet, Severity: mapping.SeverityWarning, Rule: "identity-mismatch", Message: msg}}, false, nil
 	}
 	stored, err := s.Records.Data(ctx, latest.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		ir.Outcome, ir.FirstError = OutcomeFailed, err.Error()
-		return nil, true, fmt.Errorf("import %s: %w", ir.File, err)
+		return nil, nil, true, fmt.Errorf("import %s: %w", ir.File, err)
 	}
 	ir.Unit, ir.Year = latest.Unit, latest.Year
 	if stored != nil && stored.Fingerprint() == res.Fingerprint() {
 		ir.Outcome, ir.Revision = store.OutcomeUnchanged, latest.ID
-		return nil, true, nil
+		return nil, nil, true, nil
 	}
 	if from != latest.ID && !force {
 		ir.Outcome, ir.Revision = OutcomeConflict, latest.ID
@@ -237,7 +344,47 @@ func (s *Service) generated(ctx context.Context, ir *ImportResult, res *mapping.
 		}
 		ir.FirstError = fmt.Sprintf("该文件由修订 %d 生成，但库中最新修订为 %d：有 %d 处不同，未保存（可用 --force 强制保存为新修订）"+
 			" (generated from revision %d, latest is %d; not stored)", from, latest.ID, len(ir.Changes), from, latest.ID)
-		return nil, true, nil
+		return nil, nil, true, nil
 	}
-	return latest, false, nil
+	return latest, nil, false, nil
+}
+
+// SameUnit reports whether two unit names name the same unit: equal once
+// white space and full-width forms are folded, or one is the other with a
+// leading province, city or district written out ("蔡甸区救助管理站" and
+// "武汉市蔡甸区救助管理站"; the shorter must still name a place).
+func SameUnit(a, b string) bool {
+	na, nb := mapping.NormLabel(a), mapping.NormLabel(b)
+	if na == "" || nb == "" {
+		return false
+	}
+	if na == nb {
+		return true
+	}
+	if len(na) > len(nb) {
+		na, nb = nb, na
+	}
+	prefix, ok := strings.CutSuffix(nb, na)
+	if !ok || utf8.RuneCountInString(na) < 4 || !strings.ContainsAny(na, placeMarks) {
+		return false
+	}
+	for _, suffix := range placeSuffixes {
+		if strings.HasSuffix(prefix, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
+// placeMarks are the characters that end a place name; placeSuffixes the
+// endings of a leading place a unit's name may leave out.
+const placeMarks = "省市区县州旗盟"
+
+var placeSuffixes = []string{"省", "市", "区", "县", "州", "旗", "盟", "自治区", "自治州", "自治县"}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "（空）"
+	}
+	return s
 }

@@ -195,8 +195,9 @@ func TestRegeneratedReimport(t *testing.T) {
 	if err != nil || len(rs) != 1 || rs[0].Err != nil {
 		t.Fatalf("regenerate: %s %v", summary(rs), err)
 	}
-	// The unit fills in its 联系人 and types its name its own way: only the
-	// identity properties tie the upload to the submission.
+	// The unit fills in its 联系人 and types its name without the city: the
+	// identity properties tie the upload to the submission, its cells
+	// still name the same unit.
 	filled := editCells(t, rs[0].Data, map[string]string{"B3": "蔡甸区救助管理站", "B4": "王某"})
 	r, err := svc.Import(ctx, rs[0].FileName(), filled, "test")
 	if err != nil {
@@ -320,8 +321,8 @@ func TestRegenerateWithoutStoredData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = svc.Records.AddRevision(ctx, &store.NewRevision{Unit: "无数据单位", TemplateID: "hubei-dept", TemplateVersion: "2022",
-		Year: 2022, BlobHash: hash, FileName: "x.xlsx", Size: 8, UploadedBy: "test", Status: store.StatusRejected})
+	_, _, err = svc.Records.AddRevisions(ctx, []*store.NewRevision{{Unit: "无数据单位", TemplateID: "hubei-dept", TemplateVersion: "2022",
+		Year: 2022, BlobHash: hash, FileName: "x.xlsx", Size: 8, UploadedBy: "test", Status: store.StatusRejected}})
 	if err != nil {
 		t.Fatal(err)
 	}

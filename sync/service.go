@@ -7,6 +7,7 @@ package sync
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
@@ -45,44 +46,92 @@ var (
 	ErrUnreadable = errors.New("unreadable workbook")
 )
 
-// Extract reads one workbook and extracts its data. ref forces a template
-// ("ID" or "ID@VERSION"); empty detects it from the labels. Errors wrap
-// ErrUnreadable (the file is not a readable workbook),
-// mapping.ErrUnknownTemplate (no template matches) or mapping.ErrNoTemplate
-// (ref names none).
+// ReadOptions say which forms of a workbook are read.
+type ReadOptions struct {
+	// Template forces a template ("ID" or "ID@VERSION"); empty detects each
+	// sheet's template.
+	Template string
+	// Sheet limits reading to the sheet of that name; empty reads them all.
+	Sheet string
+}
+
+// Extract reads one workbook and extracts its first form (see
+// ExtractForms). ref forces a template ("ID" or "ID@VERSION"); empty
+// detects it.
 func (s *Service) Extract(name string, data []byte, ref string) (*mapping.Result, error) {
+	forms, err := s.ExtractForms(name, data, ReadOptions{Template: ref})
+	if err != nil {
+		return nil, err
+	}
+	return forms[0], nil
+}
+
+// ExtractForms reads one workbook and extracts every form in it: each sheet
+// that is a form of a known template (or of the forced one), in sheet order.
+// Errors wrap ErrUnreadable (the file is not a readable workbook, or the
+// named sheet is not in it), mapping.ErrUnknownTemplate (no sheet is a
+// form) or mapping.ErrNoTemplate (o.Template names none).
+func (s *Service) ExtractForms(name string, data []byte, o ReadOptions) ([]*mapping.Result, error) {
 	wb, err := s.Reader.Read(name, data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
 	}
-	return s.ExtractWorkbook(wb, ref)
+	return s.ExtractWorkbookForms(wb, o)
 }
 
 // ExtractWorkbook is Extract on an already-read workbook.
 func (s *Service) ExtractWorkbook(wb *mapping.Workbook, ref string) (*mapping.Result, error) {
-	var (
-		t  *mapping.Template
-		sh *mapping.Sheet
-	)
-	if ref != "" {
-		var err error
-		if t, err = mapping.Find(s.Templates, ref); err != nil {
+	forms, err := s.ExtractWorkbookForms(wb, ReadOptions{Template: ref})
+	if err != nil {
+		return nil, err
+	}
+	return forms[0], nil
+}
+
+// ExtractWorkbookForms is ExtractForms on an already-read workbook.
+func (s *Service) ExtractWorkbookForms(wb *mapping.Workbook, o ReadOptions) ([]*mapping.Result, error) {
+	forms, err := s.forms(wb, o)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*mapping.Result, 0, len(forms))
+	for _, f := range forms {
+		res, err := f.Template.Extract(wb, f.Sheet)
+		if err != nil {
 			return nil, fmt.Errorf("extract %s: %w", wb.Name, err)
 		}
-		if sh, _ = t.SheetOf(wb); sh == nil {
-			sh = wb.Sheet(t.Sheet)
-		}
-		if sh == nil && len(wb.Sheets) > 0 {
-			sh = wb.Sheets[0]
-		}
-	} else {
-		var err error
-		if t, sh, err = mapping.Detect(wb, s.Templates); err != nil {
-			return nil, fmt.Errorf("extract: %w", err)
-		}
+		out = append(out, res)
 	}
-	if sh == nil {
+	return out, nil
+}
+
+// forms finds the forms of wb to read.
+func (s *Service) forms(wb *mapping.Workbook, o ReadOptions) ([]mapping.Form, error) {
+	if len(wb.Sheets) == 0 {
 		return nil, fmt.Errorf("extract %s: %w: 工作簿没有工作表 (no sheet)", wb.Name, ErrUnreadable)
 	}
-	return t.Extract(wb, sh)
+	if o.Sheet != "" {
+		sh := wb.Sheet(o.Sheet)
+		if sh == nil {
+			names := make([]string, len(wb.Sheets))
+			for i, x := range wb.Sheets {
+				names[i] = "“" + x.Name + "”"
+			}
+			return nil, fmt.Errorf("extract %s: %w: 没有名为“%s”的工作表，现有 %s (no sheet %q)",
+				wb.Name, ErrUnreadable, o.Sheet, strings.Join(names, "、"), o.Sheet)
+		}
+		wb = &mapping.Workbook{Name: wb.Name, Sheets: []*mapping.Sheet{sh}, Props: wb.Props}
+	}
+	if o.Template != "" {
+		t, err := mapping.Find(s.Templates, o.Template)
+		if err != nil {
+			return nil, fmt.Errorf("extract %s: %w", wb.Name, err)
+		}
+		return t.FormsOf(wb), nil
+	}
+	forms, err := mapping.DetectForms(wb, s.Templates)
+	if err != nil {
+		return nil, fmt.Errorf("extract: %w", err)
+	}
+	return forms, nil
 }

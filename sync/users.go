@@ -120,12 +120,21 @@ func (s *Service) EndSession(ctx context.Context, token string) error {
 }
 
 // CanSee reports whether u may read (and, for an agency, write) a
-// revision: bureau staff see all, an agency only its own unit's.
+// revision: bureau staff see all, an agency its own unit's and the
+// unidentified ones it uploaded itself.
 func CanSee(u *store.User, rev *store.Revision) bool {
 	if u == nil || rev == nil || u.Disabled {
 		return false
 	}
-	return u.Role == store.RoleBureau || (u.Role == store.RoleAgency && rev.Unit != "" && rev.Unit == u.Unit)
+	if u.Role == store.RoleBureau {
+		return true
+	}
+	if u.Role != store.RoleAgency {
+		return false
+	}
+	// An agency sees its unit's revisions, and those it uploaded that
+	// could not be filed under any unit (to see why and fix them).
+	return rev.Unit != "" && rev.Unit == u.Unit || rev.SubmissionID == 0 && rev.Unit == "" && rev.UploadedBy == u.Name
 }
 
 // RevisionFor returns a revision if u may see it. Errors: store.ErrNotFound
@@ -141,32 +150,39 @@ func (s *Service) RevisionFor(ctx context.Context, u *store.User, id int64) (*st
 	return rev, nil
 }
 
-// Upload imports a workbook uploaded by u. An agency may upload only its own
-// unit's form: a workbook of another unit is refused and not stored.
-func (s *Service) Upload(ctx context.Context, u *store.User, name string, data []byte) (*ImportResult, *Report, error) {
-	rep, err := s.Validate(name, data, "")
+// Upload imports a workbook uploaded by u: one result and one report per
+// form, in sheet order. An agency may upload only its own unit's forms: a
+// workbook in which any form belongs to another unit is refused whole (the
+// error names the sheet) and nothing of it is stored. A workbook that
+// cannot be read is one result with Outcome unreadable and no report.
+func (s *Service) Upload(ctx context.Context, u *store.User, name string, data []byte) ([]*ImportResult, []*Report, error) {
+	reps, err := s.ValidateForms(name, data, ReadOptions{})
 	if err != nil {
-		return &ImportResult{File: name, Outcome: OutcomeUnreadable, FirstError: err.Error()}, nil, nil
+		return []*ImportResult{{File: name, Outcome: OutcomeUnreadable, FirstError: err.Error()}}, nil, nil
 	}
 	if u.Role == store.RoleAgency {
-		t, err := s.template(rep)
-		if err != nil {
-			return nil, rep, err
-		}
-		if unit, _, _ := t.Who(rep.Result); unit != "" && unit != u.Unit {
-			return nil, rep, fmt.Errorf("upload %s: 工作簿的单位为“%s”，不是本单位“%s” (%w)", name, unit, u.Unit, ErrForbidden)
-		}
-		// A workbook jxsync generated is filed under the submission its
-		// properties name: that submission must be the agency's own too.
-		if sub, err := strconv.ParseInt(rep.Result.Props[mapping.PropSubmission], 10, 64); err == nil && sub != 0 {
-			latest, err := s.Records.LatestOf(ctx, sub)
-			if err == nil && latest.Unit != u.Unit {
-				return nil, rep, fmt.Errorf("upload %s: 该文件属于其他单位的填报 (%w)", name, ErrForbidden)
+		for _, rep := range reps {
+			t, err := s.template(rep)
+			if err != nil {
+				return nil, reps, err
+			}
+			if unit, _, _ := t.Who(rep.Result); unit != "" && !SameUnit(unit, u.Unit) {
+				return nil, reps, fmt.Errorf("upload %s: 工作表“%s”的单位为“%s”，不是本单位“%s”，整个文件未保存 (sheet %q is another unit's form; nothing stored: %w)",
+					name, rep.Sheet, unit, u.Unit, rep.Sheet, ErrForbidden)
+			}
+			// A workbook jxsync generated from another unit's submission is
+			// not the agency's to file, whatever its cells say.
+			if sub, err := strconv.ParseInt(rep.Result.Props[mapping.PropSubmission], 10, 64); err == nil && sub != 0 {
+				latest, err := s.Records.LatestOf(ctx, sub)
+				if err == nil && !SameUnit(latest.Unit, u.Unit) {
+					return nil, reps, fmt.Errorf("upload %s: 工作表“%s”由其他单位的填报生成，整个文件未保存 (sheet %q was generated from another unit's submission: %w)",
+						name, rep.Sheet, rep.Sheet, ErrForbidden)
+				}
 			}
 		}
 	}
-	ir, err := s.importValidated(ctx, name, data, rep, ImportOptions{By: u.Name})
-	return ir, rep, err
+	irs, err := s.importReports(ctx, name, data, reps, ImportOptions{By: u.Name})
+	return irs, reps, err
 }
 
 // Review records a bureau decision (accepted or returned, with a comment

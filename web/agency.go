@@ -38,10 +38,18 @@ func (s *Server) agencyHome(rq *request) error {
 	return nil
 }
 
-// uploadView is the result of one upload.
+// uploadView is the result of one upload: the first form's result at the
+// top (as before workbooks held several forms) and every form's in Forms.
 type uploadView struct {
 	// File is the name it was received under.
 	File string `json:"file"`
+	formView
+	// Forms has one entry per form of the workbook, in sheet order.
+	Forms []*formView `json:"forms"`
+}
+
+// formView is the result of one form of an upload.
+type formView struct {
 	// Result says what was stored (nil when nothing could be read).
 	Result *sync.ImportResult `json:"result"`
 	// Findings are the validation's findings, grouped by sheet in Groups.
@@ -136,28 +144,47 @@ func tooLargeOr(err, other error) error {
 // upload validates and stores a workbook for the user and says what
 // happened, with the status to answer with. The workbook is validated
 // first by sync.Upload (reading it checks its size, format and expansion
-// before anything else), which refuses an agency another unit's form or a
-// workbook generated from another unit's submission.
+// before anything else), which refuses an agency a workbook in which any
+// form is another unit's or was generated from another unit's submission.
 func (s *Server) upload(rq *request, name string, data []byte) (*uploadView, int, error) {
-	v := &uploadView{File: name, Findings: []mapping.Finding{}}
+	v := &uploadView{File: name, Forms: []*formView{}}
+	v.Findings = []mapping.Finding{}
 	start := time.Now()
-	ir, rep, err := s.svc.Upload(rq.ctx(), rq.user, name, data)
-	if errors.Is(err, sync.ErrForbidden) || ir == nil {
+	irs, reps, err := s.svc.Upload(rq.ctx(), rq.user, name, data)
+	if errors.Is(err, sync.ErrForbidden) || len(irs) == 0 {
 		if err == nil {
 			err = fmt.Errorf("upload %s: no result", name)
 		}
 		return nil, 0, err
 	}
-	v.Result = ir
-	if rep == nil { // not a readable workbook: nothing was stored
-		v.Message = ir.FirstError
+	if reps == nil { // not a readable workbook: nothing was stored
+		v.Result, v.Message = irs[0], irs[0].FirstError
+		v.Forms = append(v.Forms, &formView{Result: irs[0], Findings: []mapping.Finding{}, Message: irs[0].FirstError})
 		return v, http.StatusUnprocessableEntity, nil
 	}
 	if err != nil {
 		s.log.Error("web: upload", "user", rq.user.Name, "file", name, "err", err, "took", time.Since(start))
-		v.Message = "保存失败，请稍后重试 (the store failed; try again)"
+		v.Result, v.Message = irs[0], "保存失败，请稍后重试 (the store failed; try again)"
+		for _, ir := range irs {
+			v.Forms = append(v.Forms, &formView{Result: ir, Findings: []mapping.Finding{}, Message: v.Message})
+		}
 		return v, http.StatusInternalServerError, nil
 	}
+	status := http.StatusOK
+	for i, ir := range irs {
+		f, st := s.formResult(rq, ir, reps[i])
+		v.Forms = append(v.Forms, f)
+		if st > status {
+			status = st
+		}
+	}
+	v.formView = *v.Forms[0]
+	return v, status, nil
+}
+
+// formResult is the view of one stored form, with the status it calls for.
+func (s *Server) formResult(rq *request, ir *sync.ImportResult, rep *sync.Report) (*formView, int) {
+	v := &formView{Result: ir, Findings: []mapping.Finding{}}
 	v.Findings = append(v.Findings, rep.Findings...)
 	if ir.Unit == "" && ir.Revision != 0 {
 		v.Findings = append(v.Findings, mapping.Finding{Sheet: rep.Result.Sheet, Severity: mapping.SeverityError, Rule: "identity",
@@ -169,9 +196,14 @@ func (s *Server) upload(rq *request, name string, data []byte) (*uploadView, int
 	switch ir.Outcome {
 	case sync.OutcomeUnreadable:
 		v.Message, status = ir.FirstError, http.StatusUnprocessableEntity
+	case sync.OutcomeDuplicate:
+		v.Message = ir.FirstError
 	case sync.OutcomeConflict:
 		v.Message = fmt.Sprintf("该文件由较早的修订生成，而库中已有更新的修订 %d，有 %d 处不同：未保存。请下载最新版本后再修改上传。"+
 			" (generated from an older revision; not stored)", ir.Revision, len(ir.Changes))
+		if len(ir.Changes) == 0 && ir.FirstError != "" {
+			v.Message = ir.FirstError
+		}
 		status = http.StatusConflict
 	}
 	if ir.Revision != 0 {
@@ -186,5 +218,5 @@ func (s *Server) upload(rq *request, name string, data []byte) (*uploadView, int
 			}
 		}
 	}
-	return v, status, nil
+	return v, status
 }

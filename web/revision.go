@@ -8,6 +8,7 @@ import (
 
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
+	"github.com/jxsync/jxsync/sync"
 )
 
 // revisionDetail is one revision with its values, findings, the other
@@ -115,9 +116,9 @@ func (s *Server) findings(ctx context.Context, rev *store.Revision) (*mapping.Re
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	rep, err := s.svc.Validate(rev.FileName, data, "")
+	reps, err := s.svc.ValidateForms(rev.FileName, data, sync.ReadOptions{Sheet: rev.Sheet})
 	if err != nil {
 		return res, []mapping.Finding{{Severity: mapping.SeverityError, Rule: "unreadable", Message: err.Error()}}, t, nil
 	}
-	return res, rep.Findings, t, nil
+	return res, reps[0].Findings, t, nil
 }

@@ -10,11 +10,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jxsync/jxsync/mapping"
+	"github.com/jxsync/jxsync/sync"
 )
 
 // extractOptions are the flags of `jxsync extract`.
 type extractOptions struct {
 	template string
+	sheet    string
 	json     bool
 }
 
@@ -29,7 +31,8 @@ func newExtractCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&o.template, "template", "", "指定模板 ID[@VERSION] (force a template instead of detecting it)")
-	cmd.Flags().BoolVar(&o.json, "json", false, "以JSON输出 (print JSON)")
+	cmd.Flags().StringVar(&o.sheet, "sheet", "", "只读取此工作表 (read only the sheet of that name)")
+	cmd.Flags().BoolVar(&o.json, "json", false, "以JSON输出 (print JSON: one object for a workbook with one form, else a list with one object per form)")
 	return cmd
 }
 
@@ -49,25 +52,27 @@ func runExtract(_ context.Context, g *globals, o extractOptions, files []string)
 			failed++
 			continue
 		}
-		res, err := svc.Extract(name, data, o.template)
+		forms, err := svc.ExtractForms(name, data, sync.ReadOptions{Template: o.template, Sheet: o.sheet})
 		if err != nil {
 			fmt.Fprintf(g.stderr, "jxsync: %v\n", err)
 			failed++
 			continue
 		}
 		if o.json {
-			results = append(results, res)
+			results = append(results, forms...)
 			continue
 		}
-		t, _ := mapping.Find(reg.Templates, res.Template+"@"+res.Version)
-		printResult(g.stdout, t, res)
+		for _, res := range forms {
+			t, _ := mapping.Find(reg.Templates, res.Template+"@"+res.Version)
+			printResult(g.stdout, t, res)
+		}
 	}
 	if o.json && len(results) > 0 {
 		enc := json.NewEncoder(g.stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		var v any = results
-		if len(files) == 1 {
+		if len(results) == 1 {
 			v = results[0]
 		}
 		if err := enc.Encode(v); err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -88,25 +89,55 @@ func runBatch(ctx context.Context, g *globals, svc *sync.Service, srcs []sync.So
 	return svc.ImportAllWith(ctx, srcs, workers, opts, progress)
 }
 
-// printSummary lists the files that need attention and counts outcomes.
+// printSummary lists the forms and files that need attention, counts
+// outcomes (of forms; a file that could not be read counts once) and says
+// how many sheets were read as which form.
 func printSummary(w io.Writer, results []*sync.ImportResult) {
 	counts := map[string]int{}
+	files := map[string]bool{}
+	perTemplate := map[string]int{}
+	var templates []string
+	forms := 0
 	for _, r := range results {
+		files[r.File] = true
 		counts[r.Outcome]++
+		where := r.File
+		if r.Sheet != "" {
+			forms++
+			where = fmt.Sprintf("%s [%s]", r.File, r.Sheet)
+			key := r.Template + "@" + r.Version
+			if perTemplate[key] == 0 {
+				templates = append(templates, key)
+			}
+			perTemplate[key]++
+		}
 		switch r.Outcome {
 		case sync.OutcomeRejected:
-			fmt.Fprintf(w, "已退回 rejected   %s (%s %d): %d 个错误, 首个: %s\n", r.File, r.Unit, r.Year, r.Errors, r.FirstError)
+			fmt.Fprintf(w, "已退回 rejected   %s (%s %d): %d 个错误, 首个: %s\n", where, r.Unit, r.Year, r.Errors, r.FirstError)
 		case sync.OutcomeUnreadable, sync.OutcomeFailed:
-			fmt.Fprintf(w, "未导入 %-10s %s: %s\n", r.Outcome, r.File, r.FirstError)
+			fmt.Fprintf(w, "未导入 %-10s %s: %s\n", r.Outcome, where, r.FirstError)
 		case sync.OutcomeConflict:
-			fmt.Fprintf(w, "冲突 conflict   %s: %s\n", r.File, r.FirstError)
+			fmt.Fprintf(w, "冲突 conflict   %s: %s\n", where, r.FirstError)
 			printChanges(w, "    ", r.Changes, 10)
+		case sync.OutcomeDuplicate:
+			fmt.Fprintf(w, "重复 duplicate  %s: %s\n", where, r.FirstError)
 		}
 	}
-	fmt.Fprintf(w, "共 %d 个文件 (files): 新增 imported %d, 更新 updated %d, 未变 unchanged %d, 退回 rejected %d, 无法读取 unreadable %d",
-		len(results), counts["imported"], counts["updated"], counts["unchanged"], counts["rejected"], counts["unreadable"])
+	if len(templates) > 0 {
+		sort.Strings(templates)
+		parts := make([]string, len(templates))
+		for i, k := range templates {
+			parts[i] = fmt.Sprintf("%s %d", k, perTemplate[k])
+		}
+		fmt.Fprintf(w, "读取的表 (forms read): %s\n", strings.Join(parts, ", "))
+	}
+	fmt.Fprintf(w, "共 %d 个文件 (files), %d 张表 (forms): 新增 imported %d, 更新 updated %d, 未变 unchanged %d, 退回 rejected %d, 无法读取 unreadable %d",
+		len(files), forms, counts["imported"], counts["updated"], counts["unchanged"], counts["rejected"], counts["unreadable"])
 	if counts["conflict"] > 0 {
 		fmt.Fprintf(w, ", 冲突 conflict %d", counts["conflict"])
+	}
+	if counts["duplicate"] > 0 {
+		fmt.Fprintf(w, ", 重复 duplicate %d", counts["duplicate"])
 	}
 	if counts["failed"] > 0 {
 		fmt.Fprintf(w, ", 失败 failed %d", counts["failed"])
@@ -114,7 +145,8 @@ func printSummary(w io.Writer, results []*sync.ImportResult) {
 	fmt.Fprintln(w)
 }
 
-// writeReport writes one line per file as CSV or JSON (by extension).
+// writeReport writes one line per form (and per file that could not be
+// read) as CSV or JSON (by extension).
 func writeReport(path string, results []*sync.ImportResult) error {
 	f, err := os.Create(path)
 	if err != nil {
@@ -131,9 +163,9 @@ func writeReport(path string, results []*sync.ImportResult) error {
 		return f.Close()
 	}
 	cw := csv.NewWriter(f)
-	cw.Write([]string{"path", "unit", "template", "year", "status", "revision", "errors", "warnings", "first_error"})
+	cw.Write([]string{"path", "sheet", "unit", "template", "year", "status", "revision", "errors", "warnings", "first_error"})
 	for _, r := range results {
-		cw.Write([]string{r.File, r.Unit, r.Template, strconv.Itoa(r.Year), r.Outcome, strconv.FormatInt(r.Revision, 10),
+		cw.Write([]string{r.File, r.Sheet, r.Unit, r.Template, strconv.Itoa(r.Year), r.Outcome, strconv.FormatInt(r.Revision, 10),
 			strconv.Itoa(r.Errors), strconv.Itoa(r.Warnings), r.FirstError})
 	}
 	cw.Flush()
@@ -151,7 +183,7 @@ func exitFor(results []*sync.ImportResult) error {
 		switch r.Outcome {
 		case sync.OutcomeFailed:
 			failed++
-		case sync.OutcomeUnreadable, sync.OutcomeConflict:
+		case sync.OutcomeUnreadable, sync.OutcomeConflict, sync.OutcomeDuplicate:
 			unreadable++
 		}
 	}

@@ -64,7 +64,7 @@ func runRevalidate(ctx context.Context, g *globals, o revalidateOptions, _ []str
 		for _, n := range r.Notes {
 			fmt.Fprintf(g.stdout, "%s %s@%s: ! 未带入 (not carried): %s\n", r.Unit, r.Template, r.To, n)
 		}
-		printReport(g.stdout, &rep)
+		printReport(g.stdout, &rep, 1)
 		switch {
 		case rep.Errors > 0:
 			withErrors++

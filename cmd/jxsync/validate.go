@@ -15,6 +15,7 @@ import (
 // validateOptions are the flags of `jxsync validate`.
 type validateOptions struct {
 	template string
+	sheet    string
 	json     bool
 	annotate string
 }
@@ -33,6 +34,7 @@ func newValidateCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&o.template, "template", "", "指定模板 ID[@VERSION] (force a template instead of detecting it)")
 	cmd.Flags().BoolVar(&o.json, "json", false, "以JSON输出 (print JSON)")
+	cmd.Flags().StringVar(&o.sheet, "sheet", "", "只读取此工作表 (read only the sheet of that name)")
 	cmd.Flags().StringVar(&o.annotate, "annotate", "", "在此目录写出标注问题的工作簿副本 (write annotated copies into DIR)")
 	return cmd
 }
@@ -53,29 +55,33 @@ func runValidate(_ context.Context, g *globals, o validateOptions, files []strin
 			unreadable++
 			continue
 		}
-		r, err := svc.Validate(name, data, o.template)
+		reps, err := svc.ValidateForms(name, data, sync.ReadOptions{Template: o.template, Sheet: o.sheet})
 		if err != nil {
 			fmt.Fprintf(g.stderr, "jxsync: %v\n", err)
 			unreadable++
 			continue
 		}
-		if r.Errors > 0 {
-			withErrors++
+		for _, r := range reps {
+			if r.Errors > 0 {
+				withErrors++
+			}
+		}
+		if o.json {
+			reports = append(reports, reps...)
+		} else {
+			for _, r := range reps {
+				printReport(g.stdout, r, len(reps))
+			}
 		}
 		if o.annotate != "" {
-			out, err := svc.Annotate(o.annotate, name, data, r)
+			out, err := svc.Annotate(o.annotate, name, data, reps...)
 			if err != nil {
 				fmt.Fprintf(g.stderr, "jxsync: %v\n", err)
 				unreadable++
 			} else if !o.json {
-				fmt.Fprintf(g.stdout, "  → 标注文件 (annotated copy): %s\n", out)
+				fmt.Fprintf(g.stdout, "  → 标注文件 (annotated copy): %s\n\n", out)
 			}
 		}
-		if o.json {
-			reports = append(reports, r)
-			continue
-		}
-		printReport(g.stdout, r)
 	}
 	if o.json {
 		enc := json.NewEncoder(g.stdout)
@@ -97,9 +103,15 @@ func runValidate(_ context.Context, g *globals, o validateOptions, files []strin
 	return nil
 }
 
-// printReport writes a file's findings as `sheet!cell  [severity] rule  message`.
-func printReport(w io.Writer, r *sync.Report) {
-	fmt.Fprintf(w, "%s (%s@%s)\n", r.File, r.Template, r.Version)
+// printReport writes a form's findings as `sheet!cell  [severity] rule
+// message`, headed by the file, and by its sheet when the workbook has
+// several forms (forms).
+func printReport(w io.Writer, r *sync.Report, forms int) {
+	if forms > 1 {
+		fmt.Fprintf(w, "%s 工作表 (sheet) “%s” (%s@%s)\n", r.File, r.Sheet, r.Template, r.Version)
+	} else {
+		fmt.Fprintf(w, "%s (%s@%s)\n", r.File, r.Template, r.Version)
+	}
 	for _, f := range r.Findings {
 		fmt.Fprintf(w, "  %s  [%s] %s  %s", f.Ref(), f.Severity, f.Rule, f.Message)
 		switch {

@@ -15,7 +15,7 @@ import (
 
 const revisionColumns = `r.id, coalesce(r.submission_id, 0), r.seq, coalesce(u.name, ''), r.template_id, r.template_version,
 	coalesce(s.year, 0), coalesce(s.subject, ''), r.blob_hash, r.file_name, r.size, r.uploaded_at, r.uploaded_by,
-	r.status, r.errors, r.warnings, r.total_score`
+	r.status, r.errors, r.warnings, r.total_score, r.sheet`
 
 const revisionFrom = ` FROM revisions r LEFT JOIN submissions s ON s.id = r.submission_id LEFT JOIN units u ON u.id = s.unit_id`
 
@@ -24,7 +24,7 @@ func scanRevision(row interface{ Scan(...any) error }) (*store.Revision, error) 
 	var at string
 	var score sql.NullFloat64
 	err := row.Scan(&r.ID, &r.SubmissionID, &r.Seq, &r.Unit, &r.TemplateID, &r.TemplateVersion, &r.Year, &r.Subject,
-		&r.BlobHash, &r.FileName, &r.Size, &at, &r.UploadedBy, &r.Status, &r.Errors, &r.Warnings, &score)
+		&r.BlobHash, &r.FileName, &r.Size, &at, &r.UploadedBy, &r.Status, &r.Errors, &r.Warnings, &score, &r.Sheet)
 	if err != nil {
 		return nil, err
 	}
@@ -93,6 +93,15 @@ func (db *DB) History(ctx context.Context, unit string) ([]*store.Revision, erro
 	out, err := db.revisions(ctx, `WHERE u.name = ? ORDER BY s.template_id, s.year, s.subject, r.seq`, unit)
 	if err != nil {
 		return nil, fmt.Errorf("history %s: %w", unit, err)
+	}
+	return out, nil
+}
+
+// Unidentified implements store.Records.
+func (db *DB) Unidentified(ctx context.Context, by string) ([]*store.Revision, error) {
+	out, err := db.revisions(ctx, `WHERE r.submission_id IS NULL AND (? = '' OR r.uploaded_by = ?) ORDER BY r.id DESC`, by, by)
+	if err != nil {
+		return nil, fmt.Errorf("unidentified revisions: %w", err)
 	}
 	return out, nil
 }

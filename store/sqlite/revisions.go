@@ -12,24 +12,61 @@ import (
 	"github.com/jxsync/jxsync/store"
 )
 
-// AddRevision implements store.Records.
+// AddRevision records one form; see AddRevisions.
 func (db *DB) AddRevision(ctx context.Context, nr *store.NewRevision) (*store.Revision, string, error) {
-	if !store.ValidHash(nr.BlobHash) {
-		return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, store.ErrBadHash)
+	revs, outs, err := db.AddRevisions(ctx, []*store.NewRevision{nr})
+	if err != nil {
+		return nil, "", err
 	}
+	return revs[0], outs[0], nil
+}
+
+// AddRevisions implements store.Records.
+func (db *DB) AddRevisions(ctx context.Context, nrs []*store.NewRevision) ([]*store.Revision, []string, error) {
+	if len(nrs) == 0 {
+		return nil, nil, nil
+	}
+	file := nrs[0].FileName
+	for _, nr := range nrs {
+		if !store.ValidHash(nr.BlobHash) {
+			return nil, nil, fmt.Errorf("add revision %s: %w", nr.FileName, store.ErrBadHash)
+		}
+	}
+	tx, err := db.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("add revision %s: %w", file, err)
+	}
+	defer tx.Rollback()
+	ids := make([]int64, len(nrs))
+	outs := make([]string, len(nrs))
+	for i, nr := range nrs {
+		if ids[i], outs[i], err = db.addRevision(ctx, tx, nr); err != nil {
+			return nil, nil, fmt.Errorf("add revision %s: %w", nr.FileName, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, nil, fmt.Errorf("add revision %s: commit: %w", file, err)
+	}
+	revs := make([]*store.Revision, len(nrs))
+	for i, id := range ids {
+		if revs[i], err = db.Revision(ctx, id); err != nil {
+			return nil, nil, err
+		}
+	}
+	return revs, outs, nil
+}
+
+// addRevision records one form within tx and returns its revision id and
+// the outcome.
+func (db *DB) addRevision(ctx context.Context, tx *sql.Tx, nr *store.NewRevision) (int64, string, error) {
 	at := nr.UploadedAt
 	if at.IsZero() {
 		at = db.now()
 	}
 	stamp := at.UTC().Format(time.RFC3339Nano)
-	tx, err := db.rw.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
-	}
-	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO templates(id, version, title) VALUES (?, ?, ?)
 		ON CONFLICT(id, version) DO NOTHING`, nr.TemplateID, nr.TemplateVersion, nr.TemplateTitle); err != nil {
-		return nil, "", fmt.Errorf("add revision %s: template: %w", nr.FileName, err)
+		return 0, "", fmt.Errorf("template: %w", err)
 	}
 	var sub sql.NullInt64
 	seq, outcome := 0, store.OutcomeImported
@@ -37,63 +74,68 @@ func (db *DB) AddRevision(ctx context.Context, nr *store.NewRevision) (*store.Re
 	if nr.Unit != "" {
 		id, err := upsertSubmission(ctx, tx, nr, stamp)
 		if err != nil {
-			return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+			return 0, "", err
 		}
 		sub = sql.NullInt64{Int64: id, Valid: true}
+		var latest int64
+		var print string
+		err = tx.QueryRowContext(ctx, `SELECT id, fingerprint FROM revisions WHERE submission_id = ? ORDER BY seq DESC LIMIT 1`, id).Scan(&latest, &print)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, "", err
+		}
+		if latest != 0 && nr.Fingerprint != "" && print == nr.Fingerprint {
+			return latest, store.OutcomeUnchanged, nil
+		}
 		err = tx.QueryRowContext(ctx, `SELECT id FROM revisions WHERE submission_id = ? AND blob_hash = ?`, id, nr.BlobHash).Scan(&existing)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+			return 0, "", err
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM revisions WHERE submission_id = ?`, id).Scan(&seq); err != nil {
-			return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+			return 0, "", err
 		}
 		if seq > 1 {
 			outcome = store.OutcomeUpdated
 		}
 	} else {
-		err := tx.QueryRowContext(ctx, `SELECT id FROM revisions WHERE submission_id IS NULL AND blob_hash = ?`, nr.BlobHash).Scan(&existing)
+		err := tx.QueryRowContext(ctx, `SELECT id FROM revisions WHERE submission_id IS NULL AND blob_hash = ? AND sheet = ?`,
+			nr.BlobHash, nr.Sheet).Scan(&existing)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+			return 0, "", err
 		}
 	}
 	if existing != 0 {
-		tx.Rollback()
-		rev, err := db.Revision(ctx, existing)
-		return rev, store.OutcomeUnchanged, err
+		return existing, store.OutcomeUnchanged, nil
 	}
 	findings, err := json.Marshal(nonNil(nr.Findings))
 	if err != nil {
-		return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+		return 0, "", err
 	}
 	var data []byte
 	if nr.Result != nil {
 		if data, err = json.Marshal(nr.Result); err != nil {
-			return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+			return 0, "", err
 		}
 	}
 	errs, warns := count(nr.Findings)
 	res, err := tx.ExecContext(ctx, `INSERT INTO revisions(submission_id, seq, blob_hash, file_name, size,
-		uploaded_at, uploaded_by, template_id, template_version, status, errors, warnings, findings, data, total_score)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		uploaded_at, uploaded_by, template_id, template_version, status, errors, warnings, findings, data, total_score,
+		sheet, fingerprint)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		sub, seq, nr.BlobHash, nr.FileName, nr.Size, stamp, nr.UploadedBy, nr.TemplateID, nr.TemplateVersion,
-		nr.Status, errs, warns, string(findings), nullString(data), nr.TotalScore)
+		nr.Status, errs, warns, string(findings), nullString(data), nr.TotalScore, nr.Sheet, nr.Fingerprint)
 	if err != nil {
-		return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+		return 0, "", err
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+		return 0, "", err
 	}
 	if nr.Result != nil {
 		if err := insertValues(ctx, tx, id, nr.Result, nr.Met); err != nil {
-			return nil, "", fmt.Errorf("add revision %s: %w", nr.FileName, err)
+			return 0, "", err
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, "", fmt.Errorf("add revision %s: commit: %w", nr.FileName, err)
-	}
-	rev, err := db.Revision(ctx, id)
-	return rev, outcome, err
+	return id, outcome, nil
 }
 
 func upsertSubmission(ctx context.Context, tx *sql.Tx, nr *store.NewRevision, stamp string) (int64, error) {
