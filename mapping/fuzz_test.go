@@ -13,7 +13,9 @@ var allTypes = []Type{TypeText, TypeAmount, TypePercent, TypeCount, TypeDate, Ty
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"110.36万元", "22,577.06", "≥7500", "至少1个小区", "100%保障", "2022.3.20",
 		"产出指标\n\n(40分)", "约100", "—", "99.96%", "1e308", "-0", "达成年度指标", "≤3‰", "90%以上", "",
-		"1,,2", ",5", "5,", "以下", "≥", "１２３", "(分)", "( 3 分 )"} {
+		"1,,2", ",5", "5,", "以下", "≥", "１２３", "(分)", "( 3 分 )",
+		"500余份", "约100人", "300多人次", "1000余人以上", "4000户以上", "约≥", "≥约", "约", "余", "左右", "以上（含）",
+		"2023年1月", "2023.01", "2023-01-05 10:30", "￥1,103,600", "¥ -", "――", "\u200b"} {
 		f.Add(s, "44640")
 	}
 	f.Fuzz(func(t *testing.T, text, raw string) {
@@ -36,6 +38,9 @@ func FuzzParse(f *testing.F) {
 			case TypeIndicator:
 				if !v.Qualitative && v.Number == nil {
 					t.Fatalf("indicator %q: neither qualitative nor a number", text)
+				}
+				if strings.HasPrefix(v.Unit, "余") || strings.HasPrefix(v.Unit, "多") || strings.HasSuffix(v.Unit, "以上") {
+					t.Fatalf("indicator %q: qualifier in unit %q", text, v.Unit)
 				}
 			case TypeDate:
 				if len(v.Text) != 10 {
