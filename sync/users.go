@@ -134,7 +134,7 @@ func CanSee(u *store.User, rev *store.Revision) bool {
 	}
 	// An agency sees its unit's revisions, and those it uploaded that
 	// could not be filed under any unit (to see why and fix them).
-	return rev.Unit != "" && rev.Unit == u.Unit || rev.SubmissionID == 0 && rev.Unit == "" && rev.UploadedBy == u.Name
+	return rev.Unit != "" && rev.Unit == u.Unit || rev.SubmissionID == 0 && rev.Unit == "" && rev.UploadedBy != "" && rev.UploadedBy == u.Name
 }
 
 // RevisionFor returns a revision if u may see it. Errors: store.ErrNotFound
