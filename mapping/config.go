@@ -120,6 +120,12 @@ type Field struct {
 	// Required marks a cell that must not be empty.
 	Required bool `mapstructure:"required"`
 
+	// Optional marks a field whose label a workbook may lack (a second
+	// place the value may be written, such as the unit and year in a
+	// title): when it is not found, or its Pattern does not match, it has
+	// no value and nothing is reported.
+	Optional bool `mapstructure:"optional"`
+
 	// Cell is a fixed cell reference such as "B3". Use it only where the
 	// form never moves; prefer Label.
 	Cell string `mapstructure:"cell"`
@@ -127,7 +133,10 @@ type Field struct {
 	// Label is the text of the label cell that locates the value; several
 	// alternatives may be given (the first one found wins). Labels are
 	// compared after normalising white space, line breaks and full-width
-	// forms.
+	// forms. When no cell is the label (Match exact, Dir right or below),
+	// a cell that starts with the label and a colon holds the value itself
+	// ("单位名称：武汉市…", "评价单位：裕安区民政局 评价年度：2020"): the text
+	// after the colon, up to the next "label：" in the cell.
 	Label Strings `mapstructure:"label"`
 
 	// Match says how Label is compared with a cell: exact (the default),
@@ -151,8 +160,10 @@ type Field struct {
 	// Pattern is a regular expression applied to the located cell's text
 	// with full-width forms folded to half-width (so "：" is written ":",
 	// "（" is "("), and "." matching line breaks too; its first group is the
-	// value, taken from the original text. Use it for values written inside a label
-	// cell, e.g. `一般公共预算:\s*(.*)` with Dir self.
+	// value, taken from the original text. Use it for values written inside
+	// a label cell, e.g. `一般公共预算:\s*(.*)` with Dir self. When it
+	// matches with an empty group (a label cell "填报日期：" with the date
+	// typed in the next cell), the cell right of the label is read instead.
 	Pattern string `mapstructure:"pattern"`
 }
 
@@ -170,8 +181,9 @@ type Table struct {
 	Columns []Column `mapstructure:"columns"`
 
 	// Stop lists labels (matched as prefix on the first non-empty cell of a
-	// row) that end the table, e.g. 总分 or 偏差大或目标未完成原因分析. A blank
-	// row and the end of the region end it too.
+	// row) that end the table, e.g. 总分 or 偏差大或目标未完成原因分析. A
+	// footer line (填表人, 联系电话, 填报日期…), a note (备注, 注：) and the end
+	// of the region end it too; blank rows inside it do not.
 	Stop []string `mapstructure:"stop"`
 
 	// Key names the column that must be non-empty for a row to count; rows

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 )
 
 // view is a sheet with every cell's normalised label text computed once.
@@ -148,25 +150,67 @@ func (t *Template) Extract(wb *Workbook, s *Sheet) (*Result, error) {
 // readField resolves f within rg and stores its value in out.
 func (t *Template) readField(v *view, rg region, f *Field, prefix string, out map[string]Value, probs *[]Problem) {
 	path := prefix + f.Name
-	r, c, ok := t.locate(v, rg, f, path, probs)
+	r, c, inline, ok := t.locate(v, rg, f, path, probs)
 	if !ok {
 		return
 	}
 	r, c = v.origin(r, c)
 	cell := v.s.At(r, c)
-	if re := t.compiled[f]; re != nil {
+	if inline {
+		got := inlineValue(cell.Text)
+		cell = Cell{Text: got, Raw: got}
+	} else if re := t.compiled[f]; re != nil {
 		got, ok := matchPattern(re, cell.Text)
+		if !ok && f.Optional {
+			return
+		}
 		if !ok {
 			*probs = append(*probs, Problem{Code: "pattern-no-match", Path: path, Cell: v.ref(r, c),
 				Message: fmt.Sprintf("单元格内容与模式不符 (text does not match pattern %q): %q", f.Pattern, cell.Text)})
 			out[f.Name] = Value{Type: f.Type.orText(), Cell: v.ref(r, c)}
 			return
 		}
+		if got == "" {
+			// "填报日期：" alone: the value may stand in the next cell.
+			sp := v.s.Span(r, c)
+			if nr, nc := v.origin(r, sp.Right+1); v.label(nr, nc) != "" && !v.isLabelLike(nr, nc) {
+				val := Parse(f.Type, f.Unit, v.s.At(nr, nc))
+				val.Cell = v.ref(nr, nc)
+				out[f.Name] = val
+				return
+			}
+		}
 		cell = Cell{Text: got, Raw: got}
 	}
 	val := Parse(f.Type, f.Unit, cell)
 	val.Cell = v.ref(r, c)
 	out[f.Name] = val
+}
+
+// isLabelLike reports whether the cell at (r, c) reads as another label
+// ("联系电话：", "单位名称") rather than a value: it ends with a colon.
+func (v *view) isLabelLike(r, c int) bool {
+	t := strings.TrimSpace(v.s.At(r, c).Text)
+	return strings.HasSuffix(t, ":") || strings.HasSuffix(t, "：")
+}
+
+// inlineRest matches the start of a second "label：" inside a cell's text
+// after white space, where an inline value ends.
+var inlineRest = regexp.MustCompile(`\s+[^\s:：]{2,10}[:：]`)
+
+// inlineValue returns the value written inside a label cell: the text after
+// the first colon, up to a next "label：" in the cell.
+func inlineValue(text string) string {
+	i := strings.IndexAny(text, ":：")
+	if i < 0 {
+		return ""
+	}
+	_, size := utf8.DecodeRuneInString(text[i:])
+	rest := text[i+size:]
+	if m := inlineRest.FindStringIndex(rest); m != nil {
+		rest = rest[:m[0]]
+	}
+	return strings.TrimSpace(rest)
 }
 
 func (ty Type) orText() Type {
@@ -176,11 +220,12 @@ func (ty Type) orText() Type {
 	return ty
 }
 
-// locate finds the cell a field reads (before merge resolution).
-func (t *Template) locate(v *view, rg region, f *Field, path string, probs *[]Problem) (int, int, bool) {
+// locate finds the cell a field reads (before merge resolution); inline
+// says the value is inside the label cell, after "label：".
+func (t *Template) locate(v *view, rg region, f *Field, path string, probs *[]Problem) (r, c int, inline, ok bool) {
 	if f.Cell != "" {
 		r, c, err := ParseCellName(f.Cell)
-		return r, c, err == nil
+		return r, c, false, err == nil
 	}
 	hits := v.find(rg, f.Label, f.Match)
 	nth := f.Nth
@@ -188,29 +233,61 @@ func (t *Template) locate(v *view, rg region, f *Field, path string, probs *[]Pr
 		nth = 1
 	}
 	if len(hits) < nth {
-		*probs = append(*probs, Problem{Code: "label-not-found", Path: path,
-			Message: fmt.Sprintf("未找到标签 (label not found): %q", f.Label[0])})
-		return 0, 0, false
+		if hit, ok := v.findInline(rg, f); ok {
+			return hit[0], hit[1], true, true
+		}
+		if !f.Optional {
+			*probs = append(*probs, Problem{Code: "label-not-found", Path: path,
+				Message: fmt.Sprintf("未找到标签 (label not found): %q", f.Label[0])})
+		}
+		return 0, 0, false, false
 	}
-	r, c := hits[nth-1][0], hits[nth-1][1]
+	r, c = hits[nth-1][0], hits[nth-1][1]
 	if len(f.Column) > 0 {
 		hc, ok := v.headerAbove(r, f.Column)
 		if !ok {
 			*probs = append(*probs, Problem{Code: "header-not-found", Path: path, Cell: v.ref(r, c),
 				Message: fmt.Sprintf("未找到列标题 (column header not found): %q", f.Column[0])})
-			return 0, 0, false
+			return 0, 0, false, false
 		}
-		return r, hc, true
+		return r, hc, false, true
 	}
 	sp := v.s.Span(r, c)
 	switch f.Dir {
 	case DirBelow:
-		return sp.Bottom + 1, c, true
+		return sp.Bottom + 1, c, false, true
 	case DirSelf:
-		return r, c, true
+		return r, c, false, true
 	default:
-		return r, sp.Right + 1, true
+		return r, sp.Right + 1, false, true
 	}
+}
+
+// findInline finds, for a label field read right of or below its label, a
+// cell holding the label and its value together: its text starts with the
+// label and a colon and goes on. The Nth such cell, in reading order.
+func (v *view) findInline(rg region, f *Field) ([2]int, bool) {
+	if f.Pattern != "" || len(f.Column) > 0 || f.Dir == DirSelf || (f.Match != "" && f.Match != MatchExact) {
+		return [2]int{}, false
+	}
+	nth := f.Nth
+	if nth < 1 {
+		nth = 1
+	}
+	for _, l := range f.Label {
+		nl := NormLabel(l) + ":"
+		seen := 0
+		for r := rg.top; r < rg.bottom && r < len(v.norm); r++ {
+			for c, t := range v.norm[r] {
+				if len(t) > len(nl) && strings.HasPrefix(t, nl) {
+					if seen++; seen == nth {
+						return [2]int{r, c}, true
+					}
+				}
+			}
+		}
+	}
+	return [2]int{}, false
 }
 
 // headerAbove returns the column of the nearest cell above row r whose text
