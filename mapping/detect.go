@@ -64,6 +64,10 @@ type Form struct {
 	Sheet    *Sheet
 	// Score is how well the sheet matched: labels and headers found.
 	Score int
+	// Missing lists the detection labels a sheet read as this form
+	// lacked: it has the form's tables but a label or two was retyped
+	// (Extract reports them).
+	Missing []string
 }
 
 // sheetMatch is how one sheet fares against one template.
@@ -71,6 +75,23 @@ type sheetMatch struct {
 	ok      bool
 	score   int
 	missing []string
+	// labels are the detection labels missing; structure says every
+	// table header (and block start) was found and nothing refused the
+	// sheet (an absent label present, a title not matching).
+	labels    []string
+	structure bool
+}
+
+// near reports whether a sheet that fails the template is still its form
+// with a label or two retyped: every table and block is there, nothing
+// refuses it, and at most a third of the detection labels (at least one)
+// are missing.
+func (m sheetMatch) near(t *Template) bool {
+	allowed := len(t.Detect) / 3
+	if allowed < 1 {
+		allowed = 1
+	}
+	return !m.ok && m.structure && len(m.labels) <= allowed && len(m.labels) < len(t.Detect)
 }
 
 // Match scores sheet s against the template: ok when s is a form of it,
@@ -91,8 +112,10 @@ func (t *Template) match(s *Sheet) sheetMatch {
 			m.score += 2
 		} else {
 			m.missing = append(m.missing, l)
+			m.labels = append(m.labels, l)
 		}
 	}
+	structural := len(m.missing)
 	for _, l := range t.DetectAbsent {
 		if v.containsText(NormLabel(l)) {
 			m.missing = append(m.missing, "不应含有 (must not contain) "+l)
@@ -132,6 +155,7 @@ func (t *Template) match(s *Sheet) sheetMatch {
 		}
 	}
 	m.ok = len(m.missing) == 0
+	m.structure = len(m.missing) == structural
 	return m
 }
 
@@ -235,6 +259,16 @@ func DetectForms(wb *Workbook, ts []*Template) ([]Form, error) {
 			}
 			if best == nil || better(t, m.score, best.Template, best.Score) {
 				best = &Form{Template: t, Sheet: s, Score: m.score}
+			}
+		}
+		if best == nil {
+			// No template passes: a sheet with every table of a form and
+			// all but a label or two is still that form, read with the
+			// missing labels reported rather than silently skipped.
+			for _, t := range ts {
+				if m := t.match(s); m.near(t) && (best == nil || better(t, m.score, best.Template, best.Score)) {
+					best = &Form{Template: t, Sheet: s, Score: m.score, Missing: m.labels}
+				}
 			}
 		}
 		if best != nil {
@@ -348,4 +382,19 @@ func Find(ts []*Template, ref string) (*Template, error) {
 		return nil, fmt.Errorf("%w: %q", ErrNoTemplate, ref)
 	}
 	return best, nil
+}
+
+// Extract reads the form: Template.Extract on its sheet, with a problem for
+// each detection label the sheet lacked.
+func (f Form) Extract(wb *Workbook) (*Result, error) {
+	res, err := f.Template.Extract(wb, f.Sheet)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range f.Missing {
+		res.Problems = append(res.Problems, Problem{Code: "detect-label-missing", Path: "detect",
+			Message: fmt.Sprintf("工作表“%s”缺少本表的标签“%s”，按 %s 读取，请核对表样 (detection label not found; read as %s@%s)",
+				f.Sheet.Name, l, f.Template.Title, f.Template.ID, f.Template.Version)})
+	}
+	return res, nil
 }

@@ -171,3 +171,22 @@ func TestFieldsAsTyped(t *testing.T) {
 		t.Errorf("label beside the date label: %+v", d)
 	}
 }
+
+// TestNearForm: a sheet with the form's tables but one detection label
+// retyped is still read as the form, the label reported; without its table
+// it is no form.
+func TestNearForm(t *testing.T) {
+	tpl := detectTemplate(t, "")
+	retyped := strings.Replace(smallForm, "项目名称", "项 目 名 字", 1)
+	forms, err := DetectForms(&Workbook{Sheets: []*Sheet{sheetFromText("表", retyped)}}, []*Template{tpl})
+	if err != nil || len(forms) != 1 || strings.Join(forms[0].Missing, ",") != "项目名称" {
+		t.Fatalf("near form: %+v %v", forms, err)
+	}
+	res, err := forms[0].Extract(&Workbook{})
+	if err != nil || len(res.Problems) == 0 || res.Problems[len(res.Problems)-1].Code != "detect-label-missing" {
+		t.Errorf("near form problems: %+v %v", res, err)
+	}
+	if _, err := DetectForms(&Workbook{Sheets: []*Sheet{sheetFromText("表", "项目名称|x\n三级指标|年度指标值")}}, []*Template{tpl}); err == nil {
+		t.Error("a sheet without the table read as a form")
+	}
+}

@@ -96,7 +96,7 @@ func (s *Service) ExtractWorkbookForms(wb *mapping.Workbook, o ReadOptions) ([]*
 	}
 	out := make([]*mapping.Result, 0, len(forms))
 	for _, f := range forms {
-		res, err := f.Template.Extract(wb, f.Sheet)
+		res, err := f.Extract(wb)
 		if err != nil {
 			return nil, fmt.Errorf("extract %s: %w", wb.Name, err)
 		}
