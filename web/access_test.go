@@ -27,6 +27,14 @@ func TestAccessEveryRoute(t *testing.T) {
 	wb := testkit.Example(t, jiuzhuXLSX)
 
 	clients := map[string]*client{"anon": e.client(), "owner": e.login("jz"), "other": e.login("mz"), "bureau": e.login("cz")}
+	// An upload of the owner's whose unit could not be read: the owner and
+	// bureau staff see it, another agency does not.
+	_, body := clients["owner"].upload("/api/upload", "no-unit.xlsx", hubeiWorkbook(t, forUnit("")), false, true)
+	var un struct{ Result struct{ Revision int64 } }
+	if err := json.Unmarshal(body, &un); err != nil || un.Result.Revision == 0 {
+		t.Fatalf("upload without unit: %v %s", err, body)
+	}
+	uid := itoa(un.Result.Revision)
 	const (
 		login = 1000 // a page answers a redirect to the sign-in page
 	)
@@ -46,6 +54,9 @@ func TestAccessEveryRoute(t *testing.T) {
 		{"GET", "/revisions/" + id + "/original", "", want{"anon": login, "owner": 200, "other": 404, "bureau": 200}},
 		{"GET", "/revisions/" + id + "/export", "", want{"anon": login, "owner": 200, "other": 404, "bureau": 200}},
 		{"GET", "/revisions/" + id + "/annotated", "", want{"anon": login, "owner": 200, "other": 404, "bureau": 200}},
+		{"GET", "/revisions/" + uid, "", want{"anon": login, "owner": 200, "other": 404, "bureau": 200}},
+		{"GET", "/revisions/" + uid + "/original", "", want{"anon": login, "owner": 200, "other": 404, "bureau": 200}},
+		{"GET", "/revisions/" + uid + "/annotated", "", want{"anon": login, "owner": 200, "other": 404, "bureau": 200}},
 		{"GET", "/bureau", "", want{"anon": login, "owner": 403, "other": 403, "bureau": 200}},
 		{"GET", "/bureau/zip?template=hubei-dept&year=2022", "", want{"anon": login, "owner": 403, "other": 403, "bureau": 200}},
 		{"GET", "/bureau/report?template=hubei-dept&year=2022", "", want{"anon": login, "owner": 403, "other": 403, "bureau": 200}},
@@ -56,7 +67,10 @@ func TestAccessEveryRoute(t *testing.T) {
 		{"GET", "/api/blank?template=hubei-dept&year=2022", "", want{"anon": 401, "owner": 200, "other": 200, "bureau": 200}},
 		{"POST", "/api/upload", "upload", want{"anon": 401, "owner": 200, "other": 403, "bureau": 200}},
 		{"GET", "/api/submissions", "", want{"anon": 401, "owner": 200, "other": 200, "bureau": 200}},
+		{"GET", "/api/unidentified", "", want{"anon": 401, "owner": 200, "other": 200, "bureau": 200}},
 		{"GET", "/api/revisions/" + id, "", want{"anon": 401, "owner": 200, "other": 404, "bureau": 200}},
+		{"GET", "/api/revisions/" + uid, "", want{"anon": 401, "owner": 200, "other": 404, "bureau": 200}},
+		{"GET", "/api/revisions/" + uid + "/annotated", "", want{"anon": 401, "owner": 200, "other": 404, "bureau": 200}},
 		{"GET", "/api/revisions/" + id + "/original", "", want{"anon": 401, "owner": 200, "other": 404, "bureau": 200}},
 		{"GET", "/api/revisions/" + id + "/export", "", want{"anon": 401, "owner": 200, "other": 404, "bureau": 200}},
 		{"GET", "/api/revisions/" + id + "/annotated", "", want{"anon": 401, "owner": 200, "other": 404, "bureau": 200}},
@@ -111,11 +125,18 @@ func TestAccessEveryRoute(t *testing.T) {
 	}
 
 	// Lists hold only the agency's own unit.
-	_, body := clients["other"].get("/api/submissions")
+	_, body = clients["other"].get("/api/submissions")
 	var subs []struct{ Unit string }
 	if err := json.Unmarshal(body, &subs); err != nil || len(subs) != 1 || subs[0].Unit != unitMinzh {
 		t.Errorf("other's submissions: %v %s", err, body)
 	}
 	_, body = clients["other"].get("/agency")
-	mustNotContain(t, body, unitJiuzhu, "/revisions/"+id+`"`)
+	mustNotContain(t, body, unitJiuzhu, "/revisions/"+id+`"`, "/revisions/"+uid+`"`, "no-unit.xlsx")
+	for who, n := range map[string]int{"owner": 1, "other": 0, "bureau": 1} {
+		_, body = clients[who].get("/api/unidentified")
+		var list []struct{ Revision int64 }
+		if err := json.Unmarshal(body, &list); err != nil || len(list) != n || n == 1 && itoa(list[0].Revision) != uid {
+			t.Errorf("%s's unidentified: %v %s", who, err, body)
+		}
+	}
 }

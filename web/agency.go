@@ -15,21 +15,28 @@ import (
 type agencyHomeData struct {
 	Unit        string
 	Submissions []*submissionView
-	Templates   []templateOption
-	Years       []int
-	Year        int
-	Blank       bool
+	// Unidentified are the unit's uploads whose unit or year could not be
+	// read, newest first.
+	Unidentified []*unidentifiedView
+	Templates    []templateOption
+	Years        []int
+	Year         int
+	Blank        bool
 }
 
-// agencyHome shows the unit's submissions, the blank template download and
-// the upload form.
+// agencyHome shows the unit's submissions and its uploads that could not be
+// filed, the blank template download and the upload form.
 func (s *Server) agencyHome(rq *request) error {
 	subs, err := s.submissionsOf(rq.ctx(), rq.user.Unit)
 	if err != nil {
 		return err
 	}
+	unident, err := s.unidentified(rq)
+	if err != nil {
+		return err
+	}
 	now := s.opts.Now().Year()
-	d := &agencyHomeData{Unit: rq.user.Unit, Submissions: subs, Templates: s.templateOptions(),
+	d := &agencyHomeData{Unit: rq.user.Unit, Submissions: subs, Unidentified: unident, Templates: s.templateOptions(),
 		Year: now - 1, Blank: s.opts.Blank != nil}
 	for y := now; y >= now-6; y-- {
 		d.Years = append(d.Years, y)
@@ -50,6 +57,10 @@ type uploadView struct {
 
 // formView is the result of one form of an upload.
 type formView struct {
+	// Sheet is the sheet the form was read from, Title its template's
+	// title (both empty when the workbook could not be read).
+	Sheet string `json:"sheet,omitempty"`
+	Title string `json:"title,omitempty"`
 	// Result says what was stored (nil when nothing could be read).
 	Result *sync.ImportResult `json:"result"`
 	// Findings are the validation's findings, grouped by sheet in Groups.
@@ -158,16 +169,16 @@ func (s *Server) upload(rq *request, name string, data []byte) (*uploadView, int
 		return nil, 0, err
 	}
 	if reps == nil { // not a readable workbook: nothing was stored
-		v.Result, v.Message = irs[0], irs[0].FirstError
-		v.Forms = append(v.Forms, &formView{Result: irs[0], Findings: []mapping.Finding{}, Message: irs[0].FirstError})
+		v.Forms = append(v.Forms, s.formOf(irs[0], irs[0].FirstError))
+		v.formView = *v.Forms[0]
 		return v, http.StatusUnprocessableEntity, nil
 	}
 	if err != nil {
 		s.log.Error("web: upload", "user", rq.user.Name, "file", name, "err", err, "took", time.Since(start))
-		v.Result, v.Message = irs[0], "保存失败，请稍后重试 (the store failed; try again)"
 		for _, ir := range irs {
-			v.Forms = append(v.Forms, &formView{Result: ir, Findings: []mapping.Finding{}, Message: v.Message})
+			v.Forms = append(v.Forms, s.formOf(ir, "保存失败，请稍后重试 (the store failed; try again)"))
 		}
+		v.formView = *v.Forms[0]
 		return v, http.StatusInternalServerError, nil
 	}
 	status := http.StatusOK
@@ -182,13 +193,21 @@ func (s *Server) upload(rq *request, name string, data []byte) (*uploadView, int
 	return v, status, nil
 }
 
+// formOf starts the view of one form's result, with a message.
+func (s *Server) formOf(ir *sync.ImportResult, msg string) *formView {
+	v := &formView{Sheet: ir.Sheet, Result: ir, Findings: []mapping.Finding{}, Message: msg}
+	if ir.Template != "" {
+		v.Title = s.titleOfVersion(ir.Template, ir.Version)
+	}
+	return v
+}
+
 // formResult is the view of one stored form, with the status it calls for.
 func (s *Server) formResult(rq *request, ir *sync.ImportResult, rep *sync.Report) (*formView, int) {
-	v := &formView{Result: ir, Findings: []mapping.Finding{}}
+	v := s.formOf(ir, "")
 	v.Findings = append(v.Findings, rep.Findings...)
 	if ir.Unit == "" && ir.Revision != 0 {
-		v.Findings = append(v.Findings, mapping.Finding{Sheet: rep.Result.Sheet, Severity: mapping.SeverityError, Rule: "identity",
-			Message: "无法确定单位名称或年度，无法归入任何填报 (unit name or year not found)"})
+		v.Findings = append(v.Findings, identityFinding(rep.Sheet))
 	}
 	v.Groups = groupFindings(v.Findings)
 	v.Errors, v.Warnings = countFindings(v.Findings)

@@ -214,16 +214,23 @@ type apiDashboardRow struct {
 	Review  *apiReview   `json:"review,omitempty"`
 }
 
-// apiDashboard answers the dashboard of ?template=&year=&state=&q=.
+// apiDashboard answers the dashboard of ?template=&year=&state=&q=, with
+// the revisions of any template and year that could not be filed under
+// any unit.
 func (s *Server) apiDashboard(rq *request) error {
 	d, err := s.dashboard(rq.ctx(), rq.r.URL.Query())
 	if err != nil {
 		return err
 	}
+	unident, err := s.unidentified(rq)
+	if err != nil {
+		return err
+	}
 	out := struct {
 		*dashboard
-		Rows []apiDashboardRow `json:"rows"`
-	}{dashboard: d, Rows: []apiDashboardRow{}}
+		Rows         []apiDashboardRow         `json:"rows"`
+		Unidentified []apiUnidentifiedRevision `json:"unidentified"`
+	}{dashboard: d, Rows: []apiDashboardRow{}, Unidentified: unidentifiedOf(unident)}
 	for _, r := range d.Rows {
 		out.Rows = append(out.Rows, apiDashboardRow{Unit: r.Unit, Subject: r.Subject, State: r.State,
 			Latest: revisionOf(r.Latest), Review: reviewOf(r.Review)})

@@ -49,8 +49,9 @@ func artifacts(t *testing.T) string {
 
 // TestBrowserEndToEnd drives the portal in headless Chromium: an agency
 // signs in, uploads a workbook with an error, sees the finding, downloads
-// the annotated workbook, drops a corrected workbook on the page; a bureau
-// user sees the unit as submitted and accepts it.
+// the annotated workbook, drops a corrected workbook on the page, uploads a
+// workbook of two forms; a bureau user sees the unit as submitted and
+// accepts it.
 func TestBrowserEndToEnd(t *testing.T) {
 	exe := chromium(t)
 	e := newEnv(t, web.Options{})
@@ -62,6 +63,8 @@ func TestBrowserEndToEnd(t *testing.T) {
 	fixed := filepath.Join(files, "蔡甸救助站2022-修改.xlsx")
 	os.WriteFile(withError, testkit.Example(t, jiuzhuXLSX), 0o644)
 	os.WriteFile(fixed, hubeiWorkbook(t, corrected), 0o644)
+	twoForms := filepath.Join(files, "蔡甸救助站-两张表.xlsx")
+	os.WriteFile(twoForms, jiuzhuForms(t, hubeiWorkbook(t, corrected)), 0o644)
 
 	actx, cancel := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
@@ -177,9 +180,23 @@ func TestBrowserEndToEnd(t *testing.T) {
 		t.Errorf("corrected upload:\n%s", result)
 	}
 
+	// A workbook of two forms: each has its result.
+	step("upload two forms", chromedp.Navigate(e.ts.URL+"/agency"),
+		chromedp.WaitVisible(chromedp.CSS("#dropzone")),
+		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{twoForms}),
+		chromedp.WaitVisible(chromedp.CSS("#form-1")))
+	if first := text("#form-0"); !strings.Contains(first, deptSheet) || !strings.Contains(first, "内容未变") {
+		t.Errorf("first form:\n%s", first)
+	}
+	if second := text("#form-1"); !strings.Contains(second, projectSheet) || !strings.Contains(second, "项目支出绩效自评表") || !strings.Contains(second, "已保存（新填报）") {
+		t.Errorf("second form:\n%s", second)
+	}
+	shot("upload-two-forms.png")
+
 	// The bureau sees the unit as submitted and accepts it.
 	step("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`input[name=name]`)))
 	signIn("cz", "#units")
+	step("open the Hubei 2022 dashboard", chromedp.Navigate(e.ts.URL+"/bureau?template=hubei-dept&year=2022"), chromedp.WaitVisible(chromedp.CSS("#units")))
 	rows := text("#units")
 	if !containsRow(rows, unitJiuzhu, "已提交") {
 		t.Errorf("dashboard rows:\n%s", rows)
@@ -196,7 +213,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#review-form textarea`), "材料齐全，审核通过。"),
 		chromedp.Click(chromedp.CSS("#accept")),
 		chromedp.WaitVisible(chromedp.CSS(".msg.notice")),
-		chromedp.Navigate(e.ts.URL+"/bureau"),
+		chromedp.Navigate(e.ts.URL+"/bureau?template=hubei-dept&year=2022"),
 		chromedp.WaitVisible(chromedp.CSS("#units")))
 	if rows := text("#units"); !containsRow(rows, unitJiuzhu, "审核通过") {
 		t.Errorf("after accepting:\n%s", rows)

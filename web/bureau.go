@@ -36,6 +36,9 @@ type dashboard struct {
 	Rows   []dashRow    `json:"rows"`
 	// Report says the consolidated report can be downloaded.
 	Report bool `json:"-"`
+	// Unidentified are the stored revisions of any template and year whose
+	// unit or year could not be read (set by the dashboard's handlers).
+	Unidentified []*unidentifiedView `json:"-"`
 }
 
 type stateCount struct {
@@ -54,10 +57,14 @@ type dashRow struct {
 	Review *store.Review
 }
 
-// dashboardPage shows the units × status overview.
+// dashboardPage shows the units × status overview and the revisions that
+// could not be filed under any unit.
 func (s *Server) dashboardPage(rq *request) error {
 	d, err := s.dashboard(rq.ctx(), rq.r.URL.Query())
 	if err != nil {
+		return err
+	}
+	if d.Unidentified, err = s.unidentified(rq); err != nil {
 		return err
 	}
 	s.render(rq.w, http.StatusOK, "dashboard", s.pageFor(rq, fmt.Sprintf("%s %d年度 填报情况", d.Title, d.Year), d))

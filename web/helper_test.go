@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	gosync "sync"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/jxsync/jxsync/internal/testkit"
@@ -319,3 +321,131 @@ func hubeiWorkbookYear(t testing.TB, unit string, year int) []byte {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// sheetForm is one sheet of multiFormWorkbook: the first sheet of a
+// single-form workbook, named sheet.
+type sheetForm struct {
+	sheet string
+	data  []byte
+}
+
+// multiFormWorkbook combines the forms into one workbook, one sheet each in
+// order, as an agency pastes several forms into one file: cell values,
+// formulas, styles, merged ranges, column widths and row heights are
+// copied.
+func multiFormWorkbook(t testing.TB, forms ...sheetForm) []byte {
+	t.Helper()
+	dst := excelize.NewFile()
+	defer dst.Close()
+	for i, fm := range forms {
+		var err error
+		if i == 0 {
+			err = dst.SetSheetName("Sheet1", fm.sheet)
+		} else {
+			_, err = dst.NewSheet(fm.sheet)
+		}
+		if err != nil {
+			t.Fatalf("sheet %s: %v", fm.sheet, err)
+		}
+		src, err := excelize.OpenReader(bytes.NewReader(fm.data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := copySheet(src, src.GetSheetName(0), dst, fm.sheet); err != nil {
+			t.Fatalf("copy to sheet %s: %v", fm.sheet, err)
+		}
+		src.Close()
+	}
+	var b bytes.Buffer
+	if _, err := dst.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// copySheet copies sheet from of src into sheet to of dst.
+func copySheet(src *excelize.File, from string, dst *excelize.File, to string) error {
+	rows, err := src.GetRows(from, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return err
+	}
+	styles := map[int]int{} // src style → dst style
+	width := 0
+	for r, row := range rows {
+		width = max(width, len(row))
+		for c, val := range row {
+			ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			if err := copyCell(src, from, dst, to, ref, val, styles); err != nil {
+				return fmt.Errorf("%s: %w", ref, err)
+			}
+		}
+		if h, err := src.GetRowHeight(from, r+1); err == nil {
+			if err := dst.SetRowHeight(to, r+1, h); err != nil {
+				return err
+			}
+		}
+	}
+	for c := 1; c <= width; c++ {
+		col, _ := excelize.ColumnNumberToName(c)
+		w, err := src.GetColWidth(from, col)
+		if err != nil {
+			return err
+		}
+		if err := dst.SetColWidth(to, col, col, w); err != nil {
+			return err
+		}
+	}
+	merges, err := src.GetMergeCells(from, true)
+	if err != nil {
+		return err
+	}
+	for _, m := range merges {
+		if err := dst.MergeCell(to, m.GetStartAxis(), m.GetEndAxis()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// copyCell copies one cell's formula or typed value and its style.
+func copyCell(src *excelize.File, from string, dst *excelize.File, to, ref, val string, styles map[int]int) error {
+	if idx, err := src.GetCellStyle(from, ref); err != nil {
+		return err
+	} else if idx != 0 {
+		id, ok := styles[idx]
+		if !ok {
+			st, err := src.GetStyle(idx)
+			if err != nil {
+				return err
+			}
+			if id, err = dst.NewStyle(st); err != nil {
+				return err
+			}
+			styles[idx] = id
+		}
+		if err := dst.SetCellStyle(to, ref, ref, id); err != nil {
+			return err
+		}
+	}
+	if f, err := src.GetCellFormula(from, ref); err != nil {
+		return err
+	} else if f != "" {
+		return dst.SetCellFormula(to, ref, f)
+	}
+	if val == "" {
+		return nil
+	}
+	typ, err := src.GetCellType(from, ref)
+	if err != nil {
+		return err
+	}
+	switch typ {
+	case excelize.CellTypeUnset, excelize.CellTypeNumber:
+		if n, err := strconv.ParseFloat(val, 64); err == nil {
+			return dst.SetCellValue(to, ref, n)
+		}
+	case excelize.CellTypeBool:
+		return dst.SetCellBool(to, ref, val == "1" || val == "TRUE")
+	}
+	return dst.SetCellStr(to, ref, val)
+}

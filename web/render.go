@@ -230,6 +230,8 @@ func outcomeName(s string) string {
 		return "版本冲突，未保存"
 	case sync.OutcomeFailed:
 		return "保存失败"
+	case sync.OutcomeDuplicate:
+		return "与前面的工作表重复，未保存"
 	}
 	return s
 }

@@ -35,6 +35,9 @@ type revisionDetail struct {
 	State   string
 	// CanReview shows the review form (bureau, on a submission).
 	CanReview bool
+	// TypedUnit and TypedYear are, for a revision of no submission, the
+	// unit and year as typed in the form (or "（空）").
+	TypedUnit, TypedYear string
 }
 
 // revisionPage shows a revision.
@@ -43,7 +46,11 @@ func (s *Server) revisionPage(rq *request) error {
 	if err != nil {
 		return err
 	}
-	p := s.pageFor(rq, fmt.Sprintf("%s %d年度 修订 %d", d.Rev.Unit, d.Rev.Year, d.Rev.Seq), d)
+	title := fmt.Sprintf("%s %d年度 修订 %d", d.Rev.Unit, d.Rev.Year, d.Rev.Seq)
+	if d.Rev.SubmissionID == 0 {
+		title = fmt.Sprintf("无法确定单位或年度 修订 %d", d.Rev.ID)
+	}
+	p := s.pageFor(rq, title, d)
 	if rq.r.URL.Query().Get("reviewed") != "" {
 		p.Notice = "审核意见已保存，填报单位可以看到。"
 	}
@@ -58,7 +65,7 @@ func (s *Server) revisionDetail(rq *request, idText string) (*revisionDetail, er
 		return nil, err
 	}
 	ctx := rq.ctx()
-	d := &revisionDetail{Rev: rev, Title: s.titleOf(rev.TemplateID), Latest: rev}
+	d := &revisionDetail{Rev: rev, Title: s.titleOfVersion(rev.TemplateID, rev.TemplateVersion), Latest: rev}
 	var t *mapping.Template
 	d.Data, d.Findings, t, err = s.findings(ctx, rev)
 	if err != nil {
@@ -71,6 +78,9 @@ func (s *Server) revisionDetail(rq *request, idText string) (*revisionDetail, er
 	d.Errors, d.Warnings = countFindings(d.Findings)
 	if rev.SubmissionID == 0 {
 		d.History = []*store.Revision{rev}
+		if d.TypedUnit, d.TypedYear, err = s.svc.TypedIdentity(ctx, rev); err != nil {
+			return nil, err
+		}
 		return d, nil
 	}
 	revs, err := s.svc.Records.History(ctx, rev.Unit)
@@ -93,9 +103,26 @@ func (s *Server) revisionDetail(rq *request, idText string) (*revisionDetail, er
 	return d, nil
 }
 
+// identityFinding is the error of a form whose unit or year could not be
+// read, on its sheet.
+func identityFinding(sheet string) mapping.Finding {
+	return mapping.Finding{Sheet: sheet, Severity: mapping.SeverityError, Rule: "identity",
+		Message: "无法确定单位名称或年度，无法归入任何填报 (unit name or year not found)"}
+}
+
 // findings returns a revision's stored data and its findings, checked again
-// from the data (or, for a revision kept without data, from the original).
+// from the data (or, for a revision kept without data, from the original);
+// a revision of no submission has the identity error besides.
 func (s *Server) findings(ctx context.Context, rev *store.Revision) (*mapping.Result, []mapping.Finding, *mapping.Template, error) {
+	res, fs, t, err := s.checked(ctx, rev)
+	if err == nil && rev.SubmissionID == 0 {
+		fs = append(fs, identityFinding(rev.Sheet))
+	}
+	return res, fs, t, err
+}
+
+// checked returns a revision's stored data and its findings, checked again.
+func (s *Server) checked(ctx context.Context, rev *store.Revision) (*mapping.Result, []mapping.Finding, *mapping.Template, error) {
 	ref := rev.TemplateID + "@" + rev.TemplateVersion
 	t, err := mapping.Find(s.svc.Templates, ref)
 	if err != nil {

@@ -139,6 +139,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/blank", s.api("", s.downloadBlank))
 	s.mux.Handle("POST /api/upload", s.api("", s.apiUpload))
 	s.mux.Handle("GET /api/submissions", s.api("", s.apiSubmissions))
+	s.mux.Handle("GET /api/unidentified", s.api("", s.apiUnidentified))
 	s.mux.Handle("GET /api/revisions/{id}", s.api("", s.apiRevision))
 	s.mux.Handle("GET /api/revisions/{id}/original", s.api("", s.downloadOriginal))
 	s.mux.Handle("GET /api/revisions/{id}/export", s.api("", s.downloadExport))

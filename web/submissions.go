@@ -183,6 +183,15 @@ func (s *Server) titleOf(id string) string {
 	return id
 }
 
+// titleOfVersion returns the title of a template version (the id's newest
+// title when the version is unknown).
+func (s *Server) titleOfVersion(id, version string) string {
+	if t, err := mapping.Find(s.svc.Templates, id+"@"+version); err == nil {
+		return t.Title
+	}
+	return s.titleOf(id)
+}
+
 // versionFor picks the template version for a year: the newest whose
 // version (a year) is not after it, else the oldest; year 0 picks the
 // newest.
