@@ -168,6 +168,13 @@ func (s *Service) importReports(ctx context.Context, name string, data []byte, r
 	return out, nil
 }
 
+// IdentityFinding is the error of a form whose unit or year could not be
+// read, on its sheet.
+func IdentityFinding(sheet string) mapping.Finding {
+	return mapping.Finding{Sheet: sheet, Severity: mapping.SeverityError, Rule: "identity",
+		Message: "无法确定单位名称或年度，无法归入任何填报 (unit name or year not found)"}
+}
+
 func subjectWord(subject string) string {
 	if subject == "" {
 		return ""
@@ -196,8 +203,7 @@ func (s *Service) plan(ctx context.Context, ir *ImportResult, rep *Report, opts 
 		unit = gen.Unit // the registered spelling of the same unit
 	}
 	if unit == "" || year == 0 {
-		findings = append(findings, mapping.Finding{Sheet: rep.Result.Sheet, Severity: mapping.SeverityError, Rule: "identity",
-			Message: "无法确定单位名称或年度，无法归入任何填报 (unit name or year not found)"})
+		findings = append(findings, IdentityFinding(rep.Result.Sheet))
 		unit = ""
 	}
 	ir.Unit, ir.Year = unit, year

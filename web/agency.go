@@ -181,13 +181,21 @@ func (s *Server) upload(rq *request, name string, data []byte) (*uploadView, int
 		v.formView = *v.Forms[0]
 		return v, http.StatusInternalServerError, nil
 	}
-	status := http.StatusOK
+	// A form stored makes the upload a success (each form says what became
+	// of it); when none was, the worst form's status answers.
+	status, stored := http.StatusOK, false
 	for i, ir := range irs {
 		f, st := s.formResult(rq, ir, reps[i])
 		v.Forms = append(v.Forms, f)
 		if st > status {
 			status = st
 		}
+		if st == http.StatusOK && ir.Revision != 0 {
+			stored = true
+		}
+	}
+	if stored {
+		status = http.StatusOK
 	}
 	v.formView = *v.Forms[0]
 	return v, status, nil
@@ -207,7 +215,7 @@ func (s *Server) formResult(rq *request, ir *sync.ImportResult, rep *sync.Report
 	v := s.formOf(ir, "")
 	v.Findings = append(v.Findings, rep.Findings...)
 	if ir.Unit == "" && ir.Revision != 0 {
-		v.Findings = append(v.Findings, identityFinding(rep.Sheet))
+		v.Findings = append(v.Findings, sync.IdentityFinding(rep.Sheet))
 	}
 	v.Groups = groupFindings(v.Findings)
 	v.Errors, v.Warnings = countFindings(v.Findings)

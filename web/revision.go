@@ -103,20 +103,13 @@ func (s *Server) revisionDetail(rq *request, idText string) (*revisionDetail, er
 	return d, nil
 }
 
-// identityFinding is the error of a form whose unit or year could not be
-// read, on its sheet.
-func identityFinding(sheet string) mapping.Finding {
-	return mapping.Finding{Sheet: sheet, Severity: mapping.SeverityError, Rule: "identity",
-		Message: "无法确定单位名称或年度，无法归入任何填报 (unit name or year not found)"}
-}
-
 // findings returns a revision's stored data and its findings, checked again
 // from the data (or, for a revision kept without data, from the original);
 // a revision of no submission has the identity error besides.
 func (s *Server) findings(ctx context.Context, rev *store.Revision) (*mapping.Result, []mapping.Finding, *mapping.Template, error) {
 	res, fs, t, err := s.checked(ctx, rev)
 	if err == nil && rev.SubmissionID == 0 {
-		fs = append(fs, identityFinding(rev.Sheet))
+		fs = append(fs, sync.IdentityFinding(rev.Sheet))
 	}
 	return res, fs, t, err
 }
