@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"time"
 )
 
 // Sentinel errors shared by the implementations.
@@ -33,6 +34,16 @@ type Blobs interface {
 	// Size returns the size of the blob stored under hash. Errors:
 	// ErrNotFound, ErrBadHash.
 	Size(ctx context.Context, hash string) (int64, error)
+}
+
+// Sweeper is a blob store whose interrupted writes can leave temporary
+// files behind (the local folder): they are listed and removed here.
+type Sweeper interface {
+	// Leftovers lists the temporary files of writes last touched more than
+	// olderThan ago.
+	Leftovers(ctx context.Context, olderThan time.Duration) ([]string, error)
+	// Sweep removes what Leftovers lists and returns what it removed.
+	Sweep(ctx context.Context, olderThan time.Duration) ([]string, error)
 }
 
 // Hash returns the hex SHA-256 of data, the key of Blobs.

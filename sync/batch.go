@@ -2,7 +2,10 @@ package sync
 
 import (
 	"context"
+	"fmt"
 	gosync "sync"
+
+	"github.com/jxsync/jxsync/store"
 )
 
 // Progress is told about each file as a batch goes: done of total, and the
@@ -22,10 +25,16 @@ func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int,
 	if workers < 1 {
 		workers = 1
 	}
+	if sw, ok := s.Blobs.(store.Sweeper); ok {
+		_, _ = sw.Sweep(ctx, LeftoverAge) // what killed imports left; best effort
+	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	out := make([][]*ImportResult, len(srcs))
 	jobs := make(chan int)
 	var mu gosync.Mutex
-	done := 0
+	done, failures := 0, 0
+	var stopped string
 	var wg gosync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -34,6 +43,14 @@ func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int,
 			for i := range jobs {
 				out[i] = s.importSource(ctx, srcs[i], opts)
 				mu.Lock()
+				if failed(out[i]) {
+					if failures++; failures >= MaxStoreFailures && stopped == "" {
+						stopped = out[i][0].FirstError
+						stop()
+					}
+				} else {
+					failures = 0
+				}
 				done++
 				if progress != nil {
 					progress(done, len(srcs), out[i][0])
@@ -52,14 +69,34 @@ feed:
 	}
 	close(jobs)
 	wg.Wait()
+	why := "未处理：已取消 (not processed: cancelled)"
+	if stopped != "" {
+		why = fmt.Sprintf("未处理：存储连续 %d 次失败，导入已停止，请检查存储后重新运行 (not processed: the store failed %d times in a row: %s)",
+			MaxStoreFailures, MaxStoreFailures, stopped)
+	}
 	var flat []*ImportResult
 	for i, rs := range out {
 		if len(rs) == 0 {
-			rs = []*ImportResult{{File: srcs[i].Name, Outcome: OutcomeFailed, FirstError: "未处理：已取消 (not processed: cancelled)"}}
+			rs = []*ImportResult{{File: srcs[i].Name, Outcome: OutcomeFailed, FirstError: why}}
 		}
 		flat = append(flat, rs...)
 	}
 	return flat
+}
+
+// MaxStoreFailures is how many files in a row may fail on the store before
+// a batch stops taking new files (the store is down: the rest would fail
+// too, each after its retries).
+const MaxStoreFailures = 5
+
+// failed reports whether a file's import failed on the store.
+func failed(rs []*ImportResult) bool {
+	for _, r := range rs {
+		if r.Outcome == OutcomeFailed {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Service) importSource(ctx context.Context, src Source, opts ImportOptions) []*ImportResult {

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/jxsync/jxsync/mapping"
@@ -168,6 +170,49 @@ func (s *Service) importReports(ctx context.Context, name string, data []byte, r
 	return out, nil
 }
 
+// MaxNameRunes is the longest unit or project name stored: a longer one
+// is a finding, never a unit.
+const MaxNameRunes = 200
+
+// badName checks an identity name read from fields: at most MaxNameRunes
+// characters, no control characters. It returns the finding when it is
+// not fit to be stored.
+func badName(res *mapping.Result, fields []string, name, what string) (mapping.Finding, bool) {
+	n := utf8.RuneCountInString(name)
+	ctrl := strings.IndexFunc(name, badRune) >= 0
+	if n <= MaxNameRunes && !ctrl {
+		return mapping.Finding{}, true
+	}
+	f := mapping.Finding{Sheet: res.Sheet, Severity: mapping.SeverityError, Rule: "identity-name"}
+	for _, field := range fields {
+		if v, ok := res.Fields[field]; ok && v.Cell != "" {
+			if _, cell, ok := strings.Cut(v.Cell, "!"); ok {
+				f.Cell = cell
+			}
+			break
+		}
+	}
+	shown := []rune(strings.Map(func(r rune) rune {
+		if badRune(r) {
+			return '�'
+		}
+		return r
+	}, name))
+	if len(shown) > 40 {
+		shown = append(shown[:40], '…')
+	}
+	if ctrl {
+		f.Message = fmt.Sprintf("%s含有控制字符，请重新输入：“%s” (name contains control characters)", what, string(shown))
+	} else {
+		f.Message = fmt.Sprintf("%s过长（%d 个字，最多 %d 个），请只填写名称：“%s” (name too long)", what, n, MaxNameRunes, string(shown))
+	}
+	return f, false
+}
+
+// badRune reports a control character, or the replacement character a
+// reader puts for one (or for bytes that are no text).
+func badRune(r rune) bool { return unicode.IsControl(r) || r == utf8.RuneError }
+
 // IdentityFinding is the error of a form whose unit or year could not be
 // read, on its sheet.
 func IdentityFinding(sheet string) mapping.Finding {
@@ -201,6 +246,14 @@ func (s *Service) plan(ctx context.Context, ir *ImportResult, rep *Report, opts 
 	findings = append(findings, extra...)
 	if gen != nil {
 		unit = gen.Unit // the registered spelling of the same unit
+	}
+	if f, ok := badName(rep.Result, t.Identity.Unit, unit, "单位名称 (unit name)"); !ok {
+		findings = append(findings, f)
+		unit = ""
+	}
+	if f, ok := badName(rep.Result, []string{t.Identity.Subject}, subject, "项目名称 (project name)"); !ok {
+		findings = append(findings, f)
+		unit = ""
 	}
 	if unit == "" || year == 0 {
 		findings = append(findings, IdentityFinding(rep.Result.Sheet))
@@ -291,8 +344,31 @@ func (s *Service) CheckStore(ctx context.Context) ([]string, error) {
 			out = append(out, fmt.Sprintf("revisions %v: original %s: %v", revs, hash, err))
 		}
 	}
+	if sw, ok := s.Blobs.(store.Sweeper); ok {
+		left, err := sw.Leftovers(ctx, LeftoverAge)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range left {
+			out = append(out, fmt.Sprintf("未完成写入的临时文件 (leftover of an interrupted write; `check --repair` removes it): %s", p))
+		}
+	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// LeftoverAge is how old a temporary file of a blob write must be to count
+// as left by an interrupted write rather than a write in progress.
+const LeftoverAge = time.Hour
+
+// RepairStore removes what interrupted writes left in the blob store
+// (temporary files older than LeftoverAge) and returns what it removed.
+func (s *Service) RepairStore(ctx context.Context) ([]string, error) {
+	sw, ok := s.Blobs.(store.Sweeper)
+	if !ok {
+		return nil, nil
+	}
+	return sw.Sweep(ctx, LeftoverAge)
 }
 
 // generated handles a form of a workbook jxsync generated from a stored

@@ -10,11 +10,16 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/jxsync/jxsync/store"
 )
 
-var _ store.Blobs = (*Blobs)(nil)
+var (
+	_ store.Blobs   = (*Blobs)(nil)
+	_ store.Sweeper = (*Blobs)(nil)
+)
 
 // Blobs is a folder of content-addressed files.
 type Blobs struct {
@@ -46,7 +51,7 @@ func (b *Blobs) Put(ctx context.Context, data []byte) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("put blob %s: %w", hash, err)
 	}
-	tmp, err := os.CreateTemp(dir, ".put-*")
+	tmp, err := os.CreateTemp(dir, leftoverPrefix+"*")
 	if err != nil {
 		return "", fmt.Errorf("put blob %s: %w", hash, err)
 	}
@@ -103,4 +108,59 @@ func (b *Blobs) Size(_ context.Context, hash string) (int64, error) {
 		return 0, fmt.Errorf("stat blob %s: %w", hash, err)
 	}
 	return st.Size(), nil
+}
+
+// leftoverPrefix starts the name of a blob being written; a file with it
+// that stays is what a killed write left.
+const leftoverPrefix = ".put-"
+
+// Leftovers implements store.Sweeper: the temporary files of interrupted
+// writes last modified more than olderThan ago (a younger one may be a
+// write in progress).
+func (b *Blobs) Leftovers(ctx context.Context, olderThan time.Duration) ([]string, error) {
+	var out []string
+	cutoff := time.Now().Add(-olderThan)
+	err := filepath.WalkDir(b.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasPrefix(d.Name(), leftoverPrefix) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // finished meanwhile
+			}
+			return err
+		}
+		if info.ModTime().Before(cutoff) {
+			out = append(out, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list leftovers: %w", err)
+	}
+	return out, nil
+}
+
+// Sweep implements store.Sweeper: it removes the Leftovers and returns
+// them.
+func (b *Blobs) Sweep(ctx context.Context, olderThan time.Duration) ([]string, error) {
+	files, err := b.Leftovers(ctx, olderThan)
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, p := range files {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return removed, fmt.Errorf("remove leftover %s: %w", p, err)
+		}
+		removed = append(removed, p)
+	}
+	return removed, nil
 }
