@@ -28,8 +28,7 @@ func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int,
 	if sw, ok := s.Blobs.(store.Sweeper); ok {
 		_, _ = sw.Sweep(ctx, LeftoverAge) // what killed imports left; best effort
 	}
-	ctx, stop := context.WithCancel(ctx)
-	defer stop()
+	halt := make(chan struct{}) // closed when the store is seen down
 	out := make([][]*ImportResult, len(srcs))
 	jobs := make(chan int)
 	var mu gosync.Mutex
@@ -46,7 +45,7 @@ func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int,
 				if failed(out[i]) {
 					if failures++; failures >= MaxStoreFailures && stopped == "" {
 						stopped = out[i][0].FirstError
-						stop()
+						close(halt)
 					}
 				} else {
 					failures = 0
@@ -62,8 +61,15 @@ func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int,
 feed:
 	for i := range srcs {
 		select {
+		case <-halt:
+			break feed
+		default:
+		}
+		select {
 		case jobs <- i:
 		case <-ctx.Done():
+			break feed
+		case <-halt:
 			break feed
 		}
 	}

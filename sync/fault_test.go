@@ -62,13 +62,22 @@ func TestS3StopsMidImport(t *testing.T) {
 	if imported+failed != n || imported < stopAfter || imported > stopAfter+1 {
 		t.Fatalf("outcomes %v, want %d or %d imported and the rest failed", got, stopAfter, stopAfter+1)
 	}
+	notTried := 0
 	for _, r := range res {
 		if r.Outcome != jxsync.OutcomeFailed {
 			continue
 		}
+		// Tried: the store's error; after MaxStoreFailures of them in a
+		// row the rest are not tried, and say why.
 		if r.Revision != 0 || !strings.Contains(r.FirstError, "put blob") || !strings.Contains(r.FirstError, srv.Config.Endpoint) {
 			t.Errorf("failed file %s: %+v", r.File, r)
 		}
+		if strings.Contains(r.FirstError, "连续") {
+			notTried++
+		}
+	}
+	if notTried < n-stopAfter-jxsync.MaxStoreFailures-2 {
+		t.Errorf("%d files not tried after the store was seen down, want at least %d", notTried, n-stopAfter-jxsync.MaxStoreFailures-2)
 	}
 	t.Logf("a failed file: %s", res[n-1].FirstError)
 	if c := testkit.QueryInt(t, svc.Records, "SELECT count(*) FROM revisions"); c != int64(imported) {
