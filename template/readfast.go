@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -142,8 +143,13 @@ type fastBook struct {
 	hasXfs  bool
 	sst     []string
 	// uncached tells whether the cell cell() just read is a formula with no
-	// cached value.
+	// cached value; pending lists those of the sheet being read, for
+	// calcUncached.
 	uncached bool
+	pending  []cellPos
+	// calc is the workbook opened with excelize to compute them, once a
+	// sheet has some.
+	calc *excelize.File
 }
 
 // readFast is Read without excelize for the workbooks it reads exactly as
@@ -154,16 +160,23 @@ func readFast(name, shown string, parts *zipParts, lim Limits) (wb *mapping.Work
 			wb, ok, err = nil, false, nil
 		}
 	}()
-	wb, err = readFastErr(name, shown, parts, lim)
+	fb := &fastBook{files: make(map[string]*zip.File, len(parts.zr.File)), parts: parts, lim: lim}
+	defer func() {
+		if fb.calc != nil {
+			fb.calc.Close()
+		}
+	}()
+	wb, err = fb.readWorkbook(name, shown)
 	if errors.Is(err, errSlow) {
 		return nil, false, nil
 	}
 	return wb, true, err
 }
 
-func readFastErr(name, shown string, parts *zipParts, lim Limits) (*mapping.Workbook, error) {
+// readWorkbook is readFast's work: errSlow where it gives up.
+func (fb *fastBook) readWorkbook(name, shown string) (*mapping.Workbook, error) {
 	var err error
-	fb := &fastBook{files: make(map[string]*zip.File, len(parts.zr.File)), parts: parts, lim: lim}
+	parts, lim := fb.parts, fb.lim
 	for _, zf := range parts.zr.File {
 		n := strings.ReplaceAll(zf.Name, "\\", "/")
 		switch strings.ToLower(n) {
@@ -291,7 +304,11 @@ func readFastErr(name, shown string, parts *zipParts, lim Limits) (*mapping.Work
 		if err != nil {
 			return nil, err
 		}
+		fb.pending = fb.pending[:0]
 		s, err := fb.sheet(sh.Name, b, t)
+		if err == nil && len(fb.pending) > 0 {
+			err = fb.calcPending(s, t)
+		}
 		if errors.Is(err, errSlow) {
 			return nil, err
 		}
@@ -304,6 +321,21 @@ func readFastErr(name, shown string, parts *zipParts, lim Limits) (*mapping.Work
 		return nil, fmt.Errorf("read %s: %w: 工作簿中没有任何内容 (no cell has a value)", shown, ErrEmpty)
 	}
 	return wb, nil
+}
+
+// calcPending computes the formulas without a cached value of sheet s with
+// calcUncached, on the workbook opened with excelize (errSlow when it does
+// not open).
+func (fb *fastBook) calcPending(s *mapping.Sheet, t *tally) error {
+	if fb.calc == nil {
+		f, err := openExcelize(fb.parts.data, fb.lim)
+		if err != nil {
+			return errSlow
+		}
+		fb.calc = f
+	}
+	defer fb.calc.Sheet.Clear() // the sheets the formulas loaded
+	return calcUncached(fb.calc, s, fb.pending, t)
 }
 
 // plainSheetName reports whether excelize accepts name as a sheet name.
@@ -352,7 +384,8 @@ func (fb *fastBook) decode(name string, v any, optional bool) error {
 }
 
 // scanOrDecode fills v from an optional part with scan, or where scan does
-// not read it with encoding/xml.
+// not read it with encoding/xml, into a v emptied of what scan left in it
+// (encoding/xml appends to the slices it finds).
 func (fb *fastBook) scanOrDecode(name string, v any, scan func(string, any) error) error {
 	b, err := fb.read(name)
 	if err != nil || b == nil {
@@ -361,6 +394,7 @@ func (fb *fastBook) scanOrDecode(name string, v any, scan func(string, any) erro
 	if scan(string(b), v) == nil {
 		return nil
 	}
+	reflect.ValueOf(v).Elem().SetZero()
 	return fb.decode(name, v, true)
 }
 
@@ -396,7 +430,10 @@ func scanStyles(doc string, v any) error {
 					NumFmtID int `xml:"numFmtId,attr"`
 				} `xml:"numFmt"`
 			}{}
-			for !x.selfClose && x.next() && x.kind == tokStart {
+			if x.selfClose {
+				continue
+			}
+			for x.next() && x.kind == tokStart {
 				if x.local(x.name) == "numFmt" {
 					v, n := x.attr("numFmtId")
 					id, err := xmlInt(v)
@@ -418,7 +455,10 @@ func scanStyles(doc string, v any) error {
 					NumFmtID *int `xml:"numFmtId,attr"`
 				} `xml:"xf,omitempty"`
 			}{}
-			for !x.selfClose && x.next() && x.kind == tokStart {
+			if x.selfClose {
+				continue
+			}
+			for x.next() && x.kind == tokStart {
 				if x.local(x.name) == "xf" {
 					var id *int
 					v, n := x.attr("numFmtId")
@@ -587,7 +627,7 @@ func (fb *fastBook) rows(x *xmlScan, s *mapping.Sheet, t *tally) error {
 				}
 				col = c
 				if fb.uncached {
-					s.Uncached = append(s.Uncached, mapping.CellName(rowNum-1, col-1))
+					fb.pending = append(fb.pending, cellPos{rowNum - 1, col - 1})
 				}
 				if !keep {
 					continue
@@ -685,7 +725,7 @@ func (fb *fastBook) cell(x *xmlScan, prev int) (shown, raw string, keep bool, co
 			return "", "", false, 0, errSlow
 		}
 	}
-	fb.uncached = hasF && !hasV
+	fb.uncached = false
 	if typ != "s" {
 		v = strings.Clone(v) // not a substring of the part's bytes
 	}
@@ -752,6 +792,8 @@ func (fb *fastBook) cell(x *xmlScan, prev int) (shown, raw string, keep bool, co
 	if (shown == "") != (raw == "") {
 		return "", "", false, 0, errSlow
 	}
+	// A formula shown empty has no cached value: calcUncached computes it.
+	fb.uncached = hasF && shown == ""
 	return shown, raw, shown != "" || hasF, col, nil
 }
 
