@@ -170,6 +170,33 @@ func hasFormulaElement(b []byte) bool {
 	return false
 }
 
+// calcBook is the workbook opened with excelize for calcUncached, once a
+// sheet has a formula without a value: a File of its own, whose sheets
+// excelize loads as the formulas need them and keeps (the excelize path
+// drops each sheet it has read, and excelize does not check a sheet it
+// loads again), so that both paths compute on the same model.
+type calcBook struct {
+	data []byte
+	lim  Limits
+	f    *excelize.File
+	err  error
+}
+
+// file opens the workbook the first time.
+func (b *calcBook) file() (*excelize.File, error) {
+	if b.f == nil && b.err == nil {
+		b.f, b.err = openExcelize(b.data, b.lim)
+	}
+	return b.f, b.err
+}
+
+// close closes the workbook if it was opened.
+func (b *calcBook) close() {
+	if b.f != nil {
+		b.f.Close()
+	}
+}
+
 // calc computes formulas of one workbook with excelize's engine.
 type calc struct {
 	f *excelize.File

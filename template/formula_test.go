@@ -2,21 +2,28 @@ package template
 
 import (
 	"bytes"
+	"io/fs"
+	"math/rand/v2"
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/jxsync/jxsync/internal/testkit/office"
 	"github.com/jxsync/jxsync/mapping"
+	"github.com/jxsync/jxsync/templates"
 )
 
 // formulaBook is a form whose formulas excelize writes without a value
 // (<c t="str"><f>…</f></c>): a sum, a ratio shown as 0.00%, a reference to
 // another sheet, a shared formula, and formulas no engine can compute.
-func formulaBook(tb testing.TB) []byte {
+func formulaBook(tb testing.TB) []byte { return formulaBookStyled(tb, true) }
+
+// formulaBookStyled is formulaBook, its ratio in General unless percent.
+func formulaBookStyled(tb testing.TB, percent bool) []byte {
 	tb.Helper()
 	return rfBook(tb, func(f *excelize.File) {
 		const s = "Sheet1"
@@ -30,7 +37,9 @@ func formulaBook(tb testing.TB) []byte {
 		f.SetCellFormula(sh, "B4", "SUM(B2:B3)")
 		pct, _ := f.NewStyle(&excelize.Style{NumFmt: 10})
 		f.SetCellFormula(sh, "C2", "B3/B2")
-		f.SetCellStyle(sh, "C2", "C2", pct)
+		if percent {
+			f.SetCellStyle(sh, "C2", "C2", pct)
+		}
 		f.SetCellFormula(sh, "D2", "数据!A1*2")
 		f.SetCellFormula(sh, "E2", "FOOBAR(B2)")              // unknown function
 		f.SetCellFormula(sh, "E3", "E4+1")                    // circular
@@ -150,38 +159,99 @@ func TestReadFormulasWithoutValues(t *testing.T) {
 }
 
 // TestReadLibreOfficeFormulas: LibreOffice Calc calculates a workbook's
-// formulas and writes their values; they read as written, on both paths
-// where the fast path reads the workbook, and nothing is uncached.
+// formulas and writes their values (and every cell's format as a custom
+// "General"); they read as written, on both paths, and nothing is
+// uncached. A workbook it wrote is read by the fast path unless a value is
+// shown in a number format.
 func TestReadLibreOfficeFormulas(t *testing.T) {
-	data := office.ToXLSX(t, formulaBook(t), "formulas")
-	sheet := zipPart(t, data, "xl/worksheets/sheet1.xml")
-	if !regexp.MustCompile(`<f[^>]*>SUM\(B2:B3\)</f><v>2266.25</v>`).Match(sheet) {
-		t.Fatalf("LibreOffice wrote no value for B4:\n%s", sheet)
-	}
-	lim := Limits{}.withDefaults()
-	parts, err := sniff(data, lim)
-	if err != nil {
-		t.Fatal(err)
-	}
-	slow, err := readExcelize("lo.xlsx", "lo.xlsx", parts, lim)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wb, err := Read("lo.xlsx", data, lim)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rfCompare(t, "lo.xlsx", data, lim)
-	for _, w := range []*mapping.Workbook{slow, wb} {
-		s := w.Sheets[0]
-		for _, ref := range []string{"B4", "C2", "D2", "E7", "H2", "H3", "H4"} {
-			r, col, _ := mapping.ParseCellName(ref)
-			if got, want := s.At(r, col), formulaWant.cells[ref]; got.Text != want.Text {
-				t.Errorf("%s = %+v, want %+v", ref, got, want)
+	books := office.ToXLSX(t, formulaBookStyled(t, false), formulaBookStyled(t, true))
+	for i, percent := range []bool{false, true} {
+		data := books[i]
+		sheet := zipPart(t, data, "xl/worksheets/sheet1.xml")
+		if !regexp.MustCompile(`<f[^>]*>SUM\(B2:B3\)</f><v>2266.25</v>`).Match(sheet) {
+			t.Fatalf("LibreOffice wrote no value for B4:\n%s", sheet)
+		}
+		if !bytes.Contains(zipPart(t, data, pathStyles), []byte(`formatCode="General"`)) {
+			t.Errorf("LibreOffice wrote no custom General format")
+		}
+		var wbs []*mapping.Workbook
+		if percent {
+			lim := Limits{}.withDefaults()
+			parts, err := sniff(data, lim)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slow, err := readExcelize("lo.xlsx", "lo.xlsx", parts, lim)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rfCompare(t, "lo.xlsx", data, lim) {
+				t.Error("the fast path read a percent cell")
+			}
+			wbs = append(wbs, slow)
+		} else {
+			wbs = append(wbs, readBothPaths(t, "lo.xlsx", data))
+		}
+		wb, err := Read("lo.xlsx", data, Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range append(wbs, wb) {
+			s := w.Sheets[0]
+			for _, ref := range []string{"B4", "C2", "D2", "E7", "H2", "H3", "H4"} {
+				if ref == "C2" && !percent {
+					continue
+				}
+				r, col, _ := mapping.ParseCellName(ref)
+				if got, want := s.At(r, col), formulaWant.cells[ref]; got.Text != want.Text {
+					t.Errorf("percent %v: %s = %+v, want %+v", percent, ref, got, want)
+				}
+			}
+			if len(s.Uncached) > 0 {
+				t.Errorf("percent %v: uncached %v: LibreOffice's values were not read", percent, s.Uncached)
 			}
 		}
-		if len(s.Uncached) > 0 {
-			t.Errorf("uncached %v: LibreOffice's values were not read", s.Uncached)
+	}
+}
+
+// TestReadPathsAgreeLibreOffice: workbooks saved by LibreOffice Calc (a
+// shipped example, generated ones) read the same on both paths, and those
+// without number formats are read by the fast path.
+func TestReadPathsAgreeLibreOffice(t *testing.T) {
+	example, err := fs.ReadFile(templates.FS, "hubei-dept/2022/examples/caidian-minzheng-2022.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 5))
+	cases := []struct {
+		name string
+		data []byte
+		fast bool
+	}{
+		{"example", example, false},
+		{"generated", randomBook(t, rng), false},
+		{"numbers and text", rfBook(t, func(f *excelize.File) {
+			bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+			for i, v := range []any{"单位名称", 2155.89, 0.9996, -1, 1e20, 1.5e-7, 123456789012.5, true, "001", "  空格  "} {
+				cell := "B" + strconv.Itoa(i+1)
+				f.SetCellValue("Sheet1", cell, v)
+				f.SetCellStyle("Sheet1", cell, cell, bold)
+			}
+			f.MergeCell("Sheet1", "C1", "D2")
+		}), true},
+	}
+	var books [][]byte
+	for _, c := range cases {
+		books = append(books, c.data)
+	}
+	for i, data := range office.ToXLSX(t, books...) {
+		c := cases[i]
+		fast := rfCompare(t, c.name, data, Limits{})
+		if c.fast && !fast {
+			t.Errorf("%s: the fast path does not read it", c.name)
+		}
+		for _, m := range mutations {
+			rfCompare(t, c.name+" ("+m.name+")", mutateWorkbook(t, data, m.style, nil), Limits{})
 		}
 	}
 }

@@ -126,10 +126,12 @@ func readExcelize(name, shown string, parts *zipParts, lim Limits) (*mapping.Wor
 		return nil, fmt.Errorf("read %s: %w: %s", shown, ErrCorrupt, oneLine(err.Error()))
 	}
 	defer f.Close()
+	calc := &calcBook{data: parts.data, lim: lim}
+	defer calc.close()
 	wb := &mapping.Workbook{Name: name, Props: readProps(f)}
 	t := &tally{lim: lim}
 	for _, sn := range f.GetSheetList() {
-		s, err := readSheet(f, sn, parts, t)
+		s, err := readSheet(f, sn, parts, calc, t)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: sheet %q%w", shown, sn, err)
 		}
@@ -467,7 +469,7 @@ func (t *tally) count(r, c int) error {
 // for the raw values) so that a sheet over the limits stops at the first
 // cell past them instead of being read whole. Its errors start with the
 // cell or row where they occur.
-func readSheet(f *excelize.File, name string, parts *zipParts, t *tally) (*mapping.Sheet, error) {
+func readSheet(f *excelize.File, name string, parts *zipParts, calc *calcBook, t *tally) (*mapping.Sheet, error) {
 	shown, err := f.Rows(name)
 	if err != nil {
 		return nil, fmt.Errorf(": %w: %s", ErrCorrupt, oneLine(err.Error()))
@@ -514,7 +516,11 @@ func readSheet(f *excelize.File, name string, parts *zipParts, t *tally) (*mappi
 		s.Merges = append(s.Merges, mapping.Range{Top: top, Left: left, Bottom: bottom, Right: right})
 	}
 	if cells := sheetFormulaCells(f, s, parts); len(cells) > 0 {
-		if err := calcUncached(f, s, cells, t); err != nil {
+		cf, err := calc.file()
+		if err != nil {
+			return nil, fmt.Errorf(": %w: %s", ErrCorrupt, oneLine(err.Error()))
+		}
+		if err := calcUncached(cf, s, cells, t); err != nil {
 			return nil, err
 		}
 	}

@@ -297,6 +297,8 @@ func FuzzReadFastPath(f *testing.F) {
 	for _, c := range rfCases(f) {
 		f.Add(storedZip(f, c.data))
 	}
+	f.Add(storedZip(f, formulaBook(f)))
+	f.Add(storedZip(f, mutateWorkbook(f, styledBook(f, 10, "", 0.9996), xmlStyle{selfClose: true}, nil)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rfCompare(t, "模糊.xlsx", data, fuzzLimits)
 	})

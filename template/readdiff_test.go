@@ -165,10 +165,10 @@ func fuzzBytes(b []byte) ([]byte, bool) {
 }
 
 // randomFormats are the number formats generated cells are shown in: none
-// (General, or a bold style), built-in ones (0, 0%, 0.00%, a date, a date
-// and time) and custom ones agencies use.
+// (General, a bold style, a custom General as LibreOffice writes), built-in
+// ones (0, 0%, 0.00%, a date, a date and time) and custom ones agencies use.
 var randomFormats = []excelize.Style{
-	{}, {Font: &excelize.Font{Bold: true}}, {NumFmt: 1}, {NumFmt: 9}, {NumFmt: 10}, {NumFmt: 14}, {NumFmt: 22},
+	{}, {Font: &excelize.Font{Bold: true}}, {CustomNumFmt: ptr("General")}, {NumFmt: 1}, {NumFmt: 9}, {NumFmt: 10}, {NumFmt: 14}, {NumFmt: 22},
 	{CustomNumFmt: ptr("0.00_ ")}, {CustomNumFmt: ptr("#,##0.00")}, {CustomNumFmt: ptr("0.0%")}, {CustomNumFmt: ptr(`0.00"万元"`)},
 }
 
@@ -185,10 +185,10 @@ func randomBook(tb testing.TB, rng *rand.Rand) []byte {
 	tb.Helper()
 	// A third without number formats (the fast path's), a third with one
 	// (as a form with a percent column), a third with all of them.
-	formats := randomFormats[:2]
+	formats := randomFormats[:3]
 	switch rng.IntN(3) {
 	case 1:
-		formats = append(formats[:2:2], randomFormats[2+rng.IntN(len(randomFormats)-2)])
+		formats = append(formats[:3:3], randomFormats[3+rng.IntN(len(randomFormats)-3)])
 	case 2:
 		formats = randomFormats
 	}
@@ -276,7 +276,7 @@ func randomCell(f *excelize.File, sh, cell string, rng *rand.Rand, sheets []stri
 // TestReadPathsAgree reads every workbook of the corpus, and each with its
 // XML parts mutated (every empty element written <x/>, every one written
 // <x></x>, attributes in reverse order, the default namespace as a prefix,
-// indented), with both of Read's paths: whenever the fast path reads one,
+// indented, cells without references), with both of Read's paths: whenever the fast path reads one,
 // it reads it as excelize does. A mutation that only changes how the XML
 // is written must not make the fast path give up on a workbook it reads.
 // With -short, the mutations run on one generated workbook in five.
@@ -303,7 +303,7 @@ func TestReadPathsAgree(t *testing.T) {
 			mutated[m.name]++
 			if rfCompare(t, wb.name+" ("+m.name+")", data, Limits{}) {
 				mutatedFast[m.name]++
-			} else if read && m.name != "prefixed" {
+			} else if read && m.name != "prefixed" && m.name != "no-cell-refs" {
 				t.Errorf("%s (%s): the fast path gives up on it", wb.name, m.name)
 			}
 		}
@@ -330,7 +330,7 @@ func TestRandomBookCovers(t *testing.T) {
 		all.Write(zipPart(t, data, "xl/worksheets/sheet1.xml"))
 		all.Write(zipPart(t, data, "xl/styles.xml"))
 	}
-	for _, want := range []string{`<f>ROUND(`, `</f><v>`, `t="str"><f>`, `t="inlineStr"`, `<mergeCell `, `hidden="true"`, `numFmtId="10"`, `numFmtId="14"`, `t="b"`, `t="s"`} {
+	for _, want := range []string{`formatCode="General"`, `<f>ROUND(`, `</f><v>`, `t="str"><f>`, `t="inlineStr"`, `<mergeCell `, `hidden="true"`, `numFmtId="10"`, `numFmtId="14"`, `t="b"`, `t="s"`} {
 		if !bytes.Contains(all.Bytes(), []byte(want)) {
 			t.Errorf("no generated workbook has %s", want)
 		}

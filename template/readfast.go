@@ -29,14 +29,18 @@ import (
 // one pass with xmlScan. It gives the same cells, merges and properties as
 // the excelize path, row by row under the same limits, for the workbooks it
 // accepts; at anything it would not read exactly as excelize does (a number
-// format other than General on a cell that shows it, a date cell, an
+// format other than General, built in or written "General" as LibreOffice
+// writes it, on a cell that shows it, a date cell, an
 // _xHHHH_ escape, XML constructs such as CDATA, comments or a DOCTYPE,
 // strict OOXML namespaces, rows or cells out of order, a chart sheet, a part
 // over fastPartLimit) it gives up and Read takes the excelize path. Only
 // damage in parts it does not read (the theme, the calculation chain, an
 // attribute of the worksheet jxsync does not use) no longer makes a
-// workbook unreadable. TestReadFastPathMatchesExcelize and
-// FuzzReadFastPath compare the two paths.
+// workbook unreadable. Formulas without a cached value are computed as on
+// the excelize path (calcUncached), on the workbook opened with excelize
+// once a sheet has one. CheckReadPaths compares the two paths; the tests
+// (TestReadPathsAgree over every workbook they have and mutations of their
+// XML, FuzzReadFastPath) and scripts/bench.sh over its corpus run it.
 
 // fastPartLimit is the largest part readFast reads into memory.
 const fastPartLimit = 64 << 20
@@ -76,15 +80,18 @@ type (
 	xStyles struct {
 		XMLName xml.Name `xml:"http://schemas.openxmlformats.org/spreadsheetml/2006/main styleSheet"`
 		NumFmts *struct {
-			NumFmt []*struct {
-				NumFmtID int `xml:"numFmtId,attr"`
-			} `xml:"numFmt"`
+			NumFmt []*xNumFmt `xml:"numFmt"`
 		} `xml:"numFmts"`
 		CellXfs *struct {
 			Xf []struct {
 				NumFmtID *int `xml:"numFmtId,attr"`
 			} `xml:"xf,omitempty"`
 		} `xml:"cellXfs"`
+	}
+	xNumFmt struct {
+		NumFmtID     int    `xml:"numFmtId,attr"`
+		FormatCode   string `xml:"formatCode,attr"`
+		FormatCode16 string `xml:"http://schemas.microsoft.com/office/spreadsheetml/2015/02/main formatCode16,attr"`
 	}
 	xSST struct {
 		XMLName     xml.Name `xml:"http://schemas.openxmlformats.org/spreadsheetml/2006/main sst"`
@@ -138,7 +145,8 @@ type fastBook struct {
 	parts *zipParts
 	lim   Limits
 	// styles: for each cell style, whether a cell of it is shown as it is
-	// stored (no style, or General) — false: another number format.
+	// stored (no style, or General, built in or custom) — false: another
+	// number format.
 	general []bool
 	hasXfs  bool
 	sst     []string
@@ -147,9 +155,8 @@ type fastBook struct {
 	// calcUncached.
 	uncached bool
 	pending  []cellPos
-	// calc is the workbook opened with excelize to compute them, once a
-	// sheet has some.
-	calc *excelize.File
+	// calc is the workbook opened with excelize to compute them.
+	calc *calcBook
 }
 
 // readFast is Read without excelize for the workbooks it reads exactly as
@@ -160,12 +167,9 @@ func readFast(name, shown string, parts *zipParts, lim Limits) (wb *mapping.Work
 			wb, ok, err = nil, false, nil
 		}
 	}()
-	fb := &fastBook{files: make(map[string]*zip.File, len(parts.zr.File)), parts: parts, lim: lim}
-	defer func() {
-		if fb.calc != nil {
-			fb.calc.Close()
-		}
-	}()
+	fb := &fastBook{files: make(map[string]*zip.File, len(parts.zr.File)), parts: parts, lim: lim,
+		calc: &calcBook{data: parts.data, lim: lim}}
+	defer fb.calc.close()
 	wb, err = fb.readWorkbook(name, shown)
 	if errors.Is(err, errSlow) {
 		return nil, false, nil
@@ -242,10 +246,18 @@ func (fb *fastBook) readWorkbook(name, shown string) (*mapping.Workbook, error) 
 	}
 	if st.CellXfs != nil {
 		fb.hasXfs = true
-		custom := map[int]bool{}
+		// Custom formats by id, the first of an id as excelize takes it;
+		// one written "General" (as LibreOffice writes all cells' format)
+		// shows a value as the built-in General does.
+		custom := map[int]string{}
 		if st.NumFmts != nil {
 			for _, nf := range st.NumFmts.NumFmt {
-				custom[nf.NumFmtID] = true
+				if _, dup := custom[nf.NumFmtID]; !dup {
+					custom[nf.NumFmtID] = nf.FormatCode
+					if nf.FormatCode16 != "" {
+						custom[nf.NumFmtID] = nf.FormatCode16
+					}
+				}
 			}
 		}
 		fb.general = make([]bool, len(st.CellXfs.Xf))
@@ -254,7 +266,8 @@ func (fb *fastBook) readWorkbook(name, shown string) (*mapping.Workbook, error) 
 			if xf.NumFmtID != nil {
 				id = *xf.NumFmtID
 			}
-			fb.general[i] = id == 0 && !custom[0]
+			code, isCustom := custom[id]
+			fb.general[i] = isCustom && code == "General" || !isCustom && id == 0
 		}
 	}
 	if zf := fb.files[pathSharedStrings]; zf != nil && int64(zf.UncompressedSize64) > min(lim.MaxUnzipBytes, 16<<20) {
@@ -327,15 +340,11 @@ func (fb *fastBook) readWorkbook(name, shown string) (*mapping.Workbook, error) 
 // calcUncached, on the workbook opened with excelize (errSlow when it does
 // not open).
 func (fb *fastBook) calcPending(s *mapping.Sheet, t *tally) error {
-	if fb.calc == nil {
-		f, err := openExcelize(fb.parts.data, fb.lim)
-		if err != nil {
-			return errSlow
-		}
-		fb.calc = f
+	f, err := fb.calc.file()
+	if err != nil {
+		return errSlow
 	}
-	defer fb.calc.Sheet.Clear() // the sheets the formulas loaded
-	return calcUncached(fb.calc, s, fb.pending, t)
+	return calcUncached(f, s, fb.pending, t)
 }
 
 // plainSheetName reports whether excelize accepts name as a sheet name.
@@ -426,9 +435,7 @@ func scanStyles(doc string, v any) error {
 				return errSlow
 			}
 			st.NumFmts = &struct {
-				NumFmt []*struct {
-					NumFmtID int `xml:"numFmtId,attr"`
-				} `xml:"numFmt"`
+				NumFmt []*xNumFmt `xml:"numFmt"`
 			}{}
 			if x.selfClose {
 				continue
@@ -437,12 +444,11 @@ func scanStyles(doc string, v any) error {
 				if x.local(x.name) == "numFmt" {
 					v, n := x.attr("numFmtId")
 					id, err := xmlInt(v)
-					if n > 1 || err != nil {
+					code, nc := x.attr("formatCode")
+					if _, n16 := x.attr("formatCode16"); n > 1 || err != nil || nc > 1 || n16 > 0 {
 						return errSlow
 					}
-					st.NumFmts.NumFmt = append(st.NumFmts.NumFmt, &struct {
-						NumFmtID int `xml:"numFmtId,attr"`
-					}{id})
+					st.NumFmts.NumFmt = append(st.NumFmts.NumFmt, &xNumFmt{NumFmtID: id, FormatCode: code})
 				}
 				x.skip()
 			}

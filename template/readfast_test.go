@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/jxsync/jxsync/mapping"
 )
 
 // styledBook is a workbook with a bold General style before a number
@@ -104,6 +106,48 @@ func TestScanStylesSelfClosing(t *testing.T) {
 		}
 		if !slices.Equal(ids, c.ids) || !slices.Equal(custom, c.custom) {
 			t.Errorf("%s: cell styles %v, formats %v; want %v, %v", c.name, ids, custom, c.ids, c.custom)
+		}
+	}
+}
+
+// TestReadSelfClosingCells: rows, cells, values, formulas, inline and
+// shared strings, runs and merges written <x/> read as written <x></x>, on
+// the fast path and as excelize reads them.
+func TestReadSelfClosingCells(t *testing.T) {
+	sheet := `<worksheet xmlns="` + nsMain + `"><sheetData><row r="1"/>` +
+		`<row r="2"><c r="A2"/><c r="B2" t="s"><v>0</v></c><c r="C2" t="s"><v>1</v></c><c r="D2" t="inlineStr"><is><t/></is></c>` +
+		`<c r="E2" t="inlineStr"><is><r><t>内联</t></r><r/></is></c><c r="F2"><v/></c><c r="G2" s="0"><v>7</v></c><c r="H2"><f/></c></row>` +
+		`<row r="3"><c r="A3" t="s"><v>2</v></c><c r="C3" t="b"><v>1</v></c></row></sheetData>` +
+		`<mergeCells count="2"><mergeCell ref="A3:B3"/><mergeCell ref="C3:D4"/></mergeCells></worksheet>`
+	sst := `<sst xmlns="` + nsMain + `" count="3" uniqueCount="3"><si><t>单位名称</t></si><si><t/></si>` +
+		`<si><r><t>产出</t></r><r><rPr><b/></rPr><t>指标</t></r></si></sst>`
+	base := rfBook(t, func(f *excelize.File) { f.SetCellStr("Sheet1", "A1", "x") })
+	for _, st := range []xmlStyle{{selfClose: true}, {}} {
+		data := editParts(t, base, func(name string, b []byte) []byte {
+			switch name {
+			case "xl/worksheets/sheet1.xml":
+				b, _ = rewriteXML([]byte(sheet), st)
+			case pathSharedStrings:
+				b, _ = rewriteXML([]byte(sst), st)
+			}
+			return b
+		})
+		if !rfCompare(t, "cells", data, Limits{}) {
+			t.Fatalf("self-closing %v: the fast path does not read it", st.selfClose)
+		}
+		wb, err := Read("cells.xlsx", data, Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := wb.Sheets[0]
+		for ref, want := range map[string]string{"B2": "单位名称", "C2": "", "D2": "", "E2": "内联", "F2": "", "G2": "7", "A3": "产出指标", "C3": "TRUE"} {
+			r, c, _ := mapping.ParseCellName(ref)
+			if got := s.At(r, c).Text; got != want {
+				t.Errorf("self-closing %v: %s = %q, want %q", st.selfClose, ref, got, want)
+			}
+		}
+		if len(s.Merges) != 2 || len(s.Rows) != 3 || len(s.Uncached) != 0 {
+			t.Errorf("self-closing %v: merges %v, %d rows, uncached %v", st.selfClose, s.Merges, len(s.Rows), s.Uncached)
 		}
 	}
 }

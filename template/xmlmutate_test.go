@@ -25,6 +25,9 @@ type xmlStyle struct {
 	prefix bool
 	// indent puts a newline and indentation between elements.
 	indent bool
+	// noCellRefs drops the r attribute of cells (c elements), which then
+	// follow the one before, as some programs write them.
+	noCellRefs bool
 }
 
 // mutations are the ways the differential test rewrites workbooks.
@@ -37,6 +40,7 @@ var mutations = []struct {
 	{"attributes-reversed", xmlStyle{selfClose: true, reverseAttrs: true}},
 	{"prefixed", xmlStyle{prefix: true}},
 	{"indented", xmlStyle{selfClose: true, indent: true}},
+	{"no-cell-refs", xmlStyle{noCellRefs: true}},
 }
 
 // rewriteXML writes an XML document again in style, token by token; ok is
@@ -82,6 +86,9 @@ func rewriteXML(doc []byte, st xmlStyle) (out []byte, ok bool) {
 				}
 			}
 			stack = append(stack, scope{t.Name, cur})
+			if st.noCellRefs && t.Name.Local == "c" {
+				attrs = slices.DeleteFunc(attrs, func(a xml.Attr) bool { return a.Name == xml.Name{Local: "r"} })
+			}
 			if st.reverseAttrs {
 				slices.Reverse(attrs)
 			}
@@ -273,12 +280,17 @@ func TestRewriteXML(t *testing.T) {
 		"prefixed":            `<x:sst xmlns:x="` + nsMain + `" count="2"><x:si><x:t xml:space="preserve"> a&amp;b </x:t></x:si><x:si><x:t></x:t></x:si><x:si><x:r><x:rPr><x:b val="1"></x:b></x:rPr><x:t>x</x:t></x:r></x:si></x:sst>`,
 		"indented":            "<sst xmlns=\"" + nsMain + "\" count=\"2\">\n  <si>\n    <t xml:space=\"preserve\"> a&amp;b </t>\n  </si>\n  <si>\n    <t/>\n  </si>\n  <si>\n    <r>\n      <rPr>\n        <b val=\"1\"/>\n      </rPr>\n      <t>x</t>\n    </r>\n  </si>\n</sst>",
 	}
+	cases["no-cell-refs"] = cases["open-close"]
 	for _, m := range mutations {
 		got, ok := rewriteXML([]byte(doc), m.style)
 		want := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" + cases[m.name]
 		if !ok || string(got) != want {
 			t.Errorf("%s:\ngot  %s\nwant %s", m.name, got, want)
 		}
+	}
+	sheet := `<sheetData><row r="1"><c r="A1" s="1"><v>1</v></c><x:c r="B1"></x:c></row></sheetData>`
+	if got, _ := rewriteXML([]byte(sheet), xmlStyle{noCellRefs: true}); string(got) != `<sheetData><row r="1"><c s="1"><v>1</v></c><x:c></x:c></row></sheetData>` {
+		t.Errorf("no-cell-refs: %s", got)
 	}
 	if _, ok := rewriteXML([]byte("<a><b></a>"), xmlStyle{}); ok {
 		t.Error("a broken document was rewritten")

@@ -6,6 +6,7 @@ package office
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,7 +21,7 @@ import (
 // except on CI (CI=true) where it fails.
 func ToPDF(tb testing.TB, xlsx []byte, name string) string {
 	tb.Helper()
-	pdf := convert(tb, xlsx, name, "pdf")
+	pdf := convert(tb, [][]byte{xlsx}, []string{name}, "pdf")[0]
 	if !HasPDFToText() {
 		return ""
 	}
@@ -40,23 +41,32 @@ func HasPDFToText() bool {
 	return err == nil
 }
 
-// ToXLSX opens the workbook xlsx in LibreOffice headless and saves it as
-// .xlsx again, as an agency's copy saved by LibreOffice Calc is: Calc
-// calculates the formulas and writes their values. Without soffice the test
-// is skipped, except on CI (CI=true) where it fails.
-func ToXLSX(tb testing.TB, xlsx []byte, name string) []byte {
+// ToXLSX opens each workbook in LibreOffice headless (one process for all)
+// and saves it as .xlsx again, as an agency's copy saved by LibreOffice
+// Calc is: Calc calculates the formulas and writes their values. Without
+// soffice the test is skipped, except on CI (CI=true) where it fails.
+func ToXLSX(tb testing.TB, xlsx ...[]byte) [][]byte {
 	tb.Helper()
-	b, err := os.ReadFile(convert(tb, xlsx, name, "xlsx:Calc MS Excel 2007 XML"))
-	if err != nil {
-		tb.Fatal(err)
+	names := make([]string, len(xlsx))
+	for i := range xlsx {
+		names[i] = fmt.Sprintf("book%d", i)
 	}
-	return b
+	var out [][]byte
+	for _, p := range convert(tb, xlsx, names, "xlsx:Calc MS Excel 2007 XML") {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
-// convert writes xlsx as <name>.xlsx in a temporary folder, converts it
-// with soffice --convert-to to (a file extension, then optionally :filter)
-// in another, and returns the path of the file written.
-func convert(tb testing.TB, xlsx []byte, name, to string) string {
+// convert writes each workbook as <name>.xlsx in a temporary folder,
+// converts them with one soffice --convert-to to (a file extension, then
+// optionally :filter) into another, and returns the paths of the files
+// written.
+func convert(tb testing.TB, xlsx [][]byte, names []string, to string) []string {
 	tb.Helper()
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
@@ -66,21 +76,29 @@ func convert(tb testing.TB, xlsx []byte, name, to string) string {
 		tb.Skip("soffice (LibreOffice) not installed")
 	}
 	dir := tb.TempDir()
-	in, outDir := filepath.Join(dir, name+".xlsx"), filepath.Join(dir, "out")
-	if err := os.WriteFile(in, xlsx, 0o644); err != nil {
-		tb.Fatal(err)
+	outDir := filepath.Join(dir, "out")
+	args := []string{"-env:UserInstallation=file://" + filepath.ToSlash(filepath.Join(dir, "profile")),
+		"--headless", "--convert-to", to, "--outdir", outDir}
+	for i, b := range xlsx {
+		in := filepath.Join(dir, names[i]+".xlsx")
+		if err := os.WriteFile(in, b, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+		args = append(args, in)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation=file://"+filepath.ToSlash(filepath.Join(dir, "profile")),
-		"--headless", "--convert-to", to, "--outdir", outDir, in)
-	if b, err := cmd.CombinedOutput(); err != nil {
+	if b, err := exec.CommandContext(ctx, soffice, args...).CombinedOutput(); err != nil {
 		tb.Fatalf("soffice: %v\n%s", err, b)
 	}
 	ext, _, _ := strings.Cut(to, ":")
-	out := filepath.Join(outDir, name+"."+ext)
-	if st, err := os.Stat(out); err != nil || st.Size() == 0 {
-		tb.Fatalf("soffice wrote no %s: %v", ext, err)
+	var out []string
+	for _, name := range names {
+		p := filepath.Join(outDir, name+"."+ext)
+		if st, err := os.Stat(p); err != nil || st.Size() == 0 {
+			tb.Fatalf("soffice wrote no %s: %v", ext, err)
+		}
+		out = append(out, p)
 	}
 	return out
 }
