@@ -3,7 +3,8 @@
 #   1. builds a deterministic corpus (not committed): filled workbooks of every
 #      shipped template, seed-sized and with 10 to 200 indicator rows, two import
 #      sets of BENCH_N workbooks (10 to 200 rows; seed-sized) and a consolidated
-#      sheet of BENCH_BIG indicator rows;
+#      sheet of BENCH_BIG indicator rows, and checks that the one-pass reader
+#      reads every one of them as the excelize path does;
 #   2. extract + validate throughput on one core per template, with the peers on
 #      the same files: openpyxl, a plain excelize reader and the unzip-and-scan floor;
 #   3. end-to-end import (jxsync import --workers 2, a child process each) of 1,000
@@ -56,6 +57,9 @@ B="$WORK/benchrun"
 
 echo "== corpus in $CORPUS"
 "$B" corpus -corpus "$CORPUS" -n "$N" -big "$BIG"
+
+echo "== the one-pass reader against excelize on the whole corpus"
+"$B" crosscheck -corpus "$CORPUS"
 
 echo "== extract + validate on one core: jxsync, excelize, floor"
 GOMAXPROCS=1 "$B" throughput -corpus "$CORPUS" -results "$RESULTS" -min "${MIN_CPU}s"

@@ -81,10 +81,10 @@ var (
 // converted with LibreOffice when its soffice command is on PATH, else it
 // fails with ErrLegacyXLS.
 //
-// Cells whose formula has no cached value (a workbook written by a program
-// that does not calculate) read as empty and, when the one-pass reader reads
-// the sheet, are listed in Sheet.Uncached so that validation reports them at
-// their cell.
+// A formula cell reads as its cached value. A formula without one (a
+// workbook written by a program that does not calculate) is computed with
+// excelize's calculation engine; one it cannot compute reads as empty and
+// is listed in Sheet.Uncached, so that validation reports it at its cell.
 func Read(name string, data []byte, lim Limits) (wb *mapping.Workbook, err error) {
 	lim = lim.withDefaults()
 	shown := displayName(name)
@@ -107,23 +107,31 @@ func Read(name string, data []byte, lim Limits) (wb *mapping.Workbook, err error
 	if wb, ok, err := readFast(name, shown, parts, lim); ok {
 		return wb, err
 	}
-	return readExcelize(name, shown, data, lim)
+	return readExcelize(name, shown, parts, lim)
 }
 
-// readExcelize is Read with excelize, for the workbooks readFast leaves.
-func readExcelize(name, shown string, data []byte, lim Limits) (*mapping.Workbook, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+// openExcelize opens a workbook with excelize within lim.
+func openExcelize(data []byte, lim Limits) (*excelize.File, error) {
+	return excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit: lim.MaxUnzipBytes, UnzipXMLSizeLimit: min(lim.MaxUnzipBytes, 16<<20),
 	})
+}
+
+// readExcelize is Read with excelize, for the workbooks readFast leaves;
+// parts are the workbook's as sniff kept them.
+func readExcelize(name, shown string, parts *zipParts, lim Limits) (*mapping.Workbook, error) {
+	f, err := openExcelize(parts.data, lim)
 	if err != nil {
 		// sniff found a zip with a workbook part: its content is damaged.
 		return nil, fmt.Errorf("read %s: %w: %s", shown, ErrCorrupt, oneLine(err.Error()))
 	}
 	defer f.Close()
+	calc := &calcBook{data: parts.data, lim: lim}
+	defer calc.close()
 	wb := &mapping.Workbook{Name: name, Props: readProps(f)}
 	t := &tally{lim: lim}
 	for _, sn := range f.GetSheetList() {
-		s, err := readSheet(f, sn, t)
+		s, err := readSheet(f, sn, parts, calc, t)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: sheet %q%w", shown, sn, err)
 		}
@@ -138,8 +146,21 @@ func readExcelize(name, shown string, data []byte, lim Limits) (*mapping.Workboo
 // zipParts is a workbook's zip as sniff checked it: its entries, and the
 // decompressed bytes of those up to fastPartLimit.
 type zipParts struct {
+	data  []byte
 	zr    *zip.Reader
 	bytes map[*zip.File][]byte
+}
+
+// part returns the kept bytes of the entry named name, its backslashes
+// read as slashes.
+func (p *zipParts) part(name string) ([]byte, bool) {
+	for _, zf := range p.zr.File {
+		if strings.ReplaceAll(zf.Name, "\\", "/") == name {
+			b, ok := p.bytes[zf]
+			return b, ok
+		}
+	}
+	return nil, false
 }
 
 // sniff classifies the bytes before excelize sees them, and checks that the
@@ -191,7 +212,7 @@ func sniff(data []byte, lim Limits) (*zipParts, error) {
 	// ignores read errors, so decompress every entry once here: archive/zip
 	// stops at an entry's declared size and checks its CRC, so this bounds
 	// the work and memory and catches forged or corrupt entries.
-	parts := &zipParts{zr: zr, bytes: make(map[*zip.File][]byte, len(zr.File))}
+	parts := &zipParts{data: data, zr: zr, bytes: make(map[*zip.File][]byte, len(zr.File))}
 	for _, zf := range zr.File {
 		b, err := checkEntry(zf)
 		if err != nil {
@@ -421,10 +442,8 @@ func (t *tally) addRow(s *mapping.Sheet, r int, text, vals []string) error {
 		if v == "" {
 			continue
 		}
-		t.cells++
-		if t.cells > t.lim.MaxCells {
-			return fmt.Errorf(" cell %s: %w: 非空单元格超过 %d 个 (more than %d non-empty cells)",
-				mapping.CellName(r, c), ErrTooLarge, t.lim.MaxCells, t.lim.MaxCells)
+		if err := t.count(r, c); err != nil {
+			return err
 		}
 		cells[c] = mapping.Cell{Text: v, Raw: v}
 		if c < len(vals) {
@@ -435,12 +454,22 @@ func (t *tally) addRow(s *mapping.Sheet, r int, text, vals []string) error {
 	return nil
 }
 
+// count counts one more non-empty cell, at row r and column c (0-based).
+func (t *tally) count(r, c int) error {
+	t.cells++
+	if t.cells > t.lim.MaxCells {
+		return fmt.Errorf(" cell %s: %w: 非空单元格超过 %d 个 (more than %d non-empty cells)",
+			mapping.CellName(r, c), ErrTooLarge, t.lim.MaxCells, t.lim.MaxCells)
+	}
+	return nil
+}
+
 // readSheet reads one sheet's displayed and raw values and its merges. It
 // streams the rows (two iterators in step: one for the displayed text, one
 // for the raw values) so that a sheet over the limits stops at the first
 // cell past them instead of being read whole. Its errors start with the
 // cell or row where they occur.
-func readSheet(f *excelize.File, name string, t *tally) (*mapping.Sheet, error) {
+func readSheet(f *excelize.File, name string, parts *zipParts, calc *calcBook, t *tally) (*mapping.Sheet, error) {
 	shown, err := f.Rows(name)
 	if err != nil {
 		return nil, fmt.Errorf(": %w: %s", ErrCorrupt, oneLine(err.Error()))
@@ -478,9 +507,6 @@ func readSheet(f *excelize.File, name string, t *tally) (*mapping.Sheet, error) 
 	if err != nil {
 		return nil, fmt.Errorf(": %w: 合并单元格 (merged cells): %s", ErrCorrupt, oneLine(err.Error()))
 	}
-	// GetMergeCells parsed the whole sheet into excelize's model, which it
-	// keeps; drop it so that sheets are not all held at once.
-	f.Sheet.Clear()
 	for _, m := range merges {
 		top, left, err1 := mapping.ParseCellName(m.GetStartAxis())
 		bottom, right, err2 := mapping.ParseCellName(m.GetEndAxis())
@@ -489,7 +515,33 @@ func readSheet(f *excelize.File, name string, t *tally) (*mapping.Sheet, error) 
 		}
 		s.Merges = append(s.Merges, mapping.Range{Top: top, Left: left, Bottom: bottom, Right: right})
 	}
+	if cells := sheetFormulaCells(f, s, parts); len(cells) > 0 {
+		cf, err := calc.file()
+		if err != nil {
+			return nil, fmt.Errorf(": %w: %s", ErrCorrupt, oneLine(err.Error()))
+		}
+		if err := calcUncached(cf, s, cells, t); err != nil {
+			return nil, err
+		}
+	}
+	// GetMergeCells parsed the whole sheet into excelize's model, which it
+	// keeps; drop it so that sheets are not all held at once.
+	f.Sheet.Clear()
 	return s, nil
+}
+
+// sheetFormulaCells lists the cells of s, the worksheet excelize holds
+// parsed (the one readSheet is at), that hold a formula and read as empty
+// (formulaCells). A sheet excelize does not hold (a chart sheet) has none.
+func sheetFormulaCells(f *excelize.File, s *mapping.Sheet, parts *zipParts) []cellPos {
+	var out []cellPos
+	f.Sheet.Range(func(k, _ any) bool {
+		p, _ := k.(string)
+		b, _ := parts.part(p)
+		out = formulaCells(s, b)
+		return false
+	})
+	return out
 }
 
 // displayName is name as errors show it: quoted when it holds control

@@ -2,12 +2,10 @@ package template
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -114,7 +112,7 @@ func BenchmarkReadPaths(b *testing.B) {
 	b.Run("excelize", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := readExcelize("x", "x", data, lim); err != nil {
+			if _, err := readExcelize("x", "x", parts, lim); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -269,43 +267,15 @@ func rfCases(tb testing.TB) []struct {
 // differently, and reports whether the fast path read it.
 func rfCompare(t *testing.T, name string, data []byte, lim Limits) bool {
 	t.Helper()
-	lim = lim.withDefaults()
-	parts, err := sniff(data, lim)
+	fast, err := CheckReadPaths(name, data, lim)
 	if err != nil {
-		return false
+		t.Error(err)
 	}
-	fast, ok, ferr := readFast(name, name, parts, lim)
-	if !ok {
-		return false
-	}
-	slow, serr := readExcelize(name, name, data, lim)
-	switch {
-	case ferr != nil || serr != nil:
-		if ferr == nil && errors.Is(serr, ErrCorrupt) {
-			return true // damage in a part the fast path does not read
-		}
-		if fmt.Sprint(ferr) != fmt.Sprint(serr) {
-			t.Errorf("%s: fast path error %v, excelize path %v", name, ferr, serr)
-		}
-	case !reflect.DeepEqual(rfPlain(fast), rfPlain(slow)):
-		t.Errorf("%s: the paths differ:\nfast     %+v\nexcelize %+v", name, rfPlain(fast), rfPlain(slow))
-	}
-	return true
+	return fast
 }
 
 // rfPlain is a workbook without its Sheet caches.
-func rfPlain(wb *mapping.Workbook) any {
-	type sheet struct {
-		Name   string
-		Rows   [][]mapping.Cell
-		Merges []mapping.Range
-	}
-	var out []sheet
-	for _, s := range wb.Sheets {
-		out = append(out, sheet{s.Name, s.Rows, s.Merges})
-	}
-	return []any{wb.Name, wb.Props, out}
-}
+func rfPlain(wb *mapping.Workbook) any { return plainWorkbook(wb) }
 
 func TestReadFastPathMatchesExcelize(t *testing.T) {
 	for _, c := range rfCases(t) {
@@ -327,6 +297,8 @@ func FuzzReadFastPath(f *testing.F) {
 	for _, c := range rfCases(f) {
 		f.Add(storedZip(f, c.data))
 	}
+	f.Add(storedZip(f, formulaBook(f)))
+	f.Add(storedZip(f, mutateWorkbook(f, styledBook(f, 10, "", 0.9996), xmlStyle{selfClose: true}, nil)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rfCompare(t, "模糊.xlsx", data, fuzzLimits)
 	})

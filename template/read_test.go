@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -533,7 +534,7 @@ func TestReadChartSheet(t *testing.T) {
 
 // TestReadFormulaWithoutValue: a program that writes formulas without
 // calculating them leaves no cached value (<c><f>SUM(A1:A2)</f></c>). Read
-// cannot compute it: the cell reads as empty, like a blank one.
+// computes it (see also TestReadFormulasWithoutValues).
 func TestReadFormulaWithoutValue(t *testing.T) {
 	data := xlsxBytes(t, func(f *excelize.File) {
 		f.SetCellInt("Sheet1", "A1", 1)
@@ -558,8 +559,8 @@ func TestReadFormulaWithoutValue(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := wb.Sheets[0]
-	if c := s.At(2, 0); c != (mapping.Cell{}) {
-		t.Errorf("A3 = %+v, want empty", c)
+	if c := s.At(2, 0); c != (mapping.Cell{Text: "3", Raw: "3"}) || len(s.Uncached) > 0 {
+		t.Errorf("A3 = %+v, uncached %v; want 3", c, s.Uncached)
 	}
 	if c := s.At(1, 0); c.Text != "2" {
 		t.Errorf("A2 = %+v", c)
@@ -638,7 +639,8 @@ func TestReadValues(t *testing.T) {
 }
 
 // TestUncachedFormula: a formula whose result was never calculated (written
-// by a program) reads as empty and is reported at its cell.
+// by a program) is computed; one that cannot be reads as empty and is
+// reported at its cell.
 func TestUncachedFormula(t *testing.T) {
 	reg, err := LoadRegistry(templates.FS)
 	if err != nil {
@@ -646,29 +648,56 @@ func TestUncachedFormula(t *testing.T) {
 	}
 	tpl, _ := mapping.Find(reg.Templates, "hubei-dept@2022")
 	data, _ := fs.ReadFile(templates.FS, reg.Examples(tpl)[0])
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
+	withFormula := func(formula string) []byte {
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		// The amounts as numbers (the example has them as text).
+		for cell, v := range map[string]any{"D6": 120, "E6": 110.36, "F6": nil} {
+			if err := f.SetCellValue(tpl.Sheet, cell, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := f.SetCellFormula(tpl.Sheet, "F6", formula); err != nil {
+			t.Fatal(err)
+		}
+		pct, err := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellStyle(tpl.Sheet, "F6", "F6", pct); err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if _, err := f.WriteTo(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
 	}
-	if err := f.SetCellValue(tpl.Sheet, "F6", nil); err != nil {
-		t.Fatal(err)
+	findings := func(res *mapping.Result) (found *mapping.Finding) {
+		for _, fd := range tpl.Check(res) {
+			if fd.Rule == "formula-no-value" {
+				found = &fd
+			}
+		}
+		return found
 	}
-	if err := f.SetCellFormula(tpl.Sheet, "F6", "E6/D6"); err != nil {
-		t.Fatal(err)
+	// The execution rate as a formula of the amounts: computed.
+	res := extractDetected(t, reg, "formula.xlsx", withFormula("E6/D6"), tpl)
+	if v := res.Fields["rate"]; v.Number == nil || math.Abs(*v.Number-91.97) > 0.01 {
+		t.Errorf("computed rate = %+v (%q), want 91.97%%", v, v.Raw)
 	}
-	var b bytes.Buffer
-	f.WriteTo(&b)
-	f.Close()
-	res := extractDetected(t, reg, "formula.xlsx", b.Bytes(), tpl)
+	if fd := findings(res); fd != nil || len(res.Uncached) > 0 {
+		t.Errorf("computed formula reported: %+v, uncached %v", fd, res.Uncached)
+	}
+	// A function no engine knows: uncached, reported at its cell.
+	res = extractDetected(t, reg, "formula.xlsx", withFormula("ZHIXINGLV(E6,D6)"), tpl)
 	if v := res.Fields["rate"]; v.Raw != "" {
 		t.Fatalf("uncalculated formula read as %q", v.Raw)
 	}
-	var found *mapping.Finding
-	for _, fd := range tpl.Check(res) {
-		if fd.Rule == "formula-no-value" {
-			found = &fd
-		}
-	}
+	found := findings(res)
 	if found == nil || found.Cell != "F6" || !strings.Contains(found.Message, "公式") {
 		t.Fatalf("finding = %+v, uncached = %v", found, res.Uncached)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,14 +29,18 @@ import (
 // one pass with xmlScan. It gives the same cells, merges and properties as
 // the excelize path, row by row under the same limits, for the workbooks it
 // accepts; at anything it would not read exactly as excelize does (a number
-// format other than General on a cell that shows it, a date cell, an
+// format other than General, built in or written "General" as LibreOffice
+// writes it, on a cell that shows it, a date cell, an
 // _xHHHH_ escape, XML constructs such as CDATA, comments or a DOCTYPE,
 // strict OOXML namespaces, rows or cells out of order, a chart sheet, a part
 // over fastPartLimit) it gives up and Read takes the excelize path. Only
 // damage in parts it does not read (the theme, the calculation chain, an
 // attribute of the worksheet jxsync does not use) no longer makes a
-// workbook unreadable. TestReadFastPathMatchesExcelize and
-// FuzzReadFastPath compare the two paths.
+// workbook unreadable. Formulas without a cached value are computed as on
+// the excelize path (calcUncached), on the workbook opened with excelize
+// once a sheet has one. CheckReadPaths compares the two paths; the tests
+// (TestReadPathsAgree over every workbook they have and mutations of their
+// XML, FuzzReadFastPath) and scripts/bench.sh over its corpus run it.
 
 // fastPartLimit is the largest part readFast reads into memory.
 const fastPartLimit = 64 << 20
@@ -75,15 +80,18 @@ type (
 	xStyles struct {
 		XMLName xml.Name `xml:"http://schemas.openxmlformats.org/spreadsheetml/2006/main styleSheet"`
 		NumFmts *struct {
-			NumFmt []*struct {
-				NumFmtID int `xml:"numFmtId,attr"`
-			} `xml:"numFmt"`
+			NumFmt []*xNumFmt `xml:"numFmt"`
 		} `xml:"numFmts"`
 		CellXfs *struct {
 			Xf []struct {
 				NumFmtID *int `xml:"numFmtId,attr"`
 			} `xml:"xf,omitempty"`
 		} `xml:"cellXfs"`
+	}
+	xNumFmt struct {
+		NumFmtID     int    `xml:"numFmtId,attr"`
+		FormatCode   string `xml:"formatCode,attr"`
+		FormatCode16 string `xml:"http://schemas.microsoft.com/office/spreadsheetml/2015/02/main formatCode16,attr"`
 	}
 	xSST struct {
 		XMLName     xml.Name `xml:"http://schemas.openxmlformats.org/spreadsheetml/2006/main sst"`
@@ -137,13 +145,18 @@ type fastBook struct {
 	parts *zipParts
 	lim   Limits
 	// styles: for each cell style, whether a cell of it is shown as it is
-	// stored (no style, or General) — false: another number format.
+	// stored (no style, or General, built in or custom) — false: another
+	// number format.
 	general []bool
 	hasXfs  bool
 	sst     []string
 	// uncached tells whether the cell cell() just read is a formula with no
-	// cached value.
+	// cached value; pending lists those of the sheet being read, for
+	// calcUncached.
 	uncached bool
+	pending  []cellPos
+	// calc is the workbook opened with excelize to compute them.
+	calc *calcBook
 }
 
 // readFast is Read without excelize for the workbooks it reads exactly as
@@ -154,16 +167,20 @@ func readFast(name, shown string, parts *zipParts, lim Limits) (wb *mapping.Work
 			wb, ok, err = nil, false, nil
 		}
 	}()
-	wb, err = readFastErr(name, shown, parts, lim)
+	fb := &fastBook{files: make(map[string]*zip.File, len(parts.zr.File)), parts: parts, lim: lim,
+		calc: &calcBook{data: parts.data, lim: lim}}
+	defer fb.calc.close()
+	wb, err = fb.readWorkbook(name, shown)
 	if errors.Is(err, errSlow) {
 		return nil, false, nil
 	}
 	return wb, true, err
 }
 
-func readFastErr(name, shown string, parts *zipParts, lim Limits) (*mapping.Workbook, error) {
+// readWorkbook is readFast's work: errSlow where it gives up.
+func (fb *fastBook) readWorkbook(name, shown string) (*mapping.Workbook, error) {
 	var err error
-	fb := &fastBook{files: make(map[string]*zip.File, len(parts.zr.File)), parts: parts, lim: lim}
+	parts, lim := fb.parts, fb.lim
 	for _, zf := range parts.zr.File {
 		n := strings.ReplaceAll(zf.Name, "\\", "/")
 		switch strings.ToLower(n) {
@@ -229,10 +246,18 @@ func readFastErr(name, shown string, parts *zipParts, lim Limits) (*mapping.Work
 	}
 	if st.CellXfs != nil {
 		fb.hasXfs = true
-		custom := map[int]bool{}
+		// Custom formats by id, the first of an id as excelize takes it;
+		// one written "General" (as LibreOffice writes all cells' format)
+		// shows a value as the built-in General does.
+		custom := map[int]string{}
 		if st.NumFmts != nil {
 			for _, nf := range st.NumFmts.NumFmt {
-				custom[nf.NumFmtID] = true
+				if _, dup := custom[nf.NumFmtID]; !dup {
+					custom[nf.NumFmtID] = nf.FormatCode
+					if nf.FormatCode16 != "" {
+						custom[nf.NumFmtID] = nf.FormatCode16
+					}
+				}
 			}
 		}
 		fb.general = make([]bool, len(st.CellXfs.Xf))
@@ -241,7 +266,8 @@ func readFastErr(name, shown string, parts *zipParts, lim Limits) (*mapping.Work
 			if xf.NumFmtID != nil {
 				id = *xf.NumFmtID
 			}
-			fb.general[i] = id == 0 && !custom[0]
+			code, isCustom := custom[id]
+			fb.general[i] = isCustom && code == "General" || !isCustom && id == 0
 		}
 	}
 	if zf := fb.files[pathSharedStrings]; zf != nil && int64(zf.UncompressedSize64) > min(lim.MaxUnzipBytes, 16<<20) {
@@ -291,7 +317,11 @@ func readFastErr(name, shown string, parts *zipParts, lim Limits) (*mapping.Work
 		if err != nil {
 			return nil, err
 		}
+		fb.pending = fb.pending[:0]
 		s, err := fb.sheet(sh.Name, b, t)
+		if err == nil && len(fb.pending) > 0 {
+			err = fb.calcPending(s, t)
+		}
 		if errors.Is(err, errSlow) {
 			return nil, err
 		}
@@ -304,6 +334,17 @@ func readFastErr(name, shown string, parts *zipParts, lim Limits) (*mapping.Work
 		return nil, fmt.Errorf("read %s: %w: 工作簿中没有任何内容 (no cell has a value)", shown, ErrEmpty)
 	}
 	return wb, nil
+}
+
+// calcPending computes the formulas without a cached value of sheet s with
+// calcUncached, on the workbook opened with excelize (errSlow when it does
+// not open).
+func (fb *fastBook) calcPending(s *mapping.Sheet, t *tally) error {
+	f, err := fb.calc.file()
+	if err != nil {
+		return errSlow
+	}
+	return calcUncached(f, s, fb.pending, t)
 }
 
 // plainSheetName reports whether excelize accepts name as a sheet name.
@@ -352,7 +393,8 @@ func (fb *fastBook) decode(name string, v any, optional bool) error {
 }
 
 // scanOrDecode fills v from an optional part with scan, or where scan does
-// not read it with encoding/xml.
+// not read it with encoding/xml, into a v emptied of what scan left in it
+// (encoding/xml appends to the slices it finds).
 func (fb *fastBook) scanOrDecode(name string, v any, scan func(string, any) error) error {
 	b, err := fb.read(name)
 	if err != nil || b == nil {
@@ -361,6 +403,7 @@ func (fb *fastBook) scanOrDecode(name string, v any, scan func(string, any) erro
 	if scan(string(b), v) == nil {
 		return nil
 	}
+	reflect.ValueOf(v).Elem().SetZero()
 	return fb.decode(name, v, true)
 }
 
@@ -392,20 +435,20 @@ func scanStyles(doc string, v any) error {
 				return errSlow
 			}
 			st.NumFmts = &struct {
-				NumFmt []*struct {
-					NumFmtID int `xml:"numFmtId,attr"`
-				} `xml:"numFmt"`
+				NumFmt []*xNumFmt `xml:"numFmt"`
 			}{}
-			for !x.selfClose && x.next() && x.kind == tokStart {
+			if x.selfClose {
+				continue
+			}
+			for x.next() && x.kind == tokStart {
 				if x.local(x.name) == "numFmt" {
 					v, n := x.attr("numFmtId")
 					id, err := xmlInt(v)
-					if n > 1 || err != nil {
+					code, nc := x.attr("formatCode")
+					if _, n16 := x.attr("formatCode16"); n > 1 || err != nil || nc > 1 || n16 > 0 {
 						return errSlow
 					}
-					st.NumFmts.NumFmt = append(st.NumFmts.NumFmt, &struct {
-						NumFmtID int `xml:"numFmtId,attr"`
-					}{id})
+					st.NumFmts.NumFmt = append(st.NumFmts.NumFmt, &xNumFmt{NumFmtID: id, FormatCode: code})
 				}
 				x.skip()
 			}
@@ -418,7 +461,10 @@ func scanStyles(doc string, v any) error {
 					NumFmtID *int `xml:"numFmtId,attr"`
 				} `xml:"xf,omitempty"`
 			}{}
-			for !x.selfClose && x.next() && x.kind == tokStart {
+			if x.selfClose {
+				continue
+			}
+			for x.next() && x.kind == tokStart {
 				if x.local(x.name) == "xf" {
 					var id *int
 					v, n := x.attr("numFmtId")
@@ -587,7 +633,7 @@ func (fb *fastBook) rows(x *xmlScan, s *mapping.Sheet, t *tally) error {
 				}
 				col = c
 				if fb.uncached {
-					s.Uncached = append(s.Uncached, mapping.CellName(rowNum-1, col-1))
+					fb.pending = append(fb.pending, cellPos{rowNum - 1, col - 1})
 				}
 				if !keep {
 					continue
@@ -685,7 +731,7 @@ func (fb *fastBook) cell(x *xmlScan, prev int) (shown, raw string, keep bool, co
 			return "", "", false, 0, errSlow
 		}
 	}
-	fb.uncached = hasF && !hasV
+	fb.uncached = false
 	if typ != "s" {
 		v = strings.Clone(v) // not a substring of the part's bytes
 	}
@@ -752,6 +798,8 @@ func (fb *fastBook) cell(x *xmlScan, prev int) (shown, raw string, keep bool, co
 	if (shown == "") != (raw == "") {
 		return "", "", false, 0, errSlow
 	}
+	// A formula shown empty has no cached value: calcUncached computes it.
+	fb.uncached = hasF && shown == ""
 	return shown, raw, shown != "" || hasF, col, nil
 }
 

@@ -5,6 +5,7 @@
 // phases wrote to the results folder.
 //
 //	benchrun corpus     -corpus DIR [-n 10000] [-big 100000]
+//	benchrun crosscheck -corpus DIR
 //	benchrun throughput -corpus DIR -results DIR [-min 1s]
 //	benchrun import     -corpus DIR -results DIR -jxsync BIN -work DIR
 //	benchrun regenerate -results DIR -work DIR [-max 2000]
@@ -41,7 +42,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: benchrun corpus|throughput|import|regenerate|bigsheet|report [flags]")
+		fmt.Fprintln(os.Stderr, "usage: benchrun corpus|crosscheck|throughput|import|regenerate|bigsheet|report [flags]")
 		os.Exit(2)
 	}
 	cmd, args := os.Args[1], os.Args[2:]
@@ -62,6 +63,8 @@ func main() {
 		cfg := bench.DefaultConfig
 		cfg.Import, cfg.BigRows = *n, *big
 		_, err = bench.Generate(*corpus, cfg, logf)
+	case "crosscheck":
+		err = crosscheck(*corpus)
 	case "throughput":
 		err = throughput(*corpus, *results, *minCPU)
 	case "import":
