@@ -96,7 +96,7 @@ func Open(blobs store.Blobs, dbPath string) (*jxsync.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &jxsync.Service{Templates: reg.Templates, Reader: template.Reader{}, Exporter: template.Exporter{},
+	return &jxsync.Service{Templates: reg.Templates, Reader: checkedReader{}, Exporter: template.Exporter{},
 		Annotator: template.Annotator{}, Reporter: template.Reporter{}, Blobs: blobs, Records: db, Users: db}, nil
 }
 

@@ -48,6 +48,7 @@ func BuildExample(tb testing.TB, rel string, edit func(d *template.Data)) []byte
 	if err != nil {
 		tb.Fatal(err)
 	}
+	checkRead(tb, rel, b)
 	return b
 }
 
@@ -178,6 +179,7 @@ func Bundle(tb testing.TB, parts ...template.SheetPart) []byte {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	checkRead(tb, "bundle.xlsx", b)
 	return b
 }
 
