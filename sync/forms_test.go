@@ -1,10 +1,13 @@
 package sync_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/mapping"
@@ -288,4 +291,55 @@ func TestGeneratedWorkbookOfAnotherUnit(t *testing.T) {
 	if latest, err := svc.Records.LatestOf(ctx, firstRev.SubmissionID); err != nil || latest.ID != first.Revision {
 		t.Errorf("the generating submission changed: %+v %v", latest, err)
 	}
+}
+
+// TestFormulaUnitWithoutValue: a unit cell holding a formula saved without
+// its value (and one that cannot be computed) is reported as such at its
+// cell — not as an empty required cell, and never as another unit's form.
+func TestFormulaUnitWithoutValue(t *testing.T) {
+	ctx := context.Background()
+	svc := testkit.Service(t)
+	data := withFormulas(t, testkit.HubeiWorkbook(t, "甲单位", nil), map[string]string{"A2": "FOOBAR()", "B3": "FOOBAR()"})
+	agency := &store.User{Name: "jia", Role: store.RoleAgency, Unit: "甲单位"}
+	irs, reps, err := svc.Upload(ctx, agency, "formula.xlsx", data)
+	if err != nil || len(irs) != 1 || len(reps) != 1 {
+		t.Fatalf("upload: %v %v", irs, err)
+	}
+	var formula bool
+	for _, f := range reps[0].Findings {
+		if f.Cell == "B3" && f.Rule == "required" {
+			t.Errorf("reported as empty: %+v", f)
+		}
+		if f.Cell == "B3" && f.Rule == "formula-no-value" {
+			formula = true
+		}
+	}
+	if !formula || irs[0].Unit != "" || irs[0].Revision == 0 {
+		t.Errorf("formula unit: %+v %+v", irs[0], reps[0].Findings)
+	}
+}
+
+// withFormulas replaces cells of the first sheet by formulas saved without
+// a value, as programs other than Excel write them.
+func withFormulas(t *testing.T, data []byte, cells map[string]string) []byte {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheet := f.GetSheetName(0)
+	for c, formula := range cells {
+		if err := f.SetCellValue(sheet, c, nil); err != nil { // no stale value kept as its cached one
+			t.Fatal(err)
+		}
+		if err := f.SetCellFormula(sheet, c, formula); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	if _, err := f.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
