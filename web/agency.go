@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/jxsync/jxsync/mapping"
@@ -22,6 +24,47 @@ type agencyHomeData struct {
 	Years        []int
 	Year         int
 	Blank        bool
+	// Carry offers, per submission of the unit with none the year after,
+	// the next year's form with its plan carried over.
+	Carry []carryLink
+}
+
+// carryLink is the next year's blank form of a submission, with its goals,
+// indicators and targets.
+type carryLink struct {
+	// Title is the template's title, Subject the project (or "").
+	Title, Subject string
+	// From is the submission's year, Year the form's.
+	From, Year int
+	// URL downloads it.
+	URL string
+}
+
+// carryLinks offers, for each submission of subs whose template and
+// subject have no submission the year after, that year's form with its
+// plan, up to next year.
+func carryLinks(subs []*submissionView, now int) []carryLink {
+	type key struct {
+		id, subject string
+		year        int
+	}
+	have := map[key]bool{}
+	for _, sv := range subs {
+		have[key{sv.Latest.TemplateID, sv.Latest.Subject, sv.Latest.Year}] = true
+	}
+	var out []carryLink
+	for _, sv := range subs {
+		l := sv.Latest
+		if have[key{l.TemplateID, l.Subject, l.Year + 1}] || l.Year+1 > now+1 {
+			continue
+		}
+		q := url.Values{"template": {l.TemplateID}, "year": {strconv.Itoa(l.Year + 1)}, "last_year": {"1"}}
+		if l.Subject != "" {
+			q.Set("subject", l.Subject)
+		}
+		out = append(out, carryLink{Title: sv.Title, Subject: l.Subject, From: l.Year, Year: l.Year + 1, URL: "/blank?" + q.Encode()})
+	}
+	return out
 }
 
 // agencyHome shows the unit's submissions and its uploads that could not be
@@ -38,6 +81,9 @@ func (s *Server) agencyHome(rq *request) error {
 	now := s.opts.Now().Year()
 	d := &agencyHomeData{Unit: rq.user.Unit, Submissions: subs, Unidentified: unident, Templates: s.templateOptions(),
 		Year: now - 1, Blank: s.opts.Blank != nil}
+	if d.Blank && s.svc.Exporter != nil {
+		d.Carry = carryLinks(subs, now)
+	}
 	for y := now; y >= now-6; y-- {
 		d.Years = append(d.Years, y)
 	}
@@ -63,7 +109,8 @@ type formView struct {
 	Title string `json:"title,omitempty"`
 	// Result says what was stored (nil when nothing could be read).
 	Result *sync.ImportResult `json:"result"`
-	// Findings are the validation's findings, grouped by sheet in Groups.
+	// Findings are the validation's findings, one per cell; Groups are the
+	// lines people read, by sheet, linked to the cells on the revision page.
 	Findings []mapping.Finding `json:"findings"`
 	Groups   []sheetFindings   `json:"-"`
 	Errors   int               `json:"errors"`
@@ -71,8 +118,10 @@ type formView struct {
 	// Visible says the stored revision can be opened by the uploader (and
 	// its annotated workbook downloaded).
 	Visible bool `json:"-"`
-	// Message says why nothing was stored, when so.
+	// Message says why nothing was stored, when so; Text is it as pages
+	// show it (Server.plain).
 	Message string `json:"message,omitempty"`
+	Text    string `json:"-"`
 	// Links to the stored revision and its annotated workbook.
 	RevisionURL  string `json:"revision_url,omitempty"`
 	AnnotatedURL string `json:"annotated_url,omitempty"`
@@ -170,7 +219,7 @@ func (s *Server) upload(rq *request, name string, data []byte) (*uploadView, int
 	}
 	if reps == nil { // not a readable workbook: nothing was stored
 		v.Forms = append(v.Forms, s.formOf(irs[0], irs[0].FirstError))
-		v.formView = *v.Forms[0]
+		s.finish(v)
 		return v, http.StatusUnprocessableEntity, nil
 	}
 	if err != nil {
@@ -178,7 +227,7 @@ func (s *Server) upload(rq *request, name string, data []byte) (*uploadView, int
 		for _, ir := range irs {
 			v.Forms = append(v.Forms, s.formOf(ir, "保存失败，请稍后重试 (the store failed; try again)"))
 		}
-		v.formView = *v.Forms[0]
+		s.finish(v)
 		return v, http.StatusInternalServerError, nil
 	}
 	// A form stored makes the upload a success (each form says what became
@@ -197,8 +246,17 @@ func (s *Server) upload(rq *request, name string, data []byte) (*uploadView, int
 	if stored {
 		status = http.StatusOK
 	}
-	v.formView = *v.Forms[0]
+	s.finish(v)
 	return v, status, nil
+}
+
+// finish words the forms' messages for pages and puts the first form at
+// the top.
+func (s *Server) finish(v *uploadView) {
+	for _, f := range v.Forms {
+		f.Text = s.plain(f.Message)
+	}
+	v.formView = *v.Forms[0]
 }
 
 // formOf starts the view of one form's result, with a message.
@@ -217,7 +275,6 @@ func (s *Server) formResult(rq *request, ir *sync.ImportResult, rep *sync.Report
 	if ir.Unit == "" && ir.Revision != 0 {
 		v.Findings = append(v.Findings, sync.IdentityFinding(rep.Sheet))
 	}
-	v.Groups = groupFindings(v.Findings)
 	v.Errors, v.Warnings = countFindings(v.Findings)
 	status := http.StatusOK
 	switch ir.Outcome {
@@ -245,5 +302,27 @@ func (s *Server) formResult(rq *request, ir *sync.ImportResult, rep *sync.Report
 			}
 		}
 	}
+	v.Groups = s.lines(v.Findings, s.linkInRevision(v, rep))
 	return v, status
+}
+
+// linkInRevision returns the link of a cell to its value on the stored
+// revision's page, when the uploader may open it and the page shows the
+// cell.
+func (s *Server) linkInRevision(v *formView, rep *sync.Report) func(sheet, cell string) string {
+	none := func(sheet, cell string) string { return "" }
+	if !v.Visible || rep.Result == nil {
+		return none
+	}
+	t, err := mapping.Find(s.svc.Templates, rep.Template+"@"+rep.Version)
+	if err != nil {
+		return none
+	}
+	in := valuesOf(t, rep.Result).mark(rep.Sheet, nil)
+	return func(sheet, cell string) string {
+		if a := in(sheet, cell); a != "" {
+			return v.RevisionURL + a
+		}
+		return ""
+	}
 }

@@ -63,6 +63,8 @@ func TestBrowserEndToEnd(t *testing.T) {
 	fixed := filepath.Join(files, "蔡甸救助站2022-修改.xlsx")
 	os.WriteFile(withError, testkit.Example(t, jiuzhuXLSX), 0o644)
 	os.WriteFile(fixed, hubeiWorkbook(t, corrected), 0o644)
+	gappy := filepath.Join(files, "蔡甸救助站2022-缺实际值.xlsx")
+	os.WriteFile(gappy, hubeiWorkbook(t, withoutActuals(1, 2, 3, 4, 5, 6)), 0o644)
 	twoForms := filepath.Join(files, "蔡甸救助站-两张表.xlsx")
 	os.WriteFile(twoForms, jiuzhuForms(t, hubeiWorkbook(t, corrected)), 0o644)
 
@@ -159,8 +161,27 @@ func TestBrowserEndToEnd(t *testing.T) {
 		t.Errorf("annotated workbook: %v", err)
 	}
 
+	// From the result page, a workbook with six empty 实际完成值 is uploaded
+	// at once: one line for the six, linked to the revision page, where the
+	// cell is marked.
+	step("upload from the result page", chromedp.Navigate(e.ts.URL+"/agency"), chromedp.WaitVisible(chromedp.CSS("#upload-form")),
+		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{withError}), chromedp.WaitVisible(chromedp.CSS("#upload-again")),
+		chromedp.SetUploadFiles(chromedp.CSS("#upload-again #file"), []string{gappy}),
+		chromedp.WaitVisible(chromedp.CSS(`a[href$="#cell-F10"]`)))
+	if result := text("main"); !strings.Contains(result, "第 10–15 行 实际完成值 为必填项，不能为空") || !strings.Contains(result, "F10–F15") {
+		t.Errorf("grouped findings:\n%s", result)
+	}
+	shot("upload-grouped.png")
+	step("open the marked cell", chromedp.Click(chromedp.CSS(`a[href$="#cell-F10"]`)),
+		chromedp.WaitVisible(chromedp.CSS("td#cell-F10.flag-error")), chromedp.WaitVisible(chromedp.CSS("#upload-again")))
+	if got := text("td#cell-F10.flag-error:target"); got != "" {
+		t.Errorf("the linked cell shows %q, want it empty", got)
+	}
+	shot("revision-marked.png")
+
 	// The corrected workbook is dropped on the upload area.
 	step("open the agency page", chromedp.Navigate(e.ts.URL+"/agency"), chromedp.WaitVisible(chromedp.CSS("#dropzone")))
+	shot("agency.png")
 	center, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](
 		`(() => { const r = document.getElementById("dropzone").getBoundingClientRect(); return [r.x + r.width/2, r.y + r.height/2]; })()`))
 	if err != nil || len(center) != 2 {
@@ -192,6 +213,23 @@ func TestBrowserEndToEnd(t *testing.T) {
 		t.Errorf("second form:\n%s", second)
 	}
 	shot("upload-two-forms.png")
+
+	// On a narrow screen the project form's eight-column table scrolls:
+	// its headers keep each on one line, not one character per line.
+	step("open the project form narrow", chromedp.EmulateViewport(720, 1000),
+		chromedp.Click(chromedp.CSS(`#form-1 .actions a:not(.annotated)`)), chromedp.WaitVisible(chromedp.CSS("table.grid")))
+	wrapped, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("thead th")).filter(th => {
+		const r = document.createRange(); r.selectNodeContents(th);
+		return new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top))).size > 1;
+	}).map(th => th.textContent)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(wrapped) > 0 {
+		t.Errorf("headers broken over lines: %q", wrapped)
+	}
+	shot("revision-narrow.png")
+	step("widen again", chromedp.EmulateViewport(1280, 1000))
 
 	// The bureau sees the unit as submitted and accepts it.
 	step("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`input[name=name]`)))

@@ -2,6 +2,7 @@ package web
 
 import (
 	"archive/zip"
+	"errors"
 	"fmt"
 	"net/http"
 	"path"
@@ -10,7 +11,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
+	"github.com/jxsync/jxsync/sync"
 )
 
 // Content types of downloads.
@@ -20,7 +23,10 @@ const (
 )
 
 // downloadBlank sends the blank workbook of a template for a year
-// (?template=ID&year=YYYY; without year the newest version).
+// (?template=ID&year=YYYY; without year the newest version). For an agency
+// and a year the form comes with its unit and the year filled in, and with
+// last_year=1 with the plan (goals, indicators, targets) of its submission
+// of the year before (subject= chooses among several projects).
 func (s *Server) downloadBlank(rq *request) error {
 	if s.opts.Blank == nil {
 		return &httpError{http.StatusNotFound, "未配置空白模板 (no blank templates)"}
@@ -37,6 +43,9 @@ func (s *Server) downloadBlank(rq *request) error {
 	if err != nil {
 		return err
 	}
+	if rq.user.Role == roleAgency && year != 0 && s.svc.Exporter != nil {
+		return s.prefilledBlank(rq, t, year, q.Get("last_year") == "1", q.Get("subject"))
+	}
 	data, err := s.opts.Blank(t.ID, t.Version)
 	if err != nil {
 		return err
@@ -46,6 +55,29 @@ func (s *Server) downloadBlank(rq *request) error {
 		name = fmt.Sprintf("%s-%d年度-空白模板.xlsx", t.Title, year)
 	}
 	send(rq.w, name, xlsxType, data)
+	return nil
+}
+
+// prefilledBlank sends the agency's blank form of t for year, its unit and
+// the year filled in (sync.Service.Blank), with last year's plan when asked.
+func (s *Server) prefilledBlank(rq *request, t *mapping.Template, year int, lastYear bool, subject string) error {
+	unit := rq.user.Unit
+	b, err := s.svc.Blank(rq.ctx(), t, sync.BlankOptions{Unit: unit, Year: year, LastYear: lastYear, Subject: subject})
+	switch {
+	case lastYear && errors.Is(err, store.ErrNotFound):
+		return &httpError{http.StatusNotFound, fmt.Sprintf("库中没有本单位 %d 年度的《%s》填报，无法带入上年指标；请不带上年指标下载 (no submission of %d to carry)",
+			year-1, t.Title, year-1)}
+	case errors.Is(err, sync.ErrSeveralSubmissions):
+		return badRequest("本单位 %d 年度有多个《%s》填报，请在“本单位填报”页面选择要带入的项目 (several submissions of %d; choose one)",
+			year-1, t.Title, year-1)
+	case err != nil:
+		return err
+	}
+	name := fmt.Sprintf("%s-%s-%d年度.xlsx", t.Title, unit, year)
+	if subject != "" {
+		name = fmt.Sprintf("%s-%s-%s-%d年度.xlsx", t.Title, unit, subject, year)
+	}
+	send(rq.w, name, xlsxType, b.Data)
 	return nil
 }
 

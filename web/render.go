@@ -84,7 +84,7 @@ func (s *Server) fail(rq *request, err error) {
 		writeJSON(rq.w, status, apiError{Error: msg})
 		return
 	}
-	s.render(rq.w, status, "error", &pageData{Title: http.StatusText(status), User: rq.user, CSRF: csrfOf(rq), Error: msg})
+	s.render(rq.w, status, "error", &pageData{Title: http.StatusText(status), User: rq.user, CSRF: csrfOf(rq), Error: s.plain(msg)})
 }
 
 func csrfOf(rq *request) string {
@@ -185,10 +185,13 @@ var funcs = template.FuncMap{
 	},
 }
 
+// revisionStatusName names a revision's validation status. Validation
+// says 校验通过, 有警告 or 有错误; 审核通过 and 已退回 are the bureau's
+// review only (reviewName, stateName).
 func revisionStatusName(s string) string {
 	switch s {
 	case store.StatusValid:
-		return "通过"
+		return "校验通过"
 	case store.StatusWarnings:
 		return "有警告"
 	case store.StatusRejected:

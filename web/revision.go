@@ -21,7 +21,8 @@ type revisionDetail struct {
 	// it out by the template.
 	Data   *mapping.Result
 	Values *valuesView
-	// Findings are the validation's findings, grouped by sheet in Groups.
+	// Findings are the validation's findings; Groups are the lines people
+	// read, by sheet, linked to the cells in Values.
 	Findings         []mapping.Finding
 	Groups           []sheetFindings
 	Errors, Warnings int
@@ -33,8 +34,9 @@ type revisionDetail struct {
 	// submission's state.
 	Reviews []*store.Review
 	State   string
-	// CanReview shows the review form (bureau, on a submission).
-	CanReview bool
+	// CanReview shows the review form (bureau, on a submission);
+	// CanUpload the upload form (agency), for the corrected workbook.
+	CanReview, CanUpload bool
 	// TypedUnit and TypedYear are, for a revision of no submission, the
 	// unit and year as typed in the form (or "（空）").
 	TypedUnit, TypedYear string
@@ -65,16 +67,19 @@ func (s *Server) revisionDetail(rq *request, idText string) (*revisionDetail, er
 		return nil, err
 	}
 	ctx := rq.ctx()
-	d := &revisionDetail{Rev: rev, Title: s.titleOfVersion(rev.TemplateID, rev.TemplateVersion), Latest: rev}
+	d := &revisionDetail{Rev: rev, Title: s.titleOfVersion(rev.TemplateID, rev.TemplateVersion), Latest: rev,
+		CanUpload: rq.user.Role == roleAgency}
 	var t *mapping.Template
 	d.Data, d.Findings, t, err = s.findings(ctx, rev)
 	if err != nil {
 		return nil, err
 	}
+	link := func(sheet, cell string) string { return "" }
 	if d.Data != nil && t != nil {
 		d.Values = valuesOf(t, d.Data)
+		link = d.Values.mark(d.Data.Sheet, d.Findings)
 	}
-	d.Groups = groupFindings(d.Findings)
+	d.Groups = s.lines(d.Findings, link)
 	d.Errors, d.Warnings = countFindings(d.Findings)
 	if rev.SubmissionID == 0 {
 		d.History = []*store.Revision{rev}

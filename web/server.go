@@ -66,6 +66,9 @@ type Server struct {
 	pages   map[string]*template.Template
 	limiter *limiter
 	log     *slog.Logger
+	// knownID holds the template ids, whose mentions pages replace by
+	// titles.
+	knownID map[string]bool
 }
 
 // New returns the portal of svc, which must have its stores (Blobs,
@@ -94,7 +97,10 @@ func New(svc *sync.Service, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	s := &Server{svc: svc, opts: opts, mux: http.NewServeMux(), pages: pages, log: opts.Logger,
-		limiter: newLimiter(opts.LoginFailures, opts.LoginWindow, opts.Now)}
+		limiter: newLimiter(opts.LoginFailures, opts.LoginWindow, opts.Now), knownID: map[string]bool{}}
+	for _, t := range svc.Templates {
+		s.knownID[t.ID] = true
+	}
 	s.routes()
 	return s, nil
 }

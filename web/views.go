@@ -14,6 +14,9 @@ type valueRow struct {
 	// Text is the value for people; Bad marks one that could not be read.
 	Text string
 	Bad  bool
+	// Anchor is the element id of its cell (cell-F9); Mark is the severity
+	// of a finding on it, or related for a cell a finding names besides.
+	Anchor, Mark string
 }
 
 // tableView is one table of a form as shown.
@@ -128,36 +131,81 @@ func showValue(v mapping.Value) string {
 	return strings.TrimSpace(v.Raw)
 }
 
-// sheetFindings are the findings on one sheet.
-type sheetFindings struct {
-	Sheet    string
-	Findings []mapping.Finding
+// Class is the value's HTML class: bad when it could not be read, flag-
+// and its mark when a finding concerns it.
+func (r valueRow) Class() string {
+	var cs []string
+	if r.Bad {
+		cs = append(cs, "bad")
+	}
+	if r.Mark != "" {
+		cs = append(cs, "flag-"+r.Mark)
+	}
+	return strings.Join(cs, " ")
 }
 
-// groupFindings groups findings by sheet, in order of first appearance.
-func groupFindings(fs []mapping.Finding) []sheetFindings {
-	var out []sheetFindings
-	idx := map[string]int{}
-	for _, f := range fs {
-		i, ok := idx[f.Sheet]
-		if !ok {
-			i = len(out)
-			idx[f.Sheet] = i
-			out = append(out, sheetFindings{Sheet: f.Sheet})
+// cells returns every shown value of the view by its cell (A1), for
+// marking and linking.
+func (v *valuesView) cells() map[string][]*valueRow {
+	out := map[string][]*valueRow{}
+	add := func(r *valueRow) {
+		if r.Cell != "" {
+			out[r.Cell] = append(out[r.Cell], r)
 		}
-		out[i].Findings = append(out[i].Findings, f)
+	}
+	fields := func(rs []valueRow) {
+		for i := range rs {
+			add(&rs[i])
+		}
+	}
+	tables := func(ts []tableView) {
+		for _, t := range ts {
+			for _, row := range t.Rows {
+				fields(row.Cells)
+			}
+		}
+	}
+	fields(v.Fields)
+	tables(v.Tables)
+	for _, b := range v.Blocks {
+		fields(b.Fields)
+		tables(b.Tables)
 	}
 	return out
 }
 
-// countFindings counts errors and warnings.
-func countFindings(fs []mapping.Finding) (errs, warns int) {
-	for _, f := range fs {
-		if f.Severity == mapping.SeverityError {
-			errs++
-		} else {
-			warns++
+// mark gives every shown value an anchor (cell-F9) and marks the values
+// findings on sheet point at (error before warning) and the cells they name
+// besides (related). It returns the link of a cell of a sheet: its anchor
+// when the view shows it, else "".
+func (v *valuesView) mark(sheet string, fs []mapping.Finding) func(sheet, cell string) string {
+	cells := v.cells()
+	for c, rs := range cells {
+		rs[0].Anchor = "cell-" + c // a merged or shared cell shows more than once
+	}
+	rank := map[string]int{"related": 1, mapping.SeverityWarning: 2, mapping.SeverityError: 3}
+	set := func(c, m string) {
+		for _, r := range cells[c] {
+			if rank[m] > rank[r.Mark] {
+				r.Mark = m
+			}
 		}
 	}
-	return errs, warns
+	for _, f := range fs {
+		if f.Sheet != sheet && f.Sheet != "" {
+			continue
+		}
+		set(f.Cell, f.Severity)
+		for _, rel := range relatedOf(f) {
+			if s, c := splitRef(rel, f.Sheet); s == sheet || s == "" {
+				set(c, "related")
+			}
+		}
+	}
+	return func(s, c string) string {
+		if (s == sheet || s == "") && len(cells[c]) > 0 {
+			return "#cell-" + c
+		}
+		return ""
+	}
 }

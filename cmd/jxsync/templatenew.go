@@ -3,14 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/jxsync/jxsync/mapping"
-	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/sync"
 )
 
@@ -53,11 +50,8 @@ func newTemplateCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-// outcomeColumns are the table columns that report a year's outcome, left
-// empty when last year's rows are carried into a new form.
-var outcomeColumns = map[string]bool{"actual": true, "score": true, "deviation": true}
-
-// runTemplateNew writes the blank form of o.template for o.unit and o.year.
+// runTemplateNew writes the blank form of o.template for o.unit and o.year
+// (sync.Service.Blank).
 func runTemplateNew(ctx context.Context, g *globals, o templateNewOptions, _ []string) error {
 	o.unit = strings.TrimSpace(o.unit)
 	if o.unit == "" || o.year < 1900 || o.year >= 3000 {
@@ -81,45 +75,23 @@ func runTemplateNew(ctx context.Context, g *globals, o templateNewOptions, _ []s
 	if err != nil {
 		return &exitError{code: exitFailure, err: fmt.Errorf("template new: %w", err)}
 	}
-	res := &mapping.Result{Template: t.ID, Version: t.Version, Sheet: t.Sheet,
-		Fields: map[string]mapping.Value{}, Tables: map[string][]mapping.Row{}, Blocks: map[string][]mapping.BlockResult{}}
-	var from *store.Revision
-	if o.lastYear {
-		if from, err = carryLastYear(ctx, svc, t, o, res); err != nil {
-			return err
-		}
-	}
-	if err := prefillIdentity(t, res, o.unit, o.year); err != nil {
-		return &exitError{code: exitFailure, err: err}
-	}
-	props := map[string]string{mapping.PropTemplate: t.ID, mapping.PropVersion: t.Version,
-		mapping.PropUnit: o.unit, mapping.PropYear: strconv.Itoa(o.year)}
-	out, err := svc.Exporter.Export(t, res, props)
+	b, err := svc.Blank(ctx, t, sync.BlankOptions{Unit: o.unit, Year: o.year, LastYear: o.lastYear, Subject: o.subject})
 	if err != nil {
-		return err
+		return &exitError{code: exitFailure, err: fmt.Errorf("template new: %w", err)}
 	}
-	// What the form reads back as must be the unit and year asked for.
-	back, err := svc.Extract(filepath.Base(o.out), out, t.ID+"@"+t.Version)
-	if err != nil {
-		return err
-	}
-	if u, y, _ := t.Who(back); u != o.unit || y != o.year {
-		return &exitError{code: exitFailure, err: fmt.Errorf("template new: %s@%s 的表格读回为 %q %d，无法预填单位和年度 (the form reads back as %q %d)",
-			t.ID, t.Version, u, y, u, y)}
-	}
-	if err := writeNew(o.out, out); err != nil {
+	if err := writeNew(o.out, b.Data); err != nil {
 		return &exitError{code: exitFailure, err: err}
 	}
 	fmt.Fprintf(g.stdout, "%s: %s@%s %s，%s %d\n", o.out, t.ID, t.Version, t.Title, o.unit, o.year)
-	if from != nil {
+	if from := b.From; from != nil {
 		goals, rows := 0, 0
-		for _, rs := range res.Tables {
+		for _, rs := range b.Result.Tables {
 			rows += len(rs)
 		}
-		for _, insts := range res.Blocks {
+		for _, insts := range b.Result.Blocks {
 			goals += len(insts)
-			for _, b := range insts {
-				for _, rs := range b.Tables {
+			for _, bl := range insts {
+				for _, rs := range bl.Tables {
 					rows += len(rs)
 				}
 			}
@@ -128,107 +100,4 @@ func runTemplateNew(ctx context.Context, g *globals, o templateNewOptions, _ []s
 			from.Year, from.ID, from.TemplateID, from.TemplateVersion, goals, rows, goals, rows, from.Year, from.ID)
 	}
 	return nil
-}
-
-// carryLastYear fills res with the plan of the unit's stored submission of
-// the year before: block fields (the 年度目标) and table rows without their
-// outcome columns. Top-level fields (amounts, totals) are a year's own and
-// are not carried.
-func carryLastYear(ctx context.Context, svc *sync.Service, t *mapping.Template, o templateNewOptions, res *mapping.Result) (*store.Revision, error) {
-	latest, err := svc.Records.Latest(ctx, t.ID)
-	if err != nil {
-		return nil, err
-	}
-	var cands []*store.Revision
-	for _, r := range latest {
-		if r.Unit == o.unit && r.Year == o.year-1 && (o.subject == "" || r.Subject == o.subject) {
-			cands = append(cands, r)
-		}
-	}
-	switch {
-	case len(cands) == 0:
-		return nil, &exitError{code: exitFailure, err: fmt.Errorf("template new: 库中没有 %s %d 年度的 %s 填报 (no stored submission of %s for %d): %w",
-			o.unit, o.year-1, t.ID, o.unit, o.year-1, store.ErrNotFound)}
-	case len(cands) > 1:
-		var subs []string
-		for _, c := range cands {
-			subs = append(subs, c.Subject)
-		}
-		return nil, &exitError{code: exitFailure, err: fmt.Errorf("template new: %s %d 年度有多个填报，请用 --subject 选择：%s (several submissions; choose one with --subject)",
-			o.unit, o.year-1, strings.Join(subs, "、"))}
-	}
-	rev := cands[0]
-	data, err := svc.Records.Data(ctx, rev.ID)
-	if err != nil {
-		return nil, fmt.Errorf("template new: revision %d: %w", rev.ID, err)
-	}
-	up, _, err := sync.Upgrade(svc.Templates, data, t)
-	if err != nil {
-		return nil, &exitError{code: exitFailure, err: fmt.Errorf("template new: revision %d: %w", rev.ID, err)}
-	}
-	plan := func(rows []mapping.Row) []mapping.Row {
-		out := make([]mapping.Row, 0, len(rows))
-		for _, r := range rows {
-			nr := mapping.Row{Row: r.Row, Values: map[string]mapping.Value{}}
-			for k, v := range r.Values {
-				if !outcomeColumns[k] {
-					nr.Values[k] = v
-				}
-			}
-			out = append(out, nr)
-		}
-		return out
-	}
-	for name, rows := range up.Tables {
-		res.Tables[name] = plan(rows)
-	}
-	for name, insts := range up.Blocks {
-		for _, b := range insts {
-			nb := mapping.BlockResult{Row: b.Row, Fields: b.Fields, Tables: map[string][]mapping.Row{}}
-			for tn, rows := range b.Tables {
-				nb.Tables[tn] = plan(rows)
-			}
-			res.Blocks[name] = append(res.Blocks[name], nb)
-		}
-	}
-	if t.Identity.Subject != "" && rev.Subject != "" {
-		res.Fields[t.Identity.Subject] = textValue(rev.Subject)
-	}
-	return rev, nil
-}
-
-// prefillIdentity writes the unit into every field Identity.Unit names and
-// the year into every numeric field Identity.Year names; a form whose year
-// is read out of its title (a year field with the title field's label) gets
-// the title "<year>年度<unit><form title>".
-func prefillIdentity(t *mapping.Template, res *mapping.Result, unit string, year int) error {
-	fields := map[string]*mapping.Field{}
-	for i := range t.Fields {
-		fields[t.Fields[i].Name] = &t.Fields[i]
-	}
-	for _, name := range t.Identity.Unit {
-		res.Fields[name] = textValue(unit)
-	}
-	titled := false
-	for _, name := range t.Identity.Year {
-		f := fields[name]
-		if f == nil || f.Type != mapping.TypeNumber {
-			continue
-		}
-		if title := fields["title"]; title != nil && f.Pattern != "" && strings.Join(f.Label, "|") == strings.Join(title.Label, "|") {
-			res.Fields["title"] = textValue(fmt.Sprintf("%d年度%s%s", year, unit, t.Title))
-			titled = true
-			continue
-		}
-		res.Fields[name] = textValue(strconv.Itoa(year))
-		titled = true
-	}
-	if !titled {
-		return fmt.Errorf("template new: %s@%s 没有可预填的年度字段 (no year field to fill)", t.ID, t.Version)
-	}
-	return nil
-}
-
-func textValue(s string) mapping.Value {
-	return mapping.Value{Type: mapping.TypeText, Raw: s, Text: s}
 }
