@@ -108,6 +108,9 @@ type Records interface {
 	// Fingerprint: nothing is written for it and that revision is returned).
 	// Revisions are never updated or deleted.
 	AddRevisions(ctx context.Context, nrs []*NewRevision) ([]*Revision, []string, error)
+	// AddRevisionBatch is AddRevisions for the forms of many files in one
+	// transaction (group commit): all are recorded, or none.
+	AddRevisionBatch(ctx context.Context, files [][]*NewRevision) ([][]*Revision, [][]string, error)
 	// Unidentified returns the revisions of no submission (their unit or
 	// year could not be read), newest first; by, when not empty, limits them
 	// to those uploaded by that name.

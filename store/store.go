@@ -36,6 +36,19 @@ type Blobs interface {
 	Size(ctx context.Context, hash string) (int64, error)
 }
 
+// Deferred is a blob store whose writes can be made durable later, many at
+// once (group commit): PutDeferred stores the blob whole (a reader sees all
+// of it or nothing) but may lose it on power failure until Flush has made
+// it durable. Import writes a batch of files with PutDeferred, flushes them
+// with one Flush and only then records their revisions.
+type Deferred interface {
+	// PutDeferred stores data as Put does, without waiting for it to be on
+	// disk, and returns its hash.
+	PutDeferred(ctx context.Context, data []byte) (string, error)
+	// Flush makes the blobs written with PutDeferred under hashes durable.
+	Flush(ctx context.Context, hashes []string) error
+}
+
 // Sweeper is a blob store whose interrupted writes can leave temporary
 // files behind (the local folder): they are listed and removed here.
 type Sweeper interface {

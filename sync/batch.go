@@ -4,20 +4,49 @@ import (
 	"context"
 	"fmt"
 	gosync "sync"
+	"time"
 
 	"github.com/jxsync/jxsync/store"
 )
 
 // Progress is told about each file as a batch goes: done of total, and the
-// file just finished (the result of its first form).
+// file just finished (the result of its first form). It is called once the
+// file's outcome is final: for a stored file, after its batch committed.
 type Progress func(done, total int, r *ImportResult)
+
+// Group commit. Workers read, validate and plan each file and write its
+// original with store.Deferred's PutDeferred (no sync); one committer
+// takes what is queued (up to MaxBatch files, waiting at most BatchWait
+// for more), makes that batch's originals durable with one Flush, then
+// records all their revisions in one transaction. A file's outcome is
+// final — reported to Progress, counted — only after its batch committed,
+// so nothing acknowledged can be lost on power failure. When a batch's
+// transaction fails, its files are recorded one by one, so that one bad
+// file fails alone.
+const (
+	// MaxBatch is the most files one commit records.
+	MaxBatch = 128
+	// BatchWait is how long the committer waits for more files once it
+	// has one.
+	BatchWait = 3 * time.Millisecond
+)
 
 // ImportAll imports sources with workers goroutines (at least 1) and returns
 // one result per form (one for a file that could not be read) in the order
-// of sources. A store failure on one file
-// does not stop the others; cancelling ctx stops taking new files.
+// of sources. A store failure on one file does not stop the others, but
+// MaxStoreFailures files failing in a row stop the batch (the store is
+// down); cancelling ctx stops taking new files (the files in hand are
+// finished).
 func (s *Service) ImportAll(ctx context.Context, srcs []Source, workers int, by string, progress Progress) []*ImportResult {
 	return s.ImportAllWith(ctx, srcs, workers, ImportOptions{By: by}, progress)
+}
+
+// queued is a file handed to the committer: its index among the sources and
+// its planned forms, original written but not yet durable.
+type queued struct {
+	i    int
+	p    *pendingFile
+	hash string
 }
 
 // ImportAllWith is ImportAll with options.
@@ -30,31 +59,49 @@ func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int,
 	}
 	halt := make(chan struct{}) // closed when the store is seen down
 	out := make([][]*ImportResult, len(srcs))
-	jobs := make(chan int)
 	var mu gosync.Mutex
 	done, failures := 0, 0
 	var stopped string
+	// deliver makes a file's outcome final.
+	deliver := func(i int, rs []*ImportResult) {
+		mu.Lock()
+		defer mu.Unlock()
+		out[i] = rs
+		if failed(rs) {
+			if failures++; failures >= MaxStoreFailures && stopped == "" {
+				stopped = rs[0].FirstError
+				close(halt)
+			}
+		} else {
+			failures = 0
+		}
+		done++
+		if progress != nil {
+			progress(done, len(srcs), rs[0])
+		}
+	}
+
+	commits := make(chan queued, MaxBatch)
+	committed := make(chan struct{})
+	go func() {
+		defer close(committed)
+		// What is in hand is committed even when ctx is cancelled.
+		s.committer(context.WithoutCancel(ctx), commits, deliver)
+	}()
+
+	jobs := make(chan int)
 	var wg gosync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				out[i] = s.importSource(ctx, srcs[i], opts)
-				mu.Lock()
-				if failed(out[i]) {
-					if failures++; failures >= MaxStoreFailures && stopped == "" {
-						stopped = out[i][0].FirstError
-						close(halt)
-					}
+				if q, rs := s.stage(ctx, srcs[i], opts); q != nil {
+					q.i = i
+					commits <- *q
 				} else {
-					failures = 0
+					deliver(i, rs)
 				}
-				done++
-				if progress != nil {
-					progress(done, len(srcs), out[i][0])
-				}
-				mu.Unlock()
 			}
 		}()
 	}
@@ -75,6 +122,9 @@ feed:
 	}
 	close(jobs)
 	wg.Wait()
+	close(commits)
+	<-committed
+
 	why := "未处理：已取消 (not processed: cancelled)"
 	if stopped != "" {
 		why = fmt.Sprintf("未处理：存储连续 %d 次失败，导入已停止，请检查存储后重新运行 (not processed: the store failed %d times in a row: %s)",
@@ -90,6 +140,105 @@ feed:
 	return flat
 }
 
+// stage reads, validates and plans one source and writes its original
+// without waiting for it to be durable. It returns the file to commit, or
+// (nil, its final results) when nothing is to be recorded.
+func (s *Service) stage(ctx context.Context, src Source, opts ImportOptions) (*queued, []*ImportResult) {
+	data, err := src.Read()
+	if err != nil {
+		return nil, []*ImportResult{{File: src.Name, Outcome: OutcomeUnreadable, FirstError: err.Error()}}
+	}
+	reps, err := s.ValidateForms(src.Name, data, ReadOptions{})
+	if err != nil {
+		return nil, []*ImportResult{{File: src.Name, Outcome: OutcomeUnreadable, FirstError: err.Error()}}
+	}
+	p, err := s.prepare(ctx, src.Name, data, reps, opts)
+	if err != nil {
+		for _, r := range p.out {
+			if r.Outcome == "" {
+				r.Outcome, r.FirstError = OutcomeFailed, err.Error()
+			}
+		}
+		return nil, p.out
+	}
+	if len(p.nrs) == 0 {
+		return nil, p.out
+	}
+	var hash string
+	if d, ok := s.Blobs.(store.Deferred); ok {
+		hash, err = d.PutDeferred(ctx, data)
+	} else {
+		hash, err = s.Blobs.Put(ctx, data)
+	}
+	if err != nil {
+		rs, _ := p.fail(err)
+		return nil, rs
+	}
+	p.setBlob(hash)
+	return &queued{p: p, hash: hash}, nil
+}
+
+// committer records queued files in batches until in is closed.
+func (s *Service) committer(ctx context.Context, in <-chan queued, deliver func(int, []*ImportResult)) {
+	for q, ok := <-in; ok; q, ok = <-in {
+		batch := []queued{q}
+		timer := time.NewTimer(BatchWait)
+	more:
+		for len(batch) < MaxBatch {
+			select {
+			case q, ok := <-in:
+				if !ok {
+					break more
+				}
+				batch = append(batch, q)
+			case <-timer.C:
+				break more
+			}
+		}
+		timer.Stop()
+		s.commitBatch(ctx, batch)
+		for _, q := range batch {
+			deliver(q.i, q.p.out)
+		}
+	}
+}
+
+// commitBatch makes a batch's originals durable and records their
+// revisions in one transaction, or file by file when that fails.
+func (s *Service) commitBatch(ctx context.Context, batch []queued) {
+	if d, ok := s.Blobs.(store.Deferred); ok {
+		hashes := make([]string, len(batch))
+		for i, q := range batch {
+			hashes[i] = q.hash
+		}
+		if err := d.Flush(ctx, hashes); err != nil {
+			for _, q := range batch {
+				q.p.fail(err)
+			}
+			return
+		}
+	}
+	files := make([][]*store.NewRevision, len(batch))
+	for i, q := range batch {
+		files[i] = q.p.nrs
+	}
+	revs, outcomes, err := s.Records.AddRevisionBatch(ctx, files)
+	if err == nil {
+		for i, q := range batch {
+			q.p.finish(revs[i], outcomes[i])
+		}
+		return
+	}
+	for _, q := range batch {
+		revs, outcomes, err := s.Records.AddRevisions(ctx, q.p.nrs)
+		if err != nil {
+			q.p.fail(err)
+			continue
+		}
+		q.p.finish(revs, outcomes)
+	}
+}
+
 // MaxStoreFailures is how many files in a row may fail on the store before
 // a batch stops taking new files (the store is down: the rest would fail
 // too, each after its retries).
@@ -103,21 +252,4 @@ func failed(rs []*ImportResult) bool {
 		}
 	}
 	return false
-}
-
-func (s *Service) importSource(ctx context.Context, src Source, opts ImportOptions) []*ImportResult {
-	data, err := src.Read()
-	if err != nil {
-		return []*ImportResult{{File: src.Name, Outcome: OutcomeUnreadable, FirstError: err.Error()}}
-	}
-	rs, err := s.ImportFile(ctx, src.Name, data, opts)
-	if len(rs) == 0 {
-		rs = []*ImportResult{{File: src.Name, Outcome: OutcomeFailed}}
-	}
-	for _, r := range rs {
-		if err != nil && r.FirstError == "" {
-			r.FirstError = err.Error()
-		}
-	}
-	return rs
 }

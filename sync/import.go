@@ -112,18 +112,45 @@ func (s *Service) ImportFile(ctx context.Context, name string, data []byte, opts
 
 // importReports stores the forms of one file, already validated as reps.
 func (s *Service) importReports(ctx context.Context, name string, data []byte, reps []*Report, opts ImportOptions) ([]*ImportResult, error) {
-	out := make([]*ImportResult, len(reps))
-	var (
-		nrs []*store.NewRevision
-		irs []*ImportResult
-	)
+	p, err := s.prepare(ctx, name, data, reps, opts)
+	if err != nil || len(p.nrs) == 0 {
+		return p.out, err
+	}
+	hash, err := s.Blobs.Put(ctx, data)
+	if err != nil {
+		return p.fail(err)
+	}
+	p.setBlob(hash)
+	revs, outcomes, err := s.Records.AddRevisions(ctx, p.nrs)
+	if err != nil {
+		return p.fail(err)
+	}
+	p.finish(revs, outcomes)
+	return p.out, nil
+}
+
+// pendingFile is one file's forms planned for storing: out holds a result
+// per form; nrs the revisions to record, for the results irs.
+type pendingFile struct {
+	name string
+	out  []*ImportResult
+	irs  []*ImportResult
+	nrs  []*store.NewRevision
+}
+
+// prepare plans the revisions of one file's forms (identity, findings,
+// status, duplicates); forms whose result is already final (unchanged,
+// conflict, duplicate) have no revision to record. The error is a store
+// failure.
+func (s *Service) prepare(ctx context.Context, name string, data []byte, reps []*Report, opts ImportOptions) (*pendingFile, error) {
+	p := &pendingFile{name: name, out: make([]*ImportResult, len(reps))}
 	seen := map[string]string{} // submission key → sheet
 	for i, rep := range reps {
 		ir := &ImportResult{File: name, Sheet: rep.Sheet}
-		out[i] = ir
+		p.out[i] = ir
 		nr, err := s.plan(ctx, ir, rep, opts)
 		if err != nil {
-			return out, err
+			return p, err
 		}
 		if nr == nil {
 			continue
@@ -139,35 +166,34 @@ func (s *Service) importReports(ctx context.Context, name string, data []byte, r
 			}
 			seen[key] = rep.Sheet
 		}
-		nrs, irs = append(nrs, nr), append(irs, ir)
+		p.nrs, p.irs = append(p.nrs, nr), append(p.irs, ir)
 	}
-	if len(nrs) == 0 {
-		return out, nil
-	}
-	fail := func(err error) ([]*ImportResult, error) {
-		for _, ir := range irs {
-			ir.Outcome, ir.FirstError = OutcomeFailed, err.Error()
-		}
-		return out, fmt.Errorf("import %s: %w", name, err)
-	}
-	hash, err := s.Blobs.Put(ctx, data)
-	if err != nil {
-		return fail(err)
-	}
-	for _, nr := range nrs {
+	return p, nil
+}
+
+// setBlob records the stored original's hash on every planned revision.
+func (p *pendingFile) setBlob(hash string) {
+	for _, nr := range p.nrs {
 		nr.BlobHash = hash
 	}
-	revs, outcomes, err := s.Records.AddRevisions(ctx, nrs)
-	if err != nil {
-		return fail(err)
+}
+
+// fail marks every planned form failed on the store.
+func (p *pendingFile) fail(err error) ([]*ImportResult, error) {
+	for _, ir := range p.irs {
+		ir.Outcome, ir.FirstError = OutcomeFailed, err.Error()
 	}
-	for i, ir := range irs {
+	return p.out, fmt.Errorf("import %s: %w", p.name, err)
+}
+
+// finish sets the results of the recorded revisions.
+func (p *pendingFile) finish(revs []*store.Revision, outcomes []string) {
+	for i, ir := range p.irs {
 		ir.Revision, ir.Outcome = revs[i].ID, outcomes[i]
-		if nrs[i].Status == store.StatusRejected && outcomes[i] != store.OutcomeUnchanged {
+		if p.nrs[i].Status == store.StatusRejected && outcomes[i] != store.OutcomeUnchanged {
 			ir.Outcome = OutcomeRejected
 		}
 	}
-	return out, nil
 }
 
 // MaxNameRunes is the longest unit or project name stored: a longer one

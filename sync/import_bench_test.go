@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	gosync "sync"
 	"testing"
 
 	"github.com/jxsync/jxsync/mapping"
@@ -138,5 +139,56 @@ func BenchmarkExport(b *testing.B) {
 		if _, err := svc.Exporter.Export(t, rep.Result, map[string]string{mapping.PropUnit: "x"}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkImportPerFile is BenchmarkImport's peer: the same 100 files, 2
+// workers, each file stored as before group commit — its original synced
+// and its revisions committed on their own (ImportFile per file).
+func BenchmarkImportPerFile(b *testing.B) {
+	svc := benchService(b)
+	srcs := unitWorkbooks(b, 100)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		dir := b.TempDir()
+		blobs, err := local.Open(filepath.Join(dir, "blobs"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		db, err := sqlite.Open(ctx, filepath.Join(dir, "jxsync.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := *svc
+		s.Blobs, s.Records, s.Users = blobs, db, db
+		b.StartTimer()
+		jobs := make(chan sync.Source)
+		var wg gosync.WaitGroup
+		for w := 0; w < 2; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for src := range jobs {
+					data, err := src.Read()
+					if err != nil {
+						b.Error(err)
+						continue
+					}
+					if rs, err := s.ImportFile(ctx, src.Name, data, sync.ImportOptions{By: "bench"}); err != nil || rs[0].Outcome != "imported" {
+						b.Errorf("%s: %v %v", src.Name, rs, err)
+					}
+				}
+			}()
+		}
+		for _, src := range srcs {
+			jobs <- src
+		}
+		close(jobs)
+		wg.Wait()
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
 	}
 }

@@ -17,8 +17,9 @@ import (
 )
 
 var (
-	_ store.Blobs   = (*Blobs)(nil)
-	_ store.Sweeper = (*Blobs)(nil)
+	_ store.Blobs    = (*Blobs)(nil)
+	_ store.Sweeper  = (*Blobs)(nil)
+	_ store.Deferred = (*Blobs)(nil)
 )
 
 // Blobs is a folder of content-addressed files.
@@ -39,6 +40,62 @@ func (b *Blobs) path(hash string) string { return filepath.Join(b.dir, hash[:2],
 // Put implements store.Blobs: a temporary file in the target folder, fsync,
 // rename, fsync of the folder.
 func (b *Blobs) Put(ctx context.Context, data []byte) (string, error) {
+	return b.put(ctx, data, true)
+}
+
+// PutDeferred implements store.Deferred: Put without the fsyncs, which
+// Flush does for many blobs at once.
+func (b *Blobs) PutDeferred(ctx context.Context, data []byte) (string, error) {
+	return b.put(ctx, data, false)
+}
+
+// Flush implements store.Deferred: one sync of the file system where the
+// platform has it (Linux syncfs), else an fsync of every blob and folder.
+func (b *Blobs) Flush(ctx context.Context, hashes []string) error {
+	if len(hashes) == 0 {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("flush blobs: %w", err)
+	}
+	if ok, err := syncFS(b.dir); ok {
+		if err != nil {
+			return fmt.Errorf("flush blobs: %w", err)
+		}
+		return nil
+	}
+	dirs := map[string]bool{}
+	for _, h := range hashes {
+		p := b.path(h)
+		if err := syncPath(p); err != nil {
+			return fmt.Errorf("flush blob %s: %w", h, err)
+		}
+		dirs[filepath.Dir(p)] = true
+	}
+	for d := range dirs {
+		if err := syncPath(d); err != nil {
+			return fmt.Errorf("flush blob folder %s: %w", d, err)
+		}
+	}
+	return nil
+}
+
+// syncPath fsyncs a file or folder.
+func syncPath(p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return err // folders cannot be synced on some platforms (ErrInvalid)
+	}
+	return nil
+}
+
+// put writes a blob through a temporary file and a rename; durable says
+// whether to fsync the file and its folder.
+func (b *Blobs) put(ctx context.Context, data []byte, durable bool) (string, error) {
 	hash := store.Hash(data)
 	p := b.path(hash)
 	if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {
@@ -60,9 +117,11 @@ func (b *Blobs) Put(ctx context.Context, data []byte) (string, error) {
 		tmp.Close()
 		return "", fmt.Errorf("put blob %s: %w", hash, err)
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("put blob %s: %w", hash, err)
+	if durable {
+		if err := tmp.Sync(); err != nil {
+			tmp.Close()
+			return "", fmt.Errorf("put blob %s: %w", hash, err)
+		}
 	}
 	if err := tmp.Close(); err != nil {
 		return "", fmt.Errorf("put blob %s: %w", hash, err)
@@ -70,9 +129,11 @@ func (b *Blobs) Put(ctx context.Context, data []byte) (string, error) {
 	if err := os.Rename(tmp.Name(), p); err != nil {
 		return "", fmt.Errorf("put blob %s: %w", hash, err)
 	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
+	if durable {
+		if d, err := os.Open(dir); err == nil {
+			d.Sync()
+			d.Close()
+		}
 	}
 	return hash, nil
 }

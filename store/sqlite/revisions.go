@@ -26,10 +26,25 @@ func (db *DB) AddRevisions(ctx context.Context, nrs []*store.NewRevision) ([]*st
 	if len(nrs) == 0 {
 		return nil, nil, nil
 	}
-	file := nrs[0].FileName
-	for _, nr := range nrs {
-		if !store.ValidHash(nr.BlobHash) {
-			return nil, nil, fmt.Errorf("add revision %s: %w", nr.FileName, store.ErrBadHash)
+	revs, outs, err := db.AddRevisionBatch(ctx, [][]*store.NewRevision{nrs})
+	if err != nil {
+		return nil, nil, err
+	}
+	return revs[0], outs[0], nil
+}
+
+// AddRevisionBatch implements store.Records: the forms of many files in one
+// transaction (one commit, one sync), in order.
+func (db *DB) AddRevisionBatch(ctx context.Context, files [][]*store.NewRevision) ([][]*store.Revision, [][]string, error) {
+	file := ""
+	for _, nrs := range files {
+		for _, nr := range nrs {
+			if file == "" {
+				file = nr.FileName
+			}
+			if !store.ValidHash(nr.BlobHash) {
+				return nil, nil, fmt.Errorf("add revision %s: %w", nr.FileName, store.ErrBadHash)
+			}
 		}
 	}
 	tx, err := db.rw.BeginTx(ctx, nil)
@@ -37,28 +52,31 @@ func (db *DB) AddRevisions(ctx context.Context, nrs []*store.NewRevision) ([]*st
 		return nil, nil, fmt.Errorf("add revision %s: %w", file, err)
 	}
 	defer tx.Rollback()
-	ids := make([]int64, len(nrs))
-	outs := make([]string, len(nrs))
-	for i, nr := range nrs {
-		if ids[i], outs[i], err = db.addRevision(ctx, tx, nr); err != nil {
-			return nil, nil, fmt.Errorf("add revision %s: %w", nr.FileName, err)
+	st, err := prepareInserts(ctx, tx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("add revision %s: %w", file, err)
+	}
+	defer st.close()
+	revs := make([][]*store.Revision, len(files))
+	outs := make([][]string, len(files))
+	for f, nrs := range files {
+		revs[f] = make([]*store.Revision, len(nrs))
+		outs[f] = make([]string, len(nrs))
+		for i, nr := range nrs {
+			if revs[f][i], outs[f][i], err = db.addRevision(ctx, tx, st, nr); err != nil {
+				return nil, nil, fmt.Errorf("add revision %s: %w", nr.FileName, err)
+			}
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, nil, fmt.Errorf("add revision %s: commit: %w", file, err)
 	}
-	revs := make([]*store.Revision, len(nrs))
-	for i, id := range ids {
-		if revs[i], err = db.Revision(ctx, id); err != nil {
-			return nil, nil, err
-		}
-	}
 	return revs, outs, nil
 }
 
-// addRevision records one form within tx and returns its revision id and
-// the outcome.
-func (db *DB) addRevision(ctx context.Context, tx *sql.Tx, nr *store.NewRevision) (int64, string, error) {
+// addRevision records one form within tx and returns its revision (made
+// from what was written, not read back) and the outcome.
+func (db *DB) addRevision(ctx context.Context, tx *sql.Tx, st *inserts, nr *store.NewRevision) (*store.Revision, string, error) {
 	at := nr.UploadedAt
 	if at.IsZero() {
 		at = db.now()
@@ -66,7 +84,7 @@ func (db *DB) addRevision(ctx context.Context, tx *sql.Tx, nr *store.NewRevision
 	stamp := at.UTC().Format(time.RFC3339Nano)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO templates(id, version, title) VALUES (?, ?, ?)
 		ON CONFLICT(id, version) DO NOTHING`, nr.TemplateID, nr.TemplateVersion, nr.TemplateTitle); err != nil {
-		return 0, "", fmt.Errorf("template: %w", err)
+		return nil, "", fmt.Errorf("template: %w", err)
 	}
 	var sub sql.NullInt64
 	seq, outcome := 0, store.OutcomeImported
@@ -74,24 +92,24 @@ func (db *DB) addRevision(ctx context.Context, tx *sql.Tx, nr *store.NewRevision
 	if nr.Unit != "" {
 		id, err := upsertSubmission(ctx, tx, nr, stamp)
 		if err != nil {
-			return 0, "", err
+			return nil, "", err
 		}
 		sub = sql.NullInt64{Int64: id, Valid: true}
 		var latest int64
 		var print string
 		err = tx.QueryRowContext(ctx, `SELECT id, fingerprint FROM revisions WHERE submission_id = ? ORDER BY seq DESC LIMIT 1`, id).Scan(&latest, &print)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return 0, "", err
+			return nil, "", err
 		}
 		if latest != 0 && nr.Fingerprint != "" && print == nr.Fingerprint {
-			return latest, store.OutcomeUnchanged, nil
+			return existingRevision(ctx, tx, latest)
 		}
 		err = tx.QueryRowContext(ctx, `SELECT id FROM revisions WHERE submission_id = ? AND blob_hash = ?`, id, nr.BlobHash).Scan(&existing)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return 0, "", err
+			return nil, "", err
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM revisions WHERE submission_id = ?`, id).Scan(&seq); err != nil {
-			return 0, "", err
+			return nil, "", err
 		}
 		if seq > 1 {
 			outcome = store.OutcomeUpdated
@@ -100,20 +118,20 @@ func (db *DB) addRevision(ctx context.Context, tx *sql.Tx, nr *store.NewRevision
 		err := tx.QueryRowContext(ctx, `SELECT id FROM revisions WHERE submission_id IS NULL AND blob_hash = ? AND sheet = ?`,
 			nr.BlobHash, nr.Sheet).Scan(&existing)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return 0, "", err
+			return nil, "", err
 		}
 	}
 	if existing != 0 {
-		return existing, store.OutcomeUnchanged, nil
+		return existingRevision(ctx, tx, existing)
 	}
 	findings, err := json.Marshal(nonNil(nr.Findings))
 	if err != nil {
-		return 0, "", err
+		return nil, "", err
 	}
 	var data []byte
 	if nr.Result != nil {
 		if data, err = json.Marshal(nr.Result); err != nil {
-			return 0, "", err
+			return nil, "", err
 		}
 	}
 	errs, warns := count(nr.Findings)
@@ -124,18 +142,46 @@ func (db *DB) addRevision(ctx context.Context, tx *sql.Tx, nr *store.NewRevision
 		sub, seq, nr.BlobHash, nr.FileName, nr.Size, stamp, nr.UploadedBy, nr.TemplateID, nr.TemplateVersion,
 		nr.Status, errs, warns, string(findings), nullString(data), nr.TotalScore, nr.Sheet, nr.Fingerprint)
 	if err != nil {
-		return 0, "", err
+		return nil, "", err
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return 0, "", err
+		return nil, "", err
 	}
 	if nr.Result != nil {
-		if err := insertValues(ctx, tx, id, nr.Result, nr.Met); err != nil {
-			return 0, "", err
+		if err := st.values(ctx, id, nr.Result, nr.Met); err != nil {
+			return nil, "", err
 		}
 	}
-	return id, outcome, nil
+	return &store.Revision{ID: id, SubmissionID: sub.Int64, Seq: seq, Unit: nr.Unit, TemplateID: nr.TemplateID,
+		TemplateVersion: nr.TemplateVersion, Year: yearOf(nr), Subject: subjectOf(nr), BlobHash: nr.BlobHash, FileName: nr.FileName,
+		Sheet: nr.Sheet, Size: nr.Size, UploadedAt: at.UTC(), UploadedBy: nr.UploadedBy, Status: nr.Status,
+		Errors: errs, Warnings: warns, TotalScore: nr.TotalScore}, outcome, nil
+}
+
+// existingRevision reads, within tx, a revision a form turned out to be.
+func existingRevision(ctx context.Context, tx *sql.Tx, id int64) (*store.Revision, string, error) {
+	r, err := scanRevision(tx.QueryRowContext(ctx, `SELECT `+revisionColumns+revisionFrom+` WHERE r.id = ?`, id))
+	if err != nil {
+		return nil, "", fmt.Errorf("revision %d: %w", id, err)
+	}
+	return r, store.OutcomeUnchanged, nil
+}
+
+// yearOf and subjectOf are a new revision's year and subject as stored: a
+// revision of no submission has neither.
+func yearOf(nr *store.NewRevision) int {
+	if nr.Unit == "" {
+		return 0
+	}
+	return nr.Year
+}
+
+func subjectOf(nr *store.NewRevision) string {
+	if nr.Unit == "" {
+		return ""
+	}
+	return nr.Subject
 }
 
 func upsertSubmission(ctx context.Context, tx *sql.Tx, nr *store.NewRevision, stamp string) (int64, error) {
@@ -159,27 +205,41 @@ func upsertSubmission(ctx context.Context, tx *sql.Tx, nr *store.NewRevision, st
 	return id, nil
 }
 
-// insertValues writes every field value and table row of res.
-func insertValues(ctx context.Context, tx *sql.Tx, rev int64, res *mapping.Result, met map[string]map[int]bool) error {
+// inserts are the statements writing a revision's values, prepared once
+// per transaction.
+type inserts struct {
+	fv, tr *sql.Stmt
+}
+
+func prepareInserts(ctx context.Context, tx *sql.Tx) (*inserts, error) {
 	fv, err := tx.PrepareContext(ctx, `INSERT INTO field_values(revision_id, path, type, raw, number, text, unit, cell, value)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer fv.Close()
 	tr, err := tx.PrepareContext(ctx, `INSERT INTO table_rows(revision_id, path, table_name, block_index, row_index, sheet_row, "values", met)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
-		return err
+		fv.Close()
+		return nil, err
 	}
-	defer tr.Close()
+	return &inserts{fv: fv, tr: tr}, nil
+}
+
+func (st *inserts) close() {
+	st.fv.Close()
+	st.tr.Close()
+}
+
+// values writes every field value and table row of res.
+func (st *inserts) values(ctx context.Context, rev int64, res *mapping.Result, met map[string]map[int]bool) error {
 	fields := func(prefix string, vals map[string]mapping.Value) error {
 		for name, v := range vals {
 			j, err := json.Marshal(v)
 			if err != nil {
 				return err
 			}
-			if _, err := fv.ExecContext(ctx, rev, prefix+name, string(v.Type), v.Raw, v.Number, v.Text, v.Unit, v.Cell, string(j)); err != nil {
+			if _, err := st.fv.ExecContext(ctx, rev, prefix+name, string(v.Type), v.Raw, v.Number, v.Text, v.Unit, v.Cell, string(j)); err != nil {
 				return fmt.Errorf("value %s%s: %w", prefix, name, err)
 			}
 		}
@@ -197,7 +257,7 @@ func insertValues(ctx context.Context, tx *sql.Tx, rev int64, res *mapping.Resul
 				if ok, has := met[path][i]; has {
 					m = sql.NullBool{Bool: ok, Valid: true}
 				}
-				if _, err := tr.ExecContext(ctx, rev, path, name, block, i, r.Row, string(j), m); err != nil {
+				if _, err := st.tr.ExecContext(ctx, rev, path, name, block, i, r.Row, string(j), m); err != nil {
 					return fmt.Errorf("row %s[%d]: %w", path, i, err)
 				}
 			}
