@@ -169,7 +169,8 @@ func (s *Service) importReports(ctx context.Context, name string, data []byte, r
 }
 
 // IdentityFinding is the error of a form whose unit or year could not be
-// read, on its sheet.
+// read, on its sheet, for when its findings lack validation's own (rule
+// mapping.RuleIdentity, which says what to type).
 func IdentityFinding(sheet string) mapping.Finding {
 	return mapping.Finding{Sheet: sheet, Severity: mapping.SeverityError, Rule: "identity",
 		Message: "无法确定单位名称或年度，无法归入任何填报 (unit name or year not found)"}
@@ -203,7 +204,9 @@ func (s *Service) plan(ctx context.Context, ir *ImportResult, rep *Report, opts 
 		unit = gen.Unit // the registered spelling of the same unit
 	}
 	if unit == "" || year == 0 {
-		findings = append(findings, IdentityFinding(rep.Result.Sheet))
+		if !mapping.HasRule(findings, mapping.RuleIdentity) { // validation says what to type, when it can
+			findings = append(findings, IdentityFinding(rep.Result.Sheet))
+		}
 		unit = ""
 	}
 	ir.Unit, ir.Year = unit, year
