@@ -60,11 +60,22 @@ type Check struct {
 	// Tolerance is an expression for the difference that is only a warning
 	// (default 0).
 	Tolerance string `mapstructure:"tolerance"`
-	// At names the cells the finding points at: fields, or in row and group
-	// scope columns of the row (the group's first row).
+	// At names the cells the finding concerns: fields, or in row and group
+	// scope columns of the row (the group's first row). Without Cell the
+	// finding points at the first of them that was read (the cell to
+	// correct), the others are its Related cells.
 	At Strings `mapstructure:"at"`
-	// Message is the Chinese message; {expression} parts are replaced by
-	// their value.
+	// Cell, when the cell to edit is not the value that breaks the rule,
+	// names the field or column whose cell the finding points at: a reason
+	// check names the 偏差原因 column or field (cell: deviation) and lists
+	// the indicator's values in At, which become Related. When Cell was not
+	// read (its label or column is missing) the first cell of At is used.
+	Cell string `mapstructure:"cell"`
+	// Message is the Chinese message people read: what is wrong, with the
+	// values and the captions of the cells concerned, and what to do,
+	// followed by a short English gloss in parentheses, e.g. “执行率应为 …，
+	// 表中为 …，请改正 (rate should be spent / budget)”. {expression} parts
+	// are replaced by their value.
 	Message string `mapstructure:"message"`
 }
 
@@ -138,6 +149,9 @@ func (t *Template) compileRules() ([]*compiledCheck, error) {
 			if !t.hasName(c, a) {
 				errs = append(errs, fmt.Sprintf("%s.at: no field or column %q", key, a))
 			}
+		}
+		if c.Cell != "" && !t.hasName(c, c.Cell) {
+			errs = append(errs, fmt.Sprintf("%s.cell: no field or column %q", key, c.Cell))
 		}
 		out = append(out, cc)
 	}

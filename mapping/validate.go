@@ -1,7 +1,6 @@
 package mapping
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
@@ -10,8 +9,9 @@ import (
 )
 
 // Check validates an extraction against the template: the reading rules
-// (required cells, values not of their type, bindings not found, table
-// gaps), then the template's checks in their order.
+// (reading.go: the unit or year unreadable, labels and headers not found,
+// required cells empty, values not of their type, table gaps), then the
+// template's checks in their order.
 func (t *Template) Check(res *Result) []Finding {
 	if t.compiled == nil {
 		if err := t.Provision(); err != nil {
@@ -41,6 +41,9 @@ type validation struct {
 	insts  map[string][]instance
 	vm     vm.VM
 	shared map[valueKey]any
+	// skip holds the paths of fields (fields.NAME, blocks.B[i].fields.NAME)
+	// whose reading is already reported: their values are not checked again.
+	skip map[string]bool
 }
 
 func (v *validation) add(f Finding) {
@@ -57,79 +60,6 @@ func at(ref string) (string, string) {
 		return "", ""
 	}
 	return s, c
-}
-
-// reading reports empty required cells, unreadable values and bindings
-// that were not found.
-func (v *validation) reading() {
-	required := map[string]*Field{}
-	for _, f := range v.t.allFields() {
-		required[f.Name] = f
-	}
-	for _, p := range v.res.Problems {
-		sev, rule := SeverityWarning, "binding"
-		name := p.Path[strings.LastIndexByte(p.Path, '.')+1:]
-		if f := required[name]; f != nil && f.Required || p.Code == "header-not-found" {
-			sev, rule = SeverityError, "required"
-		}
-		if p.Code == "table-gap" {
-			rule = "table-gap"
-		}
-		s, c := at(p.Cell)
-		v.add(Finding{Sheet: s, Cell: c, Severity: sev, Rule: rule, Message: p.Message})
-	}
-	fields := func(fs []Field, vals map[string]Value) {
-		for i := range fs {
-			if val, ok := vals[fs[i].Name]; ok {
-				v.value(fs[i].Title, 0, fs[i].Required, val)
-			}
-		}
-	}
-	tables := func(ts []Table, rows map[string][]Row) {
-		for i := range ts {
-			for _, r := range rows[ts[i].Name] {
-				for _, col := range ts[i].Columns {
-					if val, ok := r.Values[col.Name]; ok {
-						v.value(col.Title, r.Row, col.Required, val)
-					}
-				}
-			}
-		}
-	}
-	fields(v.t.Fields, v.res.Fields)
-	tables(v.t.Tables, v.res.Tables)
-	for _, b := range v.t.Blocks {
-		for _, inst := range v.res.Blocks[b.Name] {
-			fields(b.Fields, inst.Fields)
-			tables(b.Tables, inst.Tables)
-		}
-	}
-}
-
-// value reports one value that is required but empty, or not of its type.
-// title names it, preceded by 第N行 for a table row (row > 0).
-func (v *validation) value(title string, row int, required bool, val Value) {
-	typeErr := val.Error != ""
-	uncached := len(v.res.Uncached) > 0 && val.Raw == "" && v.isUncached(val.Cell)
-	if !typeErr && !uncached && !(required && val.Empty()) {
-		return
-	}
-	if row > 0 {
-		title = fmt.Sprintf("第%d行%s", row, title)
-	}
-	s, c := at(val.Cell)
-	if uncached {
-		v.add(Finding{Sheet: s, Cell: c, Severity: SeverityError, Rule: "formula-no-value",
-			Message: fmt.Sprintf("%s 是公式但没有计算结果（文件可能由程序生成），请用Excel或WPS打开、保存后重新上传 (formula without a calculated value)", title)})
-		return
-	}
-	if typeErr {
-		v.add(Finding{Sheet: s, Cell: c, Severity: SeverityError, Rule: "type",
-			Message: fmt.Sprintf("%s：%s", title, val.Error), Expected: string(val.Type), Found: val.Raw})
-		return
-	}
-	v.add(Finding{Sheet: s, Cell: c, Severity: SeverityError, Rule: "required",
-		Message: fmt.Sprintf("%s 为必填项，不能为空 (required cell is empty)", title), Found: val.Raw})
 }
 
 // scope is one evaluation of a check: its environment and the values its
@@ -395,23 +325,48 @@ func (v *validation) eval(c *compiledCheck, sc scope) {
 		expected, found = display(e), display(f)
 	}
 	fd := Finding{Severity: sev, Rule: c.ID, Message: v.message(c, sc.env), Expected: expected, Found: found}
-	for i, name := range c.At {
-		val, ok := sc.vals(name)
-		if !ok {
+	v.place(&fd, c, sc)
+	v.add(fd)
+}
+
+// place points a check's finding at its cell: c.Cell's, or the first of
+// c.At that was read; the other cells of c.At are related. An assert
+// check's Found is the text of the cell it points at.
+func (v *validation) place(fd *Finding, c *compiledCheck, sc scope) {
+	names := c.At
+	if c.Cell != "" {
+		names = append([]string{c.Cell}, c.At...)
+	}
+	placed := false
+	for i, name := range names {
+		if i > 0 && name == c.Cell {
 			continue
 		}
-		if i == 0 {
+		val, ok := sc.vals(name)
+		if !ok || val.Cell == "" {
+			continue
+		}
+		if !placed {
+			placed = true
 			fd.Sheet, fd.Cell = at(val.Cell)
 			if fd.Found == "" {
 				fd.Found = oneLineText(val.Raw)
 			}
 			continue
 		}
-		if val.Cell != "" {
+		if !contains(fd.Related, val.Cell) && val.Cell != fd.Sheet+"!"+fd.Cell {
 			fd.Related = append(fd.Related, val.Cell)
 		}
 	}
-	v.add(fd)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // oneLineText joins a cell's lines for a message: "社会效\n\n益指标" reads

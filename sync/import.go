@@ -240,7 +240,8 @@ func badName(res *mapping.Result, fields []string, name, what string) (mapping.F
 func badRune(r rune) bool { return unicode.IsControl(r) || r == utf8.RuneError }
 
 // IdentityFinding is the error of a form whose unit or year could not be
-// read, on its sheet.
+// read, on its sheet, for when its findings lack validation's own (rule
+// mapping.RuleIdentity, which says what to type).
 func IdentityFinding(sheet string) mapping.Finding {
 	return mapping.Finding{Sheet: sheet, Severity: mapping.SeverityError, Rule: "identity",
 		Message: "无法确定单位名称或年度，无法归入任何填报 (unit name or year not found)"}
@@ -282,7 +283,9 @@ func (s *Service) plan(ctx context.Context, ir *ImportResult, rep *Report, opts 
 		unit = ""
 	}
 	if unit == "" || year == 0 {
-		findings = append(findings, IdentityFinding(rep.Result.Sheet))
+		if !mapping.HasRule(findings, mapping.RuleIdentity) { // validation says what to type, when it can
+			findings = append(findings, IdentityFinding(rep.Result.Sheet))
+		}
 		unit = ""
 	}
 	ir.Unit, ir.Year = unit, year

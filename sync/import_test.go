@@ -122,7 +122,7 @@ func testImportOutcomes(t *testing.T, opts ...testkit.Option) {
 			rejected = r
 		}
 	}
-	if rejected == nil || rejected.Outcome != jxsync.OutcomeRejected || rejected.Errors != 1 || !strings.Contains(rejected.FirstError, "F9") {
+	if rejected == nil || rejected.Outcome != jxsync.OutcomeRejected || rejected.Errors != 1 || !strings.Contains(rejected.FirstError, "B19") {
 		t.Fatalf("caidian-jiuzhu: %+v", rejected)
 	}
 	rev, err := svc.Records.Revision(ctx, rejected.Revision)
@@ -142,12 +142,12 @@ func testImportOutcomes(t *testing.T, opts ...testkit.Option) {
 	}
 	found := false
 	for _, f := range findings {
-		if f.Rule == "target-missed-reason" && f.Severity == "error" && f.Cell == "F9" {
+		if f.Rule == "target-missed-reason" && f.Severity == "error" && f.Cell == "B19" {
 			found = true
 		}
 	}
 	if !found {
-		t.Errorf("stored findings lack target-missed-reason at F9: %+v", findings)
+		t.Errorf("stored findings lack target-missed-reason at B19: %+v", findings)
 	}
 	if _, data, err := svc.Original(ctx, rejected.Revision); err != nil || !bytes.Equal(data, mustRead(t, rejected.File)) {
 		t.Errorf("original of the rejected file: %v", err)

@@ -115,7 +115,7 @@ func TestAnnotateHubeiExample(t *testing.T) {
 	data, findings := checkExample(t)
 	var rule string
 	for _, fd := range findings {
-		if fd.Sheet == hubeiSheet && fd.Cell == "F9" && fd.Severity == mapping.SeverityError {
+		if fd.Sheet == hubeiSheet && fd.Cell == "B19" && fd.Severity == mapping.SeverityError {
 			rule = fd.Rule
 		}
 	}
@@ -155,8 +155,10 @@ func TestAnnotateHubeiExample(t *testing.T) {
 		}
 	}
 
-	if c := fillAt(t, f, hubeiSheet, "F9"); c != "FFC7CE" {
-		t.Errorf("F9 fill = %q, want red FFC7CE", c)
+	for _, cell := range []string{"B19", "F9"} { // the reason cell, and the indicator's related
+		if c := fillAt(t, f, hubeiSheet, cell); c != "FFC7CE" {
+			t.Errorf("%s fill = %q, want red FFC7CE", cell, c)
+		}
 	}
 	for _, c := range []string{"B4", "C4"} {
 		if got := fillAt(t, f, hubeiSheet, c); got != "FFEB9C" {
@@ -166,8 +168,8 @@ func TestAnnotateHubeiExample(t *testing.T) {
 	if c := fillAt(t, f, hubeiSheet, "F10"); c != "" {
 		t.Errorf("unmarked F10 filled %q", c)
 	}
-	if author, text := commentAt(t, f, hubeiSheet, "F9"); author != "jxsync" || !strings.Contains(text, "[错误] "+rule) {
-		t.Errorf("F9 comment = %q by %q, want [错误] %s", text, author, rule)
+	if author, text := commentAt(t, f, hubeiSheet, "B19"); author != "jxsync" || !strings.Contains(text, "[错误] "+rule) {
+		t.Errorf("B19 comment = %q by %q, want [错误] %s", text, author, rule)
 	}
 
 	of, err := excelize.OpenReader(bytes.NewReader(data))

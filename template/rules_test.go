@@ -24,8 +24,12 @@ import (
 //	cases:
 //	  - name: rate wrong
 //	    set: {F6: "95%"}               # a string is typed as text, a number as a number, null or "" empties the cell
-//	    want: [rate-formula@F6:error]  # rule[@cell][:severity] that must appear
+//	    want: [rate-formula@F6:error]  # rule[@cell[+related]][:severity] that must appear
 //	    absent: [low-rate-reason]      # rule[@cell] that must not appear
+//
+// A want may name a related cell after the cell: target-missed-reason@B19+F9
+// is the finding at the reason cell B19 that has the indicator's F9 among its
+// related cells.
 //
 // A case may name its own example, and may re-merge cells first
 // (merge: [B13:B29]: every merge overlapping the range is undone, then the
@@ -71,9 +75,9 @@ func loadRulesFiles(t *testing.T) map[string]*rulesFile {
 	return out
 }
 
-// expectation is one want or absent entry: rule[@cell][:severity].
+// expectation is one want or absent entry: rule[@cell[+related]][:severity].
 type expectation struct {
-	rule, cell, severity string
+	rule, cell, related, severity string
 }
 
 func parseExpectation(s string) expectation {
@@ -83,6 +87,7 @@ func parseExpectation(s string) expectation {
 		s, e.severity = s[:i], s[i+1:]
 	}
 	e.rule, e.cell, _ = strings.Cut(s, "@")
+	e.cell, e.related, _ = strings.Cut(e.cell, "+")
 	return e
 }
 
@@ -91,6 +96,9 @@ func (e expectation) String() string {
 	if e.cell != "" {
 		s += "@" + e.cell
 	}
+	if e.related != "" {
+		s += "+" + e.related
+	}
 	if e.severity != "" {
 		s += ":" + e.severity
 	}
@@ -98,7 +106,18 @@ func (e expectation) String() string {
 }
 
 func (e expectation) matches(f mapping.Finding) bool {
-	return f.Rule == e.rule && (e.cell == "" || f.Cell == e.cell) && (e.severity == "" || f.Severity == e.severity)
+	return f.Rule == e.rule && (e.cell == "" || f.Cell == e.cell) && (e.severity == "" || f.Severity == e.severity) &&
+		(e.related == "" || relates(f, e.related))
+}
+
+// relates reports whether cell (A1) is among f's related cells (Sheet!A1).
+func relates(f mapping.Finding, cell string) bool {
+	for _, r := range f.Related {
+		if _, c, _ := strings.Cut(r, "!"); c == cell || r == cell {
+			return true
+		}
+	}
+	return false
 }
 
 // exampleBytes reads an example by its path from the repository root, from the
@@ -191,6 +210,9 @@ func formatFindings(fs []mapping.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
 		fmt.Fprintf(&b, "\n  %s@%s:%s  %s", f.Rule, f.Cell, f.Severity, f.Message)
+		if len(f.Related) > 0 {
+			fmt.Fprintf(&b, "  related %v", f.Related)
+		}
 	}
 	if len(fs) == 0 {
 		b.WriteString(" none")
@@ -260,7 +282,7 @@ func TestRules(t *testing.T) {
 
 // readingRules are the built-in rules of mapping.Template.Check that some
 // case file must exercise besides the templates' own checks.
-var readingRules = []string{"required", "type"}
+var readingRules = []string{"required", "type", "identity"}
 
 // TestRulesCoverage makes sure every check of every shipped mapping.yaml
 // is tested both ways: some case of its template's file wants it (the
@@ -328,8 +350,78 @@ func TestRulesCoverage(t *testing.T) {
 
 func isReadingRule(id string) bool {
 	switch id {
-	case "required", "type", "binding", "table-gap":
+	case "identity", "required", "type", "binding", "table-gap", "formula-no-value", "detect-label-missing":
 		return true
 	}
 	return false
+}
+
+// TestRemovedTitleOneFinding removes the title row of every shipped example
+// (the notitle variant): the fields it held (表名, 年度…) are one finding
+// that says to type the title back, not one per field, and when the year
+// cannot be read otherwise that finding is the identity error itself.
+func TestRemovedTitleOneFinding(t *testing.T) {
+	reg, err := LoadRegistry(templates.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notitle := variants[1]
+	if notitle.name != "notitle" {
+		t.Fatalf("variant %s, want notitle", notitle.name)
+	}
+	seen := map[string]bool{}
+	for _, tpl := range reg.Templates {
+		for _, ex := range reg.Examples(tpl) {
+			t.Run(strings.TrimSuffix(filepath.Base(ex), ".xlsx"), func(t *testing.T) {
+				data, err := fs.ReadFile(templates.FS, ex)
+				if err != nil {
+					t.Fatal(err)
+				}
+				orig := extractDetected(t, reg, filepath.Base(ex), data, tpl)
+				vb, err := makeVariant(data, tpl, orig, notitle)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := extractDetected(t, reg, "notitle.xlsx", vb, tpl)
+				before := map[string]int{}
+				for _, f := range tpl.Check(orig) {
+					before[f.Rule+"\x00"+f.Message]++
+				}
+				var extra []mapping.Finding
+				for _, f := range tpl.Check(got) {
+					if k := f.Rule + "\x00" + f.Message; before[k] > 0 {
+						before[k]--
+					} else {
+						extra = append(extra, f)
+					}
+				}
+				lost := len(withoutRow1Fields(orig).Fields) < len(orig.Fields)
+				if !lost {
+					if len(extra) != 0 {
+						t.Errorf("title row held no field, yet findings:%s", formatFindings(extra))
+					}
+					return
+				}
+				if len(extra) != 1 {
+					t.Fatalf("want one finding for the missing title row, got:%s", formatFindings(extra))
+				}
+				f := extra[0]
+				seen[f.Rule] = true
+				if !strings.Contains(f.Message, "标题行") || !strings.Contains(f.Message, "请在表格第一行填写标题，如“") ||
+					!strings.Contains(f.Message, tpl.Title+"”") {
+					t.Errorf("message does not say what to type: %s", f.Message)
+				}
+				_, year, _ := tpl.Who(got)
+				if year == 0 && (f.Rule != mapping.RuleIdentity || f.Severity != mapping.SeverityError || !strings.Contains(f.Message, "无法确定年度")) {
+					t.Errorf("year unreadable: want the identity error, got %s:%s %s", f.Rule, f.Severity, f.Message)
+				}
+				if year != 0 && f.Rule == mapping.RuleIdentity {
+					t.Errorf("year %d read from another field, yet an identity finding: %s", year, f.Message)
+				}
+			})
+		}
+	}
+	if !seen[mapping.RuleIdentity] || !seen["binding"] {
+		t.Errorf("the examples no longer cover both a title holding the only year and one that does not: %v", seen)
+	}
 }

@@ -59,10 +59,10 @@ func TestAPI(t *testing.T) {
 	}
 	var f9 bool
 	for _, f := range up.Findings {
-		f9 = f9 || f.Cell == "F9" && f.Severity == mapping.SeverityError
+		f9 = f9 || f.Cell == "B19" && f.Severity == mapping.SeverityError
 	}
 	if !f9 {
-		t.Errorf("no F9 error in %+v", up.Findings)
+		t.Errorf("no B19 error in %+v", up.Findings)
 	}
 
 	res, body = c.get(up.RevisionURL)

@@ -124,7 +124,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	step("upload", chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{withError}),
 		chromedp.WaitVisible(chromedp.CSS("#upload-result")))
 	result := text("main")
-	for _, want := range []string{"已保存，但有错误需修改", "工作表：部门整体绩效自评表", "F9", "偏差大或目标未完成原因分析", "38人次"} {
+	for _, want := range []string{"已保存，但有错误需修改", "工作表：部门整体绩效自评表", "B19", "偏差大或目标未完成原因分析", "38人次"} {
 		if !strings.Contains(result, want) {
 			t.Errorf("upload result lacks %q:\n%s", want, result)
 		}

@@ -126,10 +126,10 @@ func TestUploadSeveralForms(t *testing.T) {
 	}
 	var f9 bool
 	for _, fd := range dept.Findings {
-		f9 = f9 || fd.Cell == "F9" && fd.Severity == mapping.SeverityError
+		f9 = f9 || fd.Cell == "B19" && fd.Severity == mapping.SeverityError
 	}
 	if !f9 {
-		t.Errorf("no F9 error in forms[0]: %+v", dept.Findings)
+		t.Errorf("no B19 error in forms[0]: %+v", dept.Findings)
 	}
 	if up.File != "两张表-2.xlsx" || up.Sheet != dept.Sheet || up.Result == nil || up.Result.Revision != dept.Result.Revision ||
 		up.RevisionURL != dept.RevisionURL || up.Errors != dept.Errors || len(up.Findings) != len(dept.Findings) {
