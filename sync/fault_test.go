@@ -57,10 +57,10 @@ func TestS3StopsMidImport(t *testing.T) {
 	t.Logf("import with the server stopped after %d files: %v", stopAfter, time.Since(start))
 	got := outcomeCounts(res)
 	imported, failed := got[store.OutcomeImported], got[jxsync.OutcomeFailed]
-	// The file in flight in the other worker when the server stops may
-	// still make it.
-	if imported+failed != n || imported < stopAfter || imported > stopAfter+1 {
-		t.Fatalf("outcomes %v, want %d or %d imported and the rest failed", got, stopAfter, stopAfter+1)
+	// The files in flight when the server stops (in the other worker, or
+	// written and waiting for their batch's commit) may still make it.
+	if imported+failed != n || imported < stopAfter || imported > stopAfter+3 {
+		t.Fatalf("outcomes %v, want %d to %d imported and the rest failed", got, stopAfter, stopAfter+3)
 	}
 	notTried := 0
 	for _, r := range res {

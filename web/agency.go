@@ -272,7 +272,7 @@ func (s *Server) formOf(ir *sync.ImportResult, msg string) *formView {
 func (s *Server) formResult(rq *request, ir *sync.ImportResult, rep *sync.Report) (*formView, int) {
 	v := s.formOf(ir, "")
 	v.Findings = append(v.Findings, rep.Findings...)
-	if ir.Unit == "" && ir.Revision != 0 {
+	if ir.Unit == "" && ir.Revision != 0 && !mapping.HasRule(v.Findings, mapping.RuleIdentity) {
 		v.Findings = append(v.Findings, sync.IdentityFinding(rep.Sheet))
 	}
 	v.Errors, v.Warnings = countFindings(v.Findings)

@@ -86,7 +86,7 @@ func TestFindingsForPeople(t *testing.T) {
 	if strings.Join(cells, " ") != "F10 F11 F12 F13 F14 F15" {
 		t.Errorf("required findings at %q, want one per cell F10…F15:\n%s", cells, clip(body))
 	}
-	if !strings.Contains(string(body), `"rule": "required"`) || !strings.Contains(string(body), "第12行实际完成值") {
+	if !strings.Contains(string(body), `"rule": "required"`) || !strings.Contains(string(body), "第12行 实际完成值") {
 		t.Errorf("the JSON lost the rule ids or the messages:\n%s", clip(body))
 	}
 	rules := ruleIDs(up.Findings)
@@ -95,12 +95,12 @@ func TestFindingsForPeople(t *testing.T) {
 	res, body = jz.upload("/upload", "缺实际值.xlsx", gappy, true, false)
 	wantStatus(t, "upload page", res, body, http.StatusOK)
 	text := pageText(body)
-	for _, want := range []string{"第 10–15 行 实际完成值 为必填项，不能为空", "F10–F15", "（共 6 处）"} {
+	for _, want := range []string{"第 10–15 行 实际完成值 为空，请填写", "F10–F15", "（共 6 处）"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("upload page lacks %q:\n%s", want, clip([]byte(text)))
 		}
 	}
-	if strings.Contains(text, "第12行实际完成值") || strings.Contains(text, "required cell is empty") {
+	if strings.Contains(text, "第12行 实际完成值") || strings.Contains(text, "required cell is empty") {
 		t.Errorf("upload page shows the findings one by one or in English:\n%s", clip([]byte(text)))
 	}
 	mustNotShowRules(t, "upload page", body, rules)
@@ -112,7 +112,7 @@ func TestFindingsForPeople(t *testing.T) {
 	res, body = jz.upload("/upload", "缺两行.xlsx", hubeiWorkbook(t, withoutActuals(1, 3)), true, false)
 	wantStatus(t, "upload page, two rows", res, body, http.StatusOK)
 	text = pageText(body)
-	for _, want := range []string{"第10行实际完成值 为必填项，不能为空", "第12行实际完成值 为必填项，不能为空"} {
+	for _, want := range []string{"第10行 实际完成值 为空，请填写", "第12行 实际完成值 为空，请填写"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("upload page lacks %q:\n%s", want, clip([]byte(text)))
 		}
@@ -130,20 +130,25 @@ func TestFindingsForPeople(t *testing.T) {
 	if err := json.Unmarshal(body, &rev); err != nil {
 		t.Fatal(err)
 	}
+	// The missed target's finding points at the reason cell to fill in,
+	// with the indicator's cell F9 related.
 	var reason string
 	for _, f := range rev.Findings {
-		if f.Rule == "target-missed-reason" && len(f.Related) > 0 {
-			_, reason, _ = strings.Cut(f.Related[0], "!")
+		if f.Rule == "target-missed-reason" {
+			reason = f.Cell
+			if !strings.Contains(strings.Join(f.Related, " "), "!F9") {
+				t.Errorf("F9 not related: %+v", f)
+			}
 		}
 	}
 	if reason == "" {
-		t.Fatalf("no related cell in %+v", rev.Findings)
+		t.Fatalf("no missed-target finding in %+v", rev.Findings)
 	}
 	for _, who := range []*client{jz, e.login("cz")} {
 		res, body = who.get("/revisions/" + itoa(ir.Revision))
 		wantStatus(t, "revision page", res, body, http.StatusOK)
-		mustContain(t, body, `<td id="cell-F9" class="flag-error"`, `href="#cell-F9">F9</a>`,
-			`<td id="cell-`+reason+`" class="flag-related"`, `相关单元格：<a href="#cell-`+reason+`">`+reason+`</a>`,
+		mustContain(t, body, `<td id="cell-`+reason+`" class="flag-error"`, `href="#cell-`+reason+`">`+reason+`</a>`,
+			`<td id="cell-F9" class="flag-related"`, `<a href="#cell-F9">F9</a>`,
 			`<td id="cell-F10"`)
 		mustNotContain(t, body, `id="cell-F10" class`) // a cell without finding is not marked
 		mustNotShowRules(t, "revision page", body, ruleIDs(rev.Findings))

@@ -279,7 +279,7 @@ func TestUnidentified(t *testing.T) {
 	// cannot, whoever asks about it.
 	res, body = jz.get("/revisions/" + jzRev)
 	wantStatus(t, "owner's revision", res, body, http.StatusOK)
-	mustContain(t, body, "无法确定单位或年度", "所填单位：（空）", "无法确定单位名称或年度")
+	mustContain(t, body, "无法确定单位或年度", "所填单位：（空）", "无法确定填报单位")
 	res, body = jz.get("/revisions/" + jzRev + "/annotated")
 	wantStatus(t, "owner's annotated", res, body, http.StatusOK)
 	for _, p := range []string{"/revisions/" + jzRev, "/revisions/" + jzRev + "/annotated", "/revisions/" + jzRev + "/original",

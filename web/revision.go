@@ -113,7 +113,7 @@ func (s *Server) revisionDetail(rq *request, idText string) (*revisionDetail, er
 // a revision of no submission has the identity error besides.
 func (s *Server) findings(ctx context.Context, rev *store.Revision) (*mapping.Result, []mapping.Finding, *mapping.Template, error) {
 	res, fs, t, err := s.checked(ctx, rev)
-	if err == nil && rev.SubmissionID == 0 {
+	if err == nil && rev.SubmissionID == 0 && !mapping.HasRule(fs, mapping.RuleIdentity) {
 		fs = append(fs, sync.IdentityFinding(rev.Sheet))
 	}
 	return res, fs, t, err
