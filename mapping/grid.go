@@ -28,6 +28,14 @@ type Sheet struct {
 	// Uncached lists cells (A1) holding a formula whose result was never
 	// calculated (a workbook written by a program): they read as empty.
 	Uncached []string
+	// HiddenCols holds the columns (0-based) the workbook hides, within
+	// the sheet's used width (Width); nil when none is hidden. A table
+	// whose header occurs twice in its row reads the visible column.
+	HiddenCols map[int]bool
+	// HiddenRows holds the rows (0-based) the workbook hides, within the
+	// sheet's rows (len(Rows)); nil when none is hidden. Hidden rows are
+	// read like the others: hidden is not deleted.
+	HiddenRows map[int]bool
 
 	mergeAt map[[2]int]int // top-left (and covered) coordinates → index in Merges
 	norm    [][]string     // NormLabel of every cell, computed once

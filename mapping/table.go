@@ -38,12 +38,17 @@ import (
 // the stop labels and footers keep the sections after the table out of it.
 //
 // Columns are bound by header text, so columns inserted into or hidden in a
-// table do not shift values. Filled-down columns (一级指标, 二级指标) take the
-// value of the merge covering an empty cell or, outside a merge, the value of
-// the row above, whether the group is merged, merged over part of its rows or
-// repeated on every row; a filled-down column starts empty again where a
-// column to its left starts a new group (a new 一级指标 does not inherit the
-// previous group's 二级指标).
+// table do not shift values; where a header occurs twice in its row (an old
+// 实际完成值 column hidden beside the new one), the visible column is read.
+// Hidden rows are read like the others: hiding is not deleting, and the
+// bureau reads what the file holds, so an old indicator row an agency hid
+// with its values is still one of the table's rows.
+//
+// Filled-down columns (一级指标, 二级指标) take the value of the merge covering
+// an empty cell or, outside a merge, the value of the row above, whether the
+// group is merged, merged over part of its rows or repeated on every row; a
+// filled-down column starts empty again where a column to its left starts a
+// new group (a new 一级指标 does not inherit the previous group's 二级指标).
 
 // footerLabels begin the signature and contact lines forms carry under their
 // tables. A cell starting with one of them, followed by anything but a letter,
@@ -410,7 +415,7 @@ func (v *view) findHeader(rg region, tb *Table) (int, map[string]int, int, bool)
 // headerCells adds to cols the columns of tb not yet in it whose header is
 // in row r, and returns how many non-optional columns are still missing.
 // Where a header occurs twice in the row (an old column kept beside a new
-// one), the column holding more text below is taken.
+// one), the visible column is taken, then the one holding more text below.
 func (v *view) headerCells(r int, rg region, tb *Table, cols map[string]int, stops []string) int {
 	used := map[int]bool{}
 	for _, c := range cols {
@@ -432,19 +437,20 @@ func (v *view) headerCells(r int, rg region, tb *Table, cols map[string]int, sto
 }
 
 // findInRow returns the column of the first cell in row r, not in used,
-// matching one of labels. Of cells with the same text as that one, the one
-// with the most text below it (to a stop label) wins.
+// matching one of labels. Of cells with the same text as that one, a column
+// the workbook shows wins over one it hides (Sheet.HiddenCols), then the one
+// with the most text below it (to a stop label), then the leftmost.
 func (v *view) findInRow(r int, rg region, labels []string, mode MatchMode, used map[int]bool, stops []string) (int, bool) {
 	for _, l := range labels {
 		nl := NormLabel(l)
-		best, bestN := -1, -1
+		best, bestN, bestShown := -1, -1, false
 		for c, t := range v.norm[r] {
 			if used[c] || !matchLabel(t, nl, mode) || best >= 0 && t != v.norm[r][best] {
 				continue
 			}
-			n := v.textsBelow(r, c, rg, stops)
-			if n > bestN {
-				best, bestN = c, n
+			n, shown := v.textsBelow(r, c, rg, stops), !v.s.HiddenCols[c]
+			if best < 0 || shown && !bestShown || shown == bestShown && n > bestN {
+				best, bestN, bestShown = c, n, shown
 			}
 		}
 		if best >= 0 {

@@ -231,9 +231,9 @@ func TestTableColumnsByHeader(t *testing.T) {
 		wantRows(t, tc.name, rows, probs, tableFormRows)
 	}
 
-	// A header twice in the row: an old 实际完成值 column kept (hidden, the
-	// engine cannot tell) beside the new one. The one holding the values
-	// is read, whichever side it is on.
+	// A header twice in the row: an old, empty 实际完成值 column kept beside
+	// the new one, neither hidden. The one holding the values is read,
+	// whichever side it is on (hidden ones: TestTableHiddenDuplicateHeader).
 	oldLeft := insertColumn(tableForm, 5, "实际完成值", "")
 	rows, probs := readRows(t, oldLeft)
 	wantRows(t, "empty old column on the left", rows, probs, tableFormRows)

@@ -515,6 +515,9 @@ func readSheet(f *excelize.File, name string, parts *zipParts, calc *calcBook, t
 		}
 		s.Merges = append(s.Merges, mapping.Range{Top: top, Left: left, Bottom: bottom, Right: right})
 	}
+	if err := readVisibility(f, name, s); err != nil {
+		return nil, fmt.Errorf(": %w: 隐藏的行列 (hidden rows and columns): %s", ErrCorrupt, oneLine(err.Error()))
+	}
 	if cells := sheetFormulaCells(f, s, parts); len(cells) > 0 {
 		cf, err := calc.file()
 		if err != nil {
@@ -528,6 +531,43 @@ func readSheet(f *excelize.File, name string, parts *zipParts, calc *calcBook, t
 	// keeps; drop it so that sheets are not all held at once.
 	f.Sheet.Clear()
 	return s, nil
+}
+
+// readVisibility fills s.HiddenCols and s.HiddenRows from the worksheet
+// excelize holds parsed (the one readSheet is at), within the sheet's used
+// range: GetColVisible for each column up to its width, GetRowVisible for
+// each of its rows. Each GetColVisible looks through all col elements: the
+// work is their number times the width (at most 16384), a few times what
+// excelize spends parsing them; the fast path's hiddenColumns is linear.
+func readVisibility(f *excelize.File, name string, s *mapping.Sheet) error {
+	if len(s.Rows) == 0 {
+		return nil // nothing used (a chart sheet, which excelize does not hold)
+	}
+	for c := range s.Width() {
+		shown, err := f.GetColVisible(name, mapping.ColumnName(c))
+		if err != nil {
+			return err
+		}
+		if !shown {
+			if s.HiddenCols == nil {
+				s.HiddenCols = map[int]bool{}
+			}
+			s.HiddenCols[c] = true
+		}
+	}
+	for r := range s.Rows {
+		shown, err := f.GetRowVisible(name, r+1)
+		if err != nil {
+			return err
+		}
+		if !shown {
+			if s.HiddenRows == nil {
+				s.HiddenRows = map[int]bool{}
+			}
+			s.HiddenRows[r] = true
+		}
+	}
+	return nil
 }
 
 // sheetFormulaCells lists the cells of s, the worksheet excelize holds

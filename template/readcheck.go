@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 
 	"github.com/jxsync/jxsync/mapping"
 )
@@ -17,9 +18,9 @@ var ErrPathsDiffer = errors.New("the fast path reads the workbook differently fr
 // they have, and scripts/bench.sh over its corpus. fast tells whether the
 // one-pass reader read it (false: Read leaves it to excelize, or sniff
 // rejects it). The error wraps ErrPathsDiffer when the one-pass reader gives
-// other cells, merges, properties, uncached formulas or another error than
-// excelize; a workbook that excelize finds corrupt in a part the one-pass
-// reader does not read is not one.
+// other cells, merges, hidden columns or rows, properties, uncached formulas
+// or another error than excelize; a workbook that excelize finds corrupt in a
+// part the one-pass reader does not read is not one.
 func CheckReadPaths(name string, data []byte, lim Limits) (fast bool, err error) {
 	lim = lim.withDefaults()
 	parts, err := sniff(data, lim)
@@ -52,6 +53,18 @@ func CheckReadPaths(name string, data []byte, lim Limits) (fast bool, err error)
 	return true, nil
 }
 
+// sortedKeys lists the true keys of m in order, nil for none.
+func sortedKeys(m map[int]bool) []int {
+	var out []int
+	for k, v := range m {
+		if v {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // plainWorkbook is what Read gives of a workbook, without the Sheet caches.
 func plainWorkbook(wb *mapping.Workbook) any {
 	type sheet struct {
@@ -59,10 +72,14 @@ func plainWorkbook(wb *mapping.Workbook) any {
 		Rows     [][]mapping.Cell
 		Merges   []mapping.Range
 		Uncached []string
+		// HiddenCols and HiddenRows as sorted lists, so that a difference
+		// prints readably.
+		HiddenCols []int
+		HiddenRows []int
 	}
 	var out []sheet
 	for _, s := range wb.Sheets {
-		out = append(out, sheet{s.Name, s.Rows, s.Merges, s.Uncached})
+		out = append(out, sheet{s.Name, s.Rows, s.Merges, s.Uncached, sortedKeys(s.HiddenCols), sortedKeys(s.HiddenRows)})
 	}
 	return []any{wb.Name, wb.Props, out}
 }

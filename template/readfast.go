@@ -26,12 +26,13 @@ import (
 // shaped like excelize's; styles.xml (only which number format each cell
 // style has) and sharedStrings.xml with xmlScan, or encoding/xml where the
 // scanner does not read them; docProps/custom.xml; and each worksheet in
-// one pass with xmlScan. It gives the same cells, merges and properties as
-// the excelize path, row by row under the same limits, for the workbooks it
-// accepts; at anything it would not read exactly as excelize does (a number
-// format other than General, built in or written "General" as LibreOffice
-// writes it, on a cell that shows it, a date cell, an
-// _xHHHH_ escape, XML constructs such as CDATA, comments or a DOCTYPE,
+// one pass with xmlScan. It gives the same cells, merges, hidden columns
+// and rows, and properties as the excelize path, row by row under the same
+// limits, for the workbooks it accepts; at anything it would not read
+// exactly as excelize does (a number format other than General, built in or
+// written "General" as LibreOffice writes it, on a cell that shows it, a
+// date cell, an _xHHHH_ escape, a hidden attribute that is not a boolean,
+// XML constructs such as CDATA, comments or a DOCTYPE,
 // strict OOXML namespaces, rows or cells out of order, a chart sheet, a part
 // over fastPartLimit) it gives up and Read takes the excelize path. Only
 // damage in parts it does not read (the theme, the calculation chain, an
@@ -416,6 +417,14 @@ func xmlInt(s string) (int, error) {
 	return int(n), err
 }
 
+// xmlBool parses a boolean attribute as encoding/xml does.
+func xmlBool(s string) (bool, error) {
+	if s == "" {
+		return false, nil
+	}
+	return strconv.ParseBool(strings.TrimSpace(s))
+}
+
 // scanStyles reads the number formats of styles.xml into *xStyles.
 func scanStyles(doc string, v any) error {
 	st := v.(*xStyles)
@@ -531,7 +540,8 @@ func scanSST(doc string, v any) error {
 }
 
 // sheet reads one worksheet's cells (both as shown and raw, as the excelize
-// path's two row iterators give them) and merges.
+// path's two row iterators give them), merges, and hidden columns and rows
+// within its used range.
 func (fb *fastBook) sheet(name string, b []byte, t *tally) (*mapping.Sheet, error) {
 	// The scanner reads the part's bytes as a string without a copy: they
 	// are never written again, and the values kept are copied out of them
@@ -543,9 +553,11 @@ func (fb *fastBook) sheet(name string, b []byte, t *tally) (*mapping.Sheet, erro
 	}
 	s := &mapping.Sheet{Name: name}
 	var (
-		rects     [][4]int
-		sawData   bool
-		sawMerges bool
+		rects      [][4]int
+		cols       []colRange
+		hiddenRows []int
+		sawData    bool
+		sawMerges  bool
 	)
 	if !x.selfClose {
 		for x.next() {
@@ -558,7 +570,11 @@ func (fb *fastBook) sheet(name string, b []byte, t *tally) (*mapping.Sheet, erro
 					return nil, errSlow
 				}
 				sawData = true
-				if err := fb.rows(x, s, t); err != nil {
+				if err := fb.rows(x, s, t, &hiddenRows); err != nil {
+					return nil, err
+				}
+			case "cols":
+				if err := colRanges(x, &cols); err != nil {
 					return nil, err
 				}
 			case "mergeCells":
@@ -581,14 +597,101 @@ func (fb *fastBook) sheet(name string, b []byte, t *tally) (*mapping.Sheet, erro
 		return nil, errSlow
 	}
 	s.Merges = mergeRanges(rects)
+	s.HiddenCols = hiddenColumns(cols, s.Width())
+	for _, r := range hiddenRows {
+		if r < len(s.Rows) {
+			if s.HiddenRows == nil {
+				s.HiddenRows = map[int]bool{}
+			}
+			s.HiddenRows[r] = true
+		}
+	}
 	return s, nil
+}
+
+// colRange is a col element of a worksheet as excelize unmarshals it:
+// columns min to max (1-based, as written) and whether they are hidden.
+type colRange struct {
+	min, max int
+	hidden   bool
+}
+
+// colRanges appends the col elements of a cols element to out. Those of
+// several cols elements are joined, as encoding/xml unmarshals them into
+// excelize's worksheet; an attribute excelize fails on is errSlow.
+func colRanges(x *xmlScan, out *[]colRange) error {
+	if x.selfClose {
+		return nil
+	}
+	for x.next() {
+		if x.kind == tokEnd {
+			return nil
+		}
+		if x.local(x.name) != "col" {
+			x.skip()
+			continue
+		}
+		lo, n1 := x.attr("min")
+		hi, n2 := x.attr("max")
+		h, n3 := x.attr("hidden")
+		if n1 > 1 || n2 > 1 || n3 > 1 {
+			return errSlow
+		}
+		mn, err1 := xmlInt(lo)
+		mx, err2 := xmlInt(hi)
+		hidden, err3 := xmlBool(h)
+		if err1 != nil || err2 != nil || err3 != nil {
+			return errSlow
+		}
+		*out = append(*out, colRange{mn, mx, hidden})
+		x.skip()
+	}
+	return errSlow
+}
+
+// hiddenColumns is the set of 0-based columns below width that cols hide,
+// nil for none: the last col element covering a column decides, as
+// excelize's GetColVisible has it. The elements are taken last first, each
+// column decided once, so that the work is bounded by the elements and the
+// width, not their product.
+func hiddenColumns(cols []colRange, width int) map[int]bool {
+	if len(cols) == 0 || width == 0 {
+		return nil
+	}
+	// next[c] leads to the first column from c not yet decided; next[width]
+	// is the end.
+	next := make([]int, width+1)
+	for i := range next {
+		next[i] = i
+	}
+	find := func(c int) int {
+		for next[c] != c {
+			next[c] = next[next[c]]
+			c = next[c]
+		}
+		return c
+	}
+	var out map[int]bool
+	for i := len(cols) - 1; i >= 0; i-- {
+		lo, hi := max(cols[i].min, 1)-1, min(cols[i].max, width)-1
+		for c := find(min(lo, width)); c <= hi; c = find(c + 1) {
+			if cols[i].hidden {
+				if out == nil {
+					out = map[int]bool{}
+				}
+				out[c] = true
+			}
+			next[c] = c + 1
+		}
+	}
+	return out
 }
 
 // rows reads the rows of sheetData as excelize's row iterator does: a row
 // is placed by its r attribute (or follows the one before), a cell by its r
 // attribute (or follows the one before); a cell is kept when it has a value
-// or a formula.
-func (fb *fastBook) rows(x *xmlScan, s *mapping.Sheet, t *tally) error {
+// or a formula. It appends the 0-based rows marked hidden to hidden.
+func (fb *fastBook) rows(x *xmlScan, s *mapping.Sheet, t *tally, hidden *[]int) error {
 	if x.selfClose {
 		return nil
 	}
@@ -617,6 +720,13 @@ func (fb *fastBook) rows(x *xmlScan, s *mapping.Sheet, t *tally) error {
 			return errSlow
 		}
 		cur = rowNum
+		if v, n := x.attr("hidden"); n > 1 {
+			return errSlow
+		} else if h, err := xmlBool(v); err != nil {
+			return errSlow // excelize fails on the sheet
+		} else if h {
+			*hidden = append(*hidden, rowNum-1)
+		}
 		text, vals = text[:0], vals[:0]
 		if !x.selfClose {
 			col := 0
