@@ -134,7 +134,12 @@ func (t *Template) match(s *Sheet) sheetMatch {
 	}
 	for i := range t.Blocks {
 		b := &t.Blocks[i]
-		starts := v.find(all, b.Start, MatchPrefix)
+		var starts [][2]int
+		for _, hit := range v.find(all, b.Start, MatchPrefix) {
+			if startsBlock(v.label(hit[0], hit[1]), b.Start) {
+				starts = append(starts, hit)
+			}
+		}
 		if len(starts) == 0 {
 			m.missing = append(m.missing, b.Start[0])
 			continue

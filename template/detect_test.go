@@ -167,3 +167,59 @@ func readFS(t *testing.T, name string) []byte {
 	}
 	return b
 }
+
+// TestRetypedHeaders: a form whose indicator headers are typed the way
+// other editions print them (年度目标值, 实际完成情况) is still its form, its
+// rows read; the retyped detection labels are reported.
+func TestRetypedHeaders(t *testing.T) {
+	data := editExample(t, "hubei-dept/2022/examples/caidian-minzheng-2022.xlsx", func(f *excelize.File, sheet string) {
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r, row := range rows {
+			for c, text := range row {
+				repl := map[string]string{"年初目标值": "年度目标值", "实际完成值": "实际完成情况"}[text]
+				if repl == "" {
+					continue
+				}
+				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				if err := f.SetCellStr(sheet, cell, repl); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	})
+	orig := extractExample(t, "hubei-dept/2022/examples/caidian-minzheng-2022.xlsx")
+	_, _, res, _ := whoOf(t, "retyped.xlsx", data)
+	if res.Template != "hubei-dept" {
+		t.Fatalf("read as %s", res.Template)
+	}
+	for i, b := range orig.Blocks["goals"] {
+		got, want := res.Blocks["goals"][i].Tables["indicators"], b.Tables["indicators"]
+		if len(got) != len(want) {
+			t.Fatalf("goal %d: %d rows, want %d; problems %+v", i, len(got), len(want), res.Problems)
+		}
+		for r := range want {
+			if got[r].Values["actual"].Raw != want[r].Values["actual"].Raw || got[r].Values["target"].Raw != want[r].Values["target"].Raw {
+				t.Errorf("goal %d row %d: %+v, want %+v", i, r, got[r].Values, want[r].Values)
+			}
+		}
+	}
+	missing := 0
+	for _, p := range res.Problems {
+		if p.Code == "detect-label-missing" {
+			missing++
+		}
+	}
+	if missing != 2 {
+		t.Errorf("%d detection labels reported missing, want 2: %+v", missing, res.Problems)
+	}
+}
+
+// extractExample extracts a shipped example as detected.
+func extractExample(t *testing.T, rel string) *mapping.Result {
+	t.Helper()
+	_, _, res, _ := whoOf(t, rel, readFS(t, rel))
+	return res
+}

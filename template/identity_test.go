@@ -39,11 +39,12 @@ func whoOf(t *testing.T, name string, data []byte) (unit string, year int, res *
 	if err != nil {
 		t.Fatal(err)
 	}
-	tpl, sheet, err := mapping.Detect(wb, reg.Templates)
+	forms, err := mapping.DetectForms(wb, reg.Templates)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err = tpl.Extract(wb, sheet)
+	tpl := forms[0].Template
+	res, err = forms[0].Extract(wb)
 	if err != nil {
 		t.Fatal(err)
 	}
