@@ -98,17 +98,7 @@ func BenchmarkImport(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
-		dir := b.TempDir()
-		blobs, err := local.Open(filepath.Join(dir, "blobs"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		db, err := sqlite.Open(ctx, filepath.Join(dir, "jxsync.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		s := *svc
-		s.Blobs, s.Records, s.Users = blobs, db, db
+		s, db := freshStore(b, svc)
 		b.StartTimer()
 		for _, r := range s.ImportAll(ctx, srcs, 2, "bench", nil) {
 			if r.Outcome != "imported" {
@@ -152,17 +142,7 @@ func BenchmarkImportPerFile(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
-		dir := b.TempDir()
-		blobs, err := local.Open(filepath.Join(dir, "blobs"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		db, err := sqlite.Open(ctx, filepath.Join(dir, "jxsync.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		s := *svc
-		s.Blobs, s.Records, s.Users = blobs, db, db
+		s, db := freshStore(b, svc)
 		b.StartTimer()
 		jobs := make(chan sync.Source)
 		var wg gosync.WaitGroup
@@ -191,4 +171,21 @@ func BenchmarkImportPerFile(b *testing.B) {
 		db.Close()
 		b.StartTimer()
 	}
+}
+
+// freshStore returns svc on a new local blob folder and SQLite file.
+func freshStore(b *testing.B, svc *sync.Service) (*sync.Service, *sqlite.DB) {
+	b.Helper()
+	dir := b.TempDir()
+	blobs, err := local.Open(filepath.Join(dir, "blobs"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "jxsync.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := *svc
+	s.Blobs, s.Records, s.Users = blobs, db, db
+	return &s, db
 }

@@ -29,22 +29,8 @@ func Example(tb testing.TB, rel string) []byte {
 // the form is <id>@<version>); edit, when not nil, changes the data first.
 func BuildExample(tb testing.TB, rel string, edit func(d *template.Data)) []byte {
 	tb.Helper()
-	parts := strings.Split(rel, "/")
-	if len(parts) != 4 || parts[2] != "examples" {
-		tb.Fatalf("build example %s: not <id>/<version>/examples/<name>.yaml", rel)
-	}
-	fm, err := template.FindForm(parts[0], parts[1])
-	if err != nil {
-		tb.Fatal(err)
-	}
-	d, err := template.ParseData(path.Base(rel), Example(tb, rel))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if edit != nil {
-		edit(d)
-	}
-	b, err := fm.BuildBytes(d)
+	part := ExamplePart(tb, rel, "", edit)
+	b, err := part.Form.BuildBytes(part.Data)
 	if err != nil {
 		tb.Fatal(err)
 	}
