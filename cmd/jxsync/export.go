@@ -2,14 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/spf13/cobra"
-
-	"github.com/jxsync/jxsync/store"
 )
 
 // exportOptions are the flags of `jxsync export`.
@@ -23,7 +22,7 @@ func newExportCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export (REVISION | --unit U --year Y --template ID) [--version V] -o FILE",
 		Short: "由库中数据生成填好的工作簿 (write the template filled with stored values)",
-		Args:  cobra.MaximumNArgs(1),
+		Args:  argsN(0, 1, "一个修订号，或用 --unit、--year、--template 指定 (one revision, or --unit, --year and --template)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runExport(cmd.Context(), g, o, args)
 		},
@@ -48,9 +47,11 @@ func runExport(ctx context.Context, g *globals, o exportOptions, args []string) 
 	var id int64
 	switch {
 	case len(args) == 1:
-		if id, err = strconv.ParseInt(args[0], 10, 64); err != nil {
-			return &exitError{code: exitFailure, err: fmt.Errorf("export: revision must be a number, got %q", args[0])}
+		rev, err := lookupRevision(ctx, svc, args[0])
+		if err != nil {
+			return err
 		}
+		id = rev.ID
 	case o.unit != "" && o.year != 0 && o.template != "":
 		latest, err := svc.Records.Latest(ctx, o.template)
 		if err != nil {
@@ -62,10 +63,10 @@ func runExport(ctx context.Context, g *globals, o exportOptions, args []string) 
 			}
 		}
 		if id == 0 {
-			return &exitError{code: exitFailure, err: fmt.Errorf("export: %s %d %s: %w", o.unit, o.year, o.template, store.ErrNotFound)}
+			return noSubmissionError(ctx, svc, o.unit, o.year, o.template)
 		}
 	default:
-		return &exitError{code: exitFailure, err: fmt.Errorf("export: give a REVISION, or --unit, --year and --template")}
+		return usageError(g.cmd, "请给出一个修订号，或同时给出 --unit、--year 和 --template (give a REVISION, or --unit, --year and --template)")
 	}
 	out, rev, notes, err := svc.ExportVersion(ctx, id, o.version)
 	if err != nil {
@@ -88,6 +89,9 @@ func runExport(ctx context.Context, g *globals, o exportOptions, args []string) 
 // writeNew writes b to a file that must not exist yet.
 func writeNew(path string, b []byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("文件 %s 已存在，不覆盖 (file exists, not overwritten: %w)", path, fs.ErrExist)
+	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}

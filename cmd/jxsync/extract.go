@@ -25,7 +25,7 @@ func newExtractCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "extract FILE...",
 		Short: "读取工作簿中的字段与表格 (print the typed fields and tables of workbooks)",
-		Args:  cobra.MinimumNArgs(1),
+		Args:  argsN(1, -1, "要读取的工作簿文件，如 jxsync extract 自评表.xlsx (workbook files)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runExtract(cmd.Context(), g, o, args)
 		},
@@ -54,6 +54,9 @@ func runExtract(_ context.Context, g *globals, o extractOptions, files []string)
 		}
 		forms, err := svc.ExtractForms(name, data, sync.ReadOptions{Template: o.template, Sheet: o.sheet})
 		if err != nil {
+			if errors.Is(err, mapping.ErrNoTemplate) {
+				err = fmt.Errorf("%s: %w", name, templateError(svc, o.template, err))
+			}
 			fmt.Fprintf(g.stderr, "jxsync: %v\n", err)
 			failed++
 			continue

@@ -2,11 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/sync"
 )
 
@@ -24,9 +25,9 @@ func newHistoryCmd(g *globals) *cobra.Command {
 			"Lists every revision of a unit's submissions; --unidentified lists the stored revisions whose unit or year could not be read.",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if o.unidentified {
-				return cobra.NoArgs(cmd, args)
+				return noArgs(cmd, args)
 			}
-			return cobra.ExactArgs(1)(cmd, args)
+			return argsN(1, 1, "一个单位名称，或用 --unidentified (one unit name)")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			unit := ""
@@ -52,22 +53,27 @@ func runHistory(ctx context.Context, g *globals, o historyOptions, unit string) 
 		return printUnidentified(ctx, g, svc)
 	}
 	revs, err := svc.Records.History(ctx, unit)
+	if errors.Is(err, store.ErrNotFound) {
+		return unitNotFound(ctx, svc, unit)
+	}
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "修订\t模板\t年度\t项目\t第几版\t状态\t错误\t警告\t总分\t上传时间\t上传人\t工作表\t文件")
-	fmt.Fprintln(tw, "revision\ttemplate\tyear\tsubject\tseq\tstatus\terrors\twarnings\tscore\tuploaded\tby\tsheet\tfile")
+	rows := [][]string{
+		{"修订", "模板", "年度", "项目", "第几版", "状态", "错误", "警告", "总分", "上传时间", "上传人", "工作表", "文件"},
+		{"revision", "template", "year", "subject", "seq", "status", "errors", "warnings", "score", "uploaded", "by", "sheet", "file"},
+	}
 	for _, r := range revs {
 		score := ""
 		if r.TotalScore != nil {
 			score = fmt.Sprint(*r.TotalScore)
 		}
-		fmt.Fprintf(tw, "%d\t%s@%s\t%d\t%s\t%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.TemplateID, r.TemplateVersion, r.Year,
-			r.Subject, r.Seq, r.Status, r.Errors, r.Warnings, score, r.UploadedAt.Local().Format("2006-01-02 15:04:05"), r.UploadedBy,
-			r.Sheet, r.FileName)
+		rows = append(rows, []string{fmt.Sprint(r.ID), r.TemplateID + "@" + r.TemplateVersion, fmt.Sprint(r.Year), r.Subject,
+			fmt.Sprint(r.Seq), r.Status, fmt.Sprint(r.Errors), fmt.Sprint(r.Warnings), score,
+			r.UploadedAt.Local().Format("2006-01-02 15:04:05"), r.UploadedBy, r.Sheet, r.FileName})
 	}
-	return tw.Flush()
+	printColumns(g.stdout, rows)
+	return nil
 }
 
 // printUnidentified lists the revisions of no submission with the unit and
@@ -81,16 +87,18 @@ func printUnidentified(ctx context.Context, g *globals, svc *sync.Service) error
 		fmt.Fprintln(g.stdout, "没有无法确定单位或年度的修订 (no unidentified revisions)")
 		return nil
 	}
-	tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "修订\t模板\t表中单位\t表中年度\t错误\t警告\t上传时间\t上传人\t工作表\t文件")
-	fmt.Fprintln(tw, "revision\ttemplate\tunit as typed\tyear as typed\terrors\twarnings\tuploaded\tby\tsheet\tfile")
+	rows := [][]string{
+		{"修订", "模板", "表中单位", "表中年度", "错误", "警告", "上传时间", "上传人", "工作表", "文件"},
+		{"revision", "template", "unit as typed", "year as typed", "errors", "warnings", "uploaded", "by", "sheet", "file"},
+	}
 	for _, r := range revs {
 		unit, year, err := svc.TypedIdentity(ctx, r)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%d\t%s@%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\n", r.ID, r.TemplateID, r.TemplateVersion, unit, year,
-			r.Errors, r.Warnings, r.UploadedAt.Local().Format("2006-01-02 15:04:05"), r.UploadedBy, r.Sheet, r.FileName)
+		rows = append(rows, []string{fmt.Sprint(r.ID), r.TemplateID + "@" + r.TemplateVersion, unit, year, fmt.Sprint(r.Errors),
+			fmt.Sprint(r.Warnings), r.UploadedAt.Local().Format("2006-01-02 15:04:05"), r.UploadedBy, r.Sheet, r.FileName})
 	}
-	return tw.Flush()
+	printColumns(g.stdout, rows)
+	return nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,10 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/sync"
 )
 
@@ -36,7 +35,7 @@ func newImportCmd(g *globals) *cobra.Command {
 		Long: "逐个文件：识别模板、校验、保存原件（先存原件），再在一个事务中写入修订及其数据。相同内容再次导入为“未变”，内容变化为新修订，旧修订保留。\n" +
 			"Per file: detect the template, validate, store the original (blob first), then write the revision and its values in one transaction. " +
 			"Exit 0: every file stored (rejected ones too); 1: some file could not be read; 2: a store failed or misuse.",
-		Args: cobra.MinimumNArgs(1),
+		Args: argsN(1, -1, "要导入的文件、文件夹或 .zip 压缩包，如 jxsync import 收到的自评表 (files, folders or .zip archives)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runImport(cmd.Context(), g, o, args)
 		},
@@ -50,7 +49,7 @@ func newImportCmd(g *globals) *cobra.Command {
 
 // runImport imports every workbook found under args and prints a summary.
 func runImport(ctx context.Context, g *globals, o importOptions, args []string) error {
-	svc, cfg, closeStores, err := g.storedService(ctx)
+	svc, cfg, closeStores, err := g.writableService(ctx)
 	if err != nil {
 		return err
 	}
@@ -62,7 +61,7 @@ func runImport(ctx context.Context, g *globals, o importOptions, args []string) 
 	srcs, bad := sync.Collect(args, sync.CollectLimits{MaxEntryBytes: cfg.Limits.MaxFileBytes})
 	results := runBatch(ctx, g, svc, srcs, workers, sync.ImportOptions{By: o.by, Force: o.force})
 	results = append(results, bad...)
-	printSummary(g.stdout, results)
+	printSummary(g.stdout, svc.Templates, results)
 	if o.report != "" {
 		if err := writeReport(o.report, results); err != nil {
 			return err
@@ -76,14 +75,8 @@ func runImport(ctx context.Context, g *globals, o importOptions, args []string) 
 func runBatch(ctx context.Context, g *globals, svc *sync.Service, srcs []sync.Source, workers int, opts sync.ImportOptions) []*sync.ImportResult {
 	var progress sync.Progress
 	if f, ok := g.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && len(srcs) > 1 {
-		bar := progressbar.NewOptions(len(srcs), progressbar.OptionSetWriter(g.stderr), progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(), progressbar.OptionSetItsString("files"), progressbar.OptionSetPredictTime(true),
-			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish(), progressbar.OptionFullWidth(),
-			progressbar.OptionShowDescriptionAtLineEnd())
-		progress = func(_, _ int, r *sync.ImportResult) {
-			bar.Describe(filepath.Base(r.File))
-			bar.Add(1)
-		}
+		bar, step := newProgress(g.stderr, len(srcs), 100*time.Millisecond)
+		progress = func(_, _ int, r *sync.ImportResult) { step(r.File) }
 		defer bar.Finish()
 	}
 	return svc.ImportAllWith(ctx, srcs, workers, opts, progress)
@@ -92,11 +85,11 @@ func runBatch(ctx context.Context, g *globals, svc *sync.Service, srcs []sync.So
 // printSummary lists the forms and files that need attention, counts
 // outcomes (of forms; a file that could not be read counts once) and says
 // how many sheets were read as which form.
-func printSummary(w io.Writer, results []*sync.ImportResult) {
+func printSummary(w io.Writer, templates []*mapping.Template, results []*sync.ImportResult) {
 	counts := map[string]int{}
 	files := map[string]bool{}
 	perTemplate := map[string]int{}
-	var templates []string
+	var keys []string
 	forms := 0
 	for _, r := range results {
 		files[r.File] = true
@@ -107,7 +100,7 @@ func printSummary(w io.Writer, results []*sync.ImportResult) {
 			where = fmt.Sprintf("%s [%s]", r.File, r.Sheet)
 			key := r.Template + "@" + r.Version
 			if perTemplate[key] == 0 {
-				templates = append(templates, key)
+				keys = append(keys, key)
 			}
 			perTemplate[key]++
 		}
@@ -118,15 +111,16 @@ func printSummary(w io.Writer, results []*sync.ImportResult) {
 			fmt.Fprintf(w, "未导入 %-10s %s: %s\n", r.Outcome, where, r.FirstError)
 		case sync.OutcomeConflict:
 			fmt.Fprintf(w, "冲突 conflict   %s: %s\n", where, r.FirstError)
-			printChanges(w, "    ", r.Changes, 10)
+			t, _ := mapping.Find(templates, r.Template+"@"+r.Version)
+			printChanges(w, "    ", t, r.Changes, 10)
 		case sync.OutcomeDuplicate:
 			fmt.Fprintf(w, "重复 duplicate  %s: %s\n", where, r.FirstError)
 		}
 	}
-	if len(templates) > 0 {
-		sort.Strings(templates)
-		parts := make([]string, len(templates))
-		for i, k := range templates {
+	if len(keys) > 0 {
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
 			parts[i] = fmt.Sprintf("%s %d", k, perTemplate[k])
 		}
 		fmt.Fprintf(w, "读取的表 (forms read): %s\n", strings.Join(parts, ", "))
@@ -162,7 +156,10 @@ func writeReport(path string, results []*sync.ImportResult) error {
 		}
 		return f.Close()
 	}
-	cw := csv.NewWriter(f)
+	cw, err := newCSVFile(f)
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
 	cw.Write([]string{"path", "sheet", "unit", "template", "year", "status", "revision", "errors", "warnings", "first_error"})
 	for _, r := range results {
 		cw.Write([]string{r.File, r.Sheet, r.Unit, r.Template, strconv.Itoa(r.Year), r.Outcome, strconv.FormatInt(r.Revision, 10),

@@ -322,12 +322,14 @@ func TestImportReport(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	f, err := os.Open(rcsv)
-	if err != nil {
-		t.Fatal(err)
+	// The report file starts with the UTF-8 BOM Excel needs (the summary on
+	// standard output has none).
+	raw := mustReadFile(t, rcsv)
+	body, ok := bytes.CutPrefix(raw, []byte(utf8BOM))
+	if !ok || strings.HasPrefix(out, utf8BOM) {
+		t.Errorf("report file starts %q, stdout %q: want the BOM in the file only", raw[:min(8, len(raw))], out[:min(8, len(out))])
 	}
-	recs, err := csv.NewReader(f).ReadAll()
-	f.Close()
+	recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,7 +418,7 @@ func TestHistoryAndOriginal(t *testing.T) {
 			t.Errorf("history line %d: %q", i, l)
 		}
 	}
-	if code, _, errs := cliIn(t, data, "history", "没有这个单位"); code != exitFailure || !strings.Contains(errs, "not found") {
+	if code, _, errs := cliIn(t, data, "history", "没有这个单位"); code != exitFailure || !strings.Contains(errs, "没有单位“没有这个单位”的填报") {
 		t.Errorf("history of an unknown unit: exit %d: %s", code, errs)
 	}
 
@@ -583,12 +585,25 @@ func TestCheckFindsTamperedBlob(t *testing.T) {
 	if code != exitFindings || !strings.Contains(errs, "2 problem(s)") {
 		t.Errorf("check: exit %d, want %d\n%s%s", code, exitFindings, out, errs)
 	}
-	for _, want := range []string{
-		fmt.Sprintf("revisions [%d]: ", tampered.Revision), "does not match its hash",
-		fmt.Sprintf("revisions [%d]: ", removed.Revision), "not found",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("check output lacks %q:\n%s", want, out)
+	// One line per problem, naming the revision, its unit, template, year
+	// and file.
+	probs := strings.Split(strings.TrimSpace(out), "\n")
+	if len(probs) != 2 {
+		t.Fatalf("check: want 2 lines:\n%s", out)
+	}
+	cases := []struct {
+		l    importReportLine
+		what string
+	}{{tampered, "原件已损坏"}, {removed, "原件缺失"}}
+	if removed.Revision < tampered.Revision { // lines are in revision order
+		cases[0], cases[1] = cases[1], cases[0]
+	}
+	for i, c := range cases {
+		for _, want := range []string{fmt.Sprintf("修订 %d（%s，%s@", c.l.Revision, c.l.Unit, c.l.Template), fmt.Sprintf("%d 年度", c.l.Year),
+			"文件 " + c.l.Path, c.what} {
+			if !strings.Contains(probs[i], want) {
+				t.Errorf("check line %d lacks %q:\n%s", i, want, probs[i])
+			}
 		}
 	}
 	// The original of the tampered revision is refused, not written.

@@ -2,10 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/spf13/cobra"
 )
@@ -15,7 +16,7 @@ func newOriginalCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "original REVISION -o FILE",
 		Short: "取回修订的原始文件（校验哈希）(write a revision's original file, hash-verified)",
-		Args:  cobra.ExactArgs(1),
+		Args:  argsN(1, 1, "一个修订号（见 jxsync history 单位名称）(one revision number)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runOriginal(cmd.Context(), g, args[0], out)
 		},
@@ -28,20 +29,26 @@ func newOriginalCmd(g *globals) *cobra.Command {
 // runOriginal writes the verified original bytes of a revision to out,
 // never over an existing file.
 func runOriginal(ctx context.Context, g *globals, arg, out string) error {
-	id, err := strconv.ParseInt(arg, 10, 64)
-	if err != nil {
-		return &exitError{code: exitFailure, err: fmt.Errorf("original: revision must be a number, got %q", arg)}
+	if _, err := parseRevision(arg); err != nil {
+		return err
 	}
 	svc, _, closeStores, err := g.storedService(ctx)
 	if err != nil {
 		return err
 	}
 	defer closeStores()
-	rev, data, err := svc.Original(ctx, id)
+	rev, err := lookupRevision(ctx, svc, arg)
 	if err != nil {
 		return err
 	}
+	rev, data, err := svc.Original(ctx, rev.ID)
+	if err != nil {
+		return blobError(rev, err)
+	}
 	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return &exitError{code: exitFailure, err: fmt.Errorf("文件 %s 已存在，不覆盖 (file exists; not overwritten)", out)}
+	}
 	if err != nil {
 		return fmt.Errorf("original: %w", err)
 	}

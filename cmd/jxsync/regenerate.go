@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/jxsync/jxsync/mapping"
 )
 
 // regenerateOptions are the flags of `jxsync regenerate`.
@@ -32,7 +34,7 @@ func newRegenerateCmd(g *globals) *cobra.Command {
 			"over to the version by its mapping's upgrade section, and writes the filled form into DIR (never over a file).\n" +
 			"Values the new version has no place for are listed. The workbooks carry the submission's identity: uploaded\n" +
 			"again, each is a new revision of its submission.",
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRegenerate(cmd.Context(), g, o, args)
 		},
@@ -57,6 +59,9 @@ func runRegenerate(ctx context.Context, g *globals, o regenerateOptions, _ []str
 	}
 	defer closeStores()
 	results, err := svc.Regenerate(ctx, o.template, o.year, o.units, nil)
+	if errors.Is(err, mapping.ErrNoTemplate) {
+		return templateError(svc, o.template, err)
+	}
 	if err != nil {
 		return &exitError{code: exitFailure, err: err}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/sync"
 )
 
@@ -33,7 +34,7 @@ func newReportCmd(g *globals) *cobra.Command {
 			"应提交单位取自 --units 文件（每行一个单位名称，# 开头为注释），未给出时取上一年度提交过该表的单位。\n" +
 			"Summarises the latest revision of every submission of a template for a year. Expected units come\n" +
 			"from --units (one name a line), or else are the units that submitted the year before.",
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runReport(cmd.Context(), g, o)
 		},
@@ -55,10 +56,10 @@ func runReport(ctx context.Context, g *globals, o reportOptions) error {
 		return &exitError{code: exitFailure, err: fmt.Errorf("report: "+format, a...)}
 	}
 	if o.template == "" || o.year <= 0 || o.out == "" {
-		return usage("give --template, --year and -o")
+		return usageError(g.cmd, "请给出 --template、--year（如 2024）和 -o (give --template, --year and -o output)")
 	}
 	if _, err := os.Lstat(o.out); err == nil {
-		return usage("%s already exists; it is not overwritten", o.out)
+		return usage("文件 %s 已存在，不覆盖 (already exists; not overwritten)", o.out)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return usage("%w", err)
 	}
@@ -84,7 +85,14 @@ func runReport(ctx context.Context, g *globals, o reportOptions) error {
 	defer closeStores()
 	sum, err := svc.Summary(ctx, o.template, o.year, expected)
 	if err != nil {
+		if errors.Is(err, mapping.ErrNoTemplate) {
+			return templateError(svc, o.template, err)
+		}
 		return &exitError{code: exitFailure, err: err}
+	}
+	if len(sum.Units) == 0 {
+		return &exitError{code: exitFailure, err: fmt.Errorf("report: 库中没有 %s %d 年度的任何提交，未写出 %s (no submissions of %s for %d; nothing written)",
+			sum.Template, o.year, o.out, sum.Template, o.year)}
 	}
 	if o.units != "" {
 		sum.ExpectedFrom = "单位名单 " + filepath.Base(o.units)
@@ -107,9 +115,6 @@ func runReport(ctx context.Context, g *globals, o reportOptions) error {
 	}
 	fmt.Fprintf(g.stdout, "%s: %s %d，%d 份自评表 (submissions)，%d 个单位 (units)，%d 条指标 (indicators)，未提交 %d 个单位 (missing)\n",
 		filepath.Base(o.out), sum.Template, sum.Year, len(sum.Units), len(units), len(sum.Indicators), len(sum.Missing))
-	if len(sum.Units) == 0 {
-		fmt.Fprintf(g.stderr, "jxsync: report: %s %d 没有任何提交 (no submissions)\n", sum.Template, sum.Year)
-	}
 	for _, m := range sum.Missing {
 		fmt.Fprintf(g.stdout, "未提交 missing  %s\n", m)
 	}

@@ -161,10 +161,13 @@ func TestReportCommandErrors(t *testing.T) {
 			t.Fatalf("%q wrote its output", c.args)
 		}
 	}
-	// A year without submissions still gives a (nearly empty) report.
+	// A year without submissions: nothing to report, nothing written.
 	code, _, errs := cliIn(t, data, "report", "--template", "hubei-dept", "--year", "2022", "-o", out)
-	if code != 0 || !strings.Contains(errs, "没有任何提交") {
+	if code != exitFailure || !strings.Contains(errs, "库中没有 hubei-dept 2022 年度的任何提交，未写出") {
 		t.Errorf("empty year: exit %d: %s", code, errs)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a report without submissions was written")
 	}
 }
 

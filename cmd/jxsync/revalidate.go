@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/jxsync/jxsync/mapping"
 )
 
 // revalidateOptions are the flags of `jxsync revalidate`.
@@ -23,7 +26,7 @@ func newRevalidateCmd(g *globals) *cobra.Command {
 			"Carries the latest revision of every submission over to the version (as regenerate does, writing nothing),\n" +
 			"reads the filled form back and checks it against the version's rules: per unit, what the stored data no longer\n" +
 			"satisfies, at the cells of the new form. Exit 0: no error; 1: some submission has errors; 2: misuse or a failure.",
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRevalidate(cmd.Context(), g, o, args)
 		},
@@ -43,6 +46,9 @@ func runRevalidate(ctx context.Context, g *globals, o revalidateOptions, _ []str
 	}
 	defer closeStores()
 	results, err := svc.Revalidate(ctx, o.template, o.year)
+	if errors.Is(err, mapping.ErrNoTemplate) {
+		return templateError(svc, o.template, err)
+	}
 	if err != nil {
 		return &exitError{code: exitFailure, err: err}
 	}

@@ -27,7 +27,12 @@ type exitError struct {
 	err  error
 }
 
-func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
 func (e *exitError) Unwrap() error { return e.err }
 
 // globals are the options every subcommand shares.
@@ -94,6 +99,9 @@ func newRoot(g *globals) *cobra.Command {
 	root.AddCommand(newRegenerateCmd(g))
 	root.AddCommand(newRevalidateCmd(g))
 	root.AddCommand(newTemplateCmd(g))
+	root.AddCommand(newVersionCmd(g))
+	root.SetFlagErrorFunc(flagError)
+	chineseHelp(root)
 	return root
 }
 
@@ -104,10 +112,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
+	err = cobraError(cmd, err)
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {

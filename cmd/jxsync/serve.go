@@ -36,7 +36,7 @@ func newServeCmd(g *globals) *cobra.Command {
 		Long: "启动网页填报平台：预算单位登录后下载模板、上传自评表并立即看到校验结果；财政局查看各单位填报情况并审核。\n" +
 			"与命令行使用同一个库和配置。账号用 jxsync user add 开通。\n\n" +
 			"Runs the web portal on the same store and configuration as the CLI; accounts are made with `jxsync user add`.",
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd.Context(), g, o)
 		},
@@ -54,12 +54,12 @@ func newServeCmd(g *globals) *cobra.Command {
 // interrupted, then shuts down gracefully.
 func runServe(ctx context.Context, g *globals, o serveOptions) error {
 	if (o.certFile == "") != (o.keyFile == "") {
-		return &exitError{code: exitFailure, err: errors.New("serve: give both --tls-cert and --tls-key, or neither")}
+		return &exitError{code: exitFailure, err: errors.New("serve: --tls-cert 和 --tls-key 要同时给出，或都不给 (give both --tls-cert and --tls-key, or neither)")}
 	}
 	if o.maxUpload <= 0 {
-		return &exitError{code: exitFailure, err: fmt.Errorf("serve: --max-upload-bytes must be positive, got %d", o.maxUpload)}
+		return &exitError{code: exitFailure, err: fmt.Errorf("serve: --max-upload-bytes 应为正数，而不是 %d (must be positive)", o.maxUpload)}
 	}
-	svc, cfg, closeStores, err := g.storedService(ctx)
+	svc, cfg, closeStores, err := g.writableService(ctx)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func runServe(ctx context.Context, g *globals, o serveOptions) error {
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return &exitError{code: exitFailure, err: fmt.Errorf("serve: 无法在 %s 上监听，端口是否已被占用或地址有误？可用 --addr 换一个端口，如 --addr 127.0.0.1:8081 (cannot listen): %w", o.addr, err)}
 	}
 	scheme := "http"
 	if o.certFile != "" {

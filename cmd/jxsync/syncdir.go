@@ -15,7 +15,7 @@ func newSyncCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sync DIR",
 		Short: "同步文件夹与中心库 (import a folder, then list stored submissions with no file in it)",
-		Args:  cobra.ExactArgs(1),
+		Args:  argsN(1, 1, "一个文件夹 (one folder)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSync(cmd.Context(), g, o, args[0])
 		},
@@ -29,7 +29,7 @@ func newSyncCmd(g *globals) *cobra.Command {
 // runSync imports dir like import does, then lists the latest revisions of
 // stored submissions none of whose revisions came from a file now in dir.
 func runSync(ctx context.Context, g *globals, o importOptions, dir string) error {
-	svc, cfg, closeStores, err := g.storedService(ctx)
+	svc, cfg, closeStores, err := g.writableService(ctx)
 	if err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func runSync(ctx context.Context, g *globals, o importOptions, dir string) error
 	}
 	srcs, bad := sync.Collect([]string{dir}, sync.CollectLimits{MaxEntryBytes: cfg.Limits.MaxFileBytes})
 	results := append(runBatch(ctx, g, svc, srcs, workers, sync.ImportOptions{By: o.by, Force: o.force}), bad...)
-	printSummary(g.stdout, results)
+	printSummary(g.stdout, svc.Templates, results)
 	present := map[int64]bool{}
 	for _, r := range results {
 		if r.Revision != 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -29,15 +30,17 @@ func newTemplateCmd(g *globals) *cobra.Command {
 		Short: "写出已填单位名称和年度的空白表 (write the blank form with the unit's name and year filled in)",
 		Long: "写出该版模板的空白表，已填好单位名称和年度。加 --last-year 时再带入该单位上一年度（库中最新修订）的年度目标、\n" +
 			"指标行、目标值和分值（按需转为该版），实际完成值、得分和偏差原因留空。不覆盖已有文件。\n" +
-			"Writes the version's blank form with the unit's name and the year filled in. With --last-year, also last\n" +
+			"省略版本时取不晚于该年度的最新版，与网页平台相同。\n" +
+			"Writes the version's blank form with the unit's name and the year filled in (without @VERSION, the newest version\n" +
+			"not after the year, as the portal does). With --last-year, also last\n" +
 			"year's goals, indicator rows, targets and weights from the unit's stored submission of year-1 (carried over\n" +
 			"to the version when older), with actuals, scores and reasons left empty. Never writes over a file.",
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runTemplateNew(cmd.Context(), g, o, args)
 		},
 	}
-	nw.Flags().StringVar(&o.template, "template", "", "模板 ID[@VERSION]（省略版本为最新版） (template version; default the latest)")
+	nw.Flags().StringVar(&o.template, "template", "", "模板 ID[@VERSION]；省略版本时取不晚于 --year 的最新版 (template; without a version, the newest not after the year)")
 	nw.Flags().StringVar(&o.unit, "unit", "", "单位名称 (unit)")
 	nw.Flags().IntVar(&o.year, "year", 0, "年度 (year)")
 	nw.Flags().BoolVar(&o.lastYear, "last-year", false, "带入上一年度的指标和目标值 (carry last year's indicators and targets)")
@@ -50,12 +53,42 @@ func newTemplateCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
+// versionForYear picks the template version a form of year is filled on,
+// as the portal does: ref's version when it names one (ID@VERSION), else
+// the newest version not after the year (a version is a year), else the
+// oldest.
+func versionForYear(ts []*mapping.Template, ref string, year int) (*mapping.Template, error) {
+	if strings.Contains(ref, "@") {
+		return mapping.Find(ts, ref)
+	}
+	var pick, oldest *mapping.Template
+	for _, t := range ts {
+		if t.ID != ref {
+			continue
+		}
+		if oldest == nil || t.Version < oldest.Version {
+			oldest = t
+		}
+		v, err := strconv.Atoi(t.Version)
+		if (err != nil || v <= year) && (pick == nil || t.Version > pick.Version) {
+			pick = t
+		}
+	}
+	if pick == nil {
+		pick = oldest
+	}
+	if pick == nil {
+		return nil, fmt.Errorf("%w: %q", mapping.ErrNoTemplate, ref)
+	}
+	return pick, nil
+}
+
 // runTemplateNew writes the blank form of o.template for o.unit and o.year
 // (sync.Service.Blank).
 func runTemplateNew(ctx context.Context, g *globals, o templateNewOptions, _ []string) error {
 	o.unit = strings.TrimSpace(o.unit)
 	if o.unit == "" || o.year < 1900 || o.year >= 3000 {
-		return &exitError{code: exitFailure, err: fmt.Errorf("template new: give --unit and a --year such as 2024")}
+		return usageError(g.cmd, "请给出 --unit 单位名称和 --year 年度，如 --year 2024 (give --unit and a --year such as 2024)")
 	}
 	var (
 		svc         *sync.Service
@@ -71,9 +104,9 @@ func runTemplateNew(ctx context.Context, g *globals, o templateNewOptions, _ []s
 		return err
 	}
 	defer closeStores()
-	t, err := mapping.Find(svc.Templates, o.template)
+	t, err := versionForYear(svc.Templates, o.template, o.year)
 	if err != nil {
-		return &exitError{code: exitFailure, err: fmt.Errorf("template new: %w", err)}
+		return templateError(svc, o.template, err)
 	}
 	b, err := svc.Blank(ctx, t, sync.BlankOptions{Unit: o.unit, Year: o.year, LastYear: o.lastYear, Subject: o.subject})
 	if err != nil {

@@ -18,7 +18,7 @@ func newTemplatesCmd(g *globals) *cobra.Command {
 	build := &cobra.Command{
 		Use:   "build",
 		Short: "由代码生成模板与示例工作簿 (generate template.xlsx and example workbooks from code)",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runTemplatesBuild(cmd.Context(), g, dir, only)
 		},
@@ -28,7 +28,7 @@ func newTemplatesCmd(g *globals) *cobra.Command {
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "列出模板 (list the known template versions)",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runTemplatesList(cmd.Context(), g)
 		},

@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
-	"golang.org/x/text/width"
 
 	"github.com/jxsync/jxsync/store"
 )
@@ -25,7 +24,7 @@ func newUserCmd(g *globals) *cobra.Command {
 	add := &cobra.Command{
 		Use:   "add NAME --role agency|bureau [--unit UNIT]",
 		Short: "添加账号；密码从标准输入读取，终端上不回显地提示输入 (add an account; password from stdin, or prompted)",
-		Args:  cobra.ExactArgs(1),
+		Args:  argsN(1, 1, "一个用户名 (one account name)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runUserAdd(cmd.Context(), g, cmd.InOrStdin(), args[0], role, unit)
 		},
@@ -36,7 +35,7 @@ func newUserCmd(g *globals) *cobra.Command {
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "列出账号 (list accounts)",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runUserList(cmd.Context(), g)
 		},
@@ -44,7 +43,7 @@ func newUserCmd(g *globals) *cobra.Command {
 	disable := &cobra.Command{
 		Use:   "disable NAME",
 		Short: "停用账号并使其登录失效 (disable an account and end its sessions)",
-		Args:  cobra.ExactArgs(1),
+		Args:  argsN(1, 1, "一个用户名 (one account name)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runUserDisable(cmd.Context(), g, args[0], true)
 		},
@@ -52,7 +51,7 @@ func newUserCmd(g *globals) *cobra.Command {
 	enable := &cobra.Command{
 		Use:   "enable NAME",
 		Short: "重新启用账号 (enable a disabled account)",
-		Args:  cobra.ExactArgs(1),
+		Args:  argsN(1, 1, "一个用户名 (one account name)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runUserDisable(cmd.Context(), g, args[0], false)
 		},
@@ -60,7 +59,7 @@ func newUserCmd(g *globals) *cobra.Command {
 	reset := &cobra.Command{
 		Use:   "reset NAME",
 		Short: "重设密码并使其登录失效；密码从标准输入读取或提示输入 (set a new password, ending the account's sessions)",
-		Args:  cobra.ExactArgs(1),
+		Args:  argsN(1, 1, "一个用户名 (one account name)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runUserReset(cmd.Context(), g, cmd.InOrStdin(), args[0])
 		},
@@ -72,18 +71,18 @@ func newUserCmd(g *globals) *cobra.Command {
 // runUserAdd creates an account.
 func runUserAdd(ctx context.Context, g *globals, in io.Reader, name, role, unit string) error {
 	if role != store.RoleAgency && role != store.RoleBureau {
-		return &exitError{code: exitFailure, err: fmt.Errorf("user add: --role must be agency or bureau, got %q", role)}
+		return &exitError{code: exitFailure, err: fmt.Errorf("user add: --role 应为 agency（预算单位）或 bureau（财政局），而不是“%s” (--role must be agency or bureau)", role)}
 	}
 	if role == store.RoleBureau && unit != "" {
-		return &exitError{code: exitFailure, err: errors.New("user add: --unit is for agency accounts only")}
+		return &exitError{code: exitFailure, err: errors.New("user add: 财政局账号不属于某个单位，不要给出 --unit (--unit is for agency accounts only)")}
 	}
-	svc, _, closeStores, err := g.storedService(ctx)
+	svc, _, closeStores, err := g.writableService(ctx)
 	if err != nil {
 		return err
 	}
 	defer closeStores()
 	if _, err := svc.Users.User(ctx, name); err == nil {
-		return &exitError{code: exitFailure, err: fmt.Errorf("user add %s: %w", name, store.ErrExists)}
+		return &exitError{code: exitFailure, err: fmt.Errorf("user add: 账号“%s”已存在；改密码用 jxsync user reset %s (%w)", name, name, store.ErrExists)}
 	}
 	password, err := readPassword(g, in)
 	if err != nil {
@@ -130,43 +129,9 @@ func runUserList(ctx context.Context, g *globals) error {
 	return nil
 }
 
-// printColumns prints rows in aligned columns, counting East Asian wide
-// characters as two columns.
-func printColumns(w io.Writer, rows [][]string) {
-	widths := map[int]int{}
-	for _, r := range rows {
-		for i, c := range r {
-			widths[i] = max(widths[i], displayWidth(c))
-		}
-	}
-	for _, r := range rows {
-		var b strings.Builder
-		for i, c := range r {
-			b.WriteString(c)
-			if i < len(r)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
-			}
-		}
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
-	}
-}
-
-func displayWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
-}
-
 // runUserDisable disables (ending its sessions) or enables an account.
 func runUserDisable(ctx context.Context, g *globals, name string, disabled bool) error {
-	svc, _, closeStores, err := g.storedService(ctx)
+	svc, _, closeStores, err := g.writableService(ctx)
 	if err != nil {
 		return err
 	}
@@ -184,7 +149,7 @@ func runUserDisable(ctx context.Context, g *globals, name string, disabled bool)
 
 // runUserReset sets a new password and ends the account's sessions.
 func runUserReset(ctx context.Context, g *globals, in io.Reader, name string) error {
-	svc, _, closeStores, err := g.storedService(ctx)
+	svc, _, closeStores, err := g.writableService(ctx)
 	if err != nil {
 		return err
 	}
@@ -230,7 +195,7 @@ func readPassword(g *globals, in io.Reader) (string, error) {
 			return "", fmt.Errorf("read password: %w", err)
 		}
 		if string(p1) != string(p2) {
-			return "", &exitError{code: exitFailure, err: errors.New("read password: the two entries differ")}
+			return "", &exitError{code: exitFailure, err: errors.New("read password: 两次输入的密码不一致 (the two entries differ)")}
 		}
 		return string(p1), nil
 	}
@@ -240,7 +205,7 @@ func readPassword(g *globals, in io.Reader) (string, error) {
 	}
 	line = strings.TrimRight(line, "\r\n")
 	if line == "" {
-		return "", &exitError{code: exitFailure, err: errors.New("read password: no password on standard input")}
+		return "", &exitError{code: exitFailure, err: errors.New("read password: 标准输入中没有密码；在终端上运行会提示输入 (no password on standard input)")}
 	}
 	return line, nil
 }

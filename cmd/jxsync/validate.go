@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/sync"
 )
 
@@ -27,7 +29,7 @@ func newValidateCmd(g *globals) *cobra.Command {
 		Short: "按模板规则校验工作簿 (check workbooks against their template's rules)",
 		Long: "校验每个工作簿，逐条列出问题所在的单元格。退出码：0 无错误（可有警告），1 有错误，2 文件无法读取或用法错误。\n" +
 			"Checks each workbook and lists every finding at its cell. Exit 0: no error (warnings allowed); 1: a file has errors; 2: a file could not be read, or misuse.",
-		Args: cobra.MinimumNArgs(1),
+		Args: argsN(1, -1, "要校验的工作簿文件，如 jxsync validate 自评表.xlsx (workbook files)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runValidate(cmd.Context(), g, o, args)
 		},
@@ -57,6 +59,9 @@ func runValidate(_ context.Context, g *globals, o validateOptions, files []strin
 		}
 		reps, err := svc.ValidateForms(name, data, sync.ReadOptions{Template: o.template, Sheet: o.sheet})
 		if err != nil {
+			if errors.Is(err, mapping.ErrNoTemplate) {
+				err = fmt.Errorf("%s: %w", name, templateError(svc, o.template, err))
+			}
 			fmt.Fprintf(g.stderr, "jxsync: %v\n", err)
 			unreadable++
 			continue
