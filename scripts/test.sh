@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs every jxsync test on a fresh machine: installs what the tests need
-# when it is missing (versitygw as the S3 server, LibreOffice and poppler for
-# the annotated-workbook test, Chinese fonts), then vet, gofmt and `go test ./...`. Extra arguments
-# go to go test. With CI=true no test skips for a missing tool: it fails.
+# when it is missing (versitygw as the S3 server; LibreOffice, poppler,
+# Chinese fonts and Carlito, metric-compatible with Excel's Calibri, to print
+# workbooks as Excel does; openpyxl and Microsoft's Open XML validator to
+# check every workbook jxsync writes), then vet, gofmt and `go test ./...`.
+# Extra arguments go to go test. With CI=true no test skips for a missing
+# tool: it fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +18,10 @@ command -v soffice >/dev/null 2>&1 || pkgs+=(libreoffice-calc-nogui)
 command -v pdftotext >/dev/null 2>&1 || pkgs+=(poppler-utils)
 { command -v chromium || command -v chromium-browser || command -v google-chrome; } >/dev/null 2>&1 || pkgs+=(chromium)
 { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; } || pkgs+=(fonts-noto-cjk)
+{ command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi -e carlito -e calibri; } || pkgs+=(fonts-crosextra-carlito)
+{ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; } || pkgs+=(nodejs npm)
+# openpyxl for whichever python3 runs: on the PATH, else Debian's.
+{ python3 -c 'import openpyxl' || /usr/bin/python3 -c 'import openpyxl'; } >/dev/null 2>&1 || pkgs+=(python3-openpyxl)
 if [ ${#pkgs[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
@@ -25,6 +32,15 @@ if [ ${#pkgs[@]} -gt 0 ]; then
   else
     echo "warning: cannot install ${pkgs[*]} (no apt-get); tests that need them skip, or fail with CI=true" >&2
   fi
+fi
+
+# Microsoft's Open XML SDK validator compiled to WebAssembly (runs on Node
+# 20 without .NET).
+if ! command -v ooxml-validate >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  echo "== installing @ooxml-tools/validate"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo npm install -g --no-fund --no-audit @ooxml-tools/validate@0.4.6 >/dev/null
 fi
 
 # The S3 server the store tests run against.

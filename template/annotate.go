@@ -195,12 +195,58 @@ func (a *annotation) filled(id int, color string) (int, error) {
 		return 0, err
 	}
 	st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}
+	a.borderColors(id, st)
 	n, err := a.f.NewStyle(st)
 	if err != nil {
 		return 0, err
 	}
 	a.styles[key] = n
 	return n, nil
+}
+
+// automatic is the colour Excel draws a border without one in: black.
+const automatic = "000000"
+
+// borderColors gives the borders of st (style id as read by GetStyle) the
+// colours GetStyle leaves empty: a side without a colour or with the
+// automatic one, or every side in a workbook without a theme part (as
+// LibreOffice writes them, and legacy .xls become). NewStyle would write an
+// empty colour as rgb="FF", no colour at all: a schema error, which Excel
+// offers to repair and openpyxl refuses. A side gets its colour as the
+// style sheet has it (rgb or indexed), else black.
+func (a *annotation) borderColors(id int, st *excelize.Style) {
+	raw := map[string]string{}
+	if s := a.f.Styles; s != nil && s.CellXfs != nil && s.Borders != nil && id >= 0 && id < len(s.CellXfs.Xf) {
+		if b := s.CellXfs.Xf[id].BorderID; b != nil && *b >= 0 && *b < len(s.Borders.Border) && s.Borders.Border[*b] != nil {
+			bd := s.Borders.Border[*b]
+			base := func(rgb string, indexed int, theme *int) string { return a.f.GetBaseColor(rgb, indexed, theme) }
+			if l := bd.Left; l != nil && l.Color != nil {
+				raw["left"] = base(l.Color.RGB, l.Color.Indexed, l.Color.Theme)
+			}
+			if l := bd.Right; l != nil && l.Color != nil {
+				raw["right"] = base(l.Color.RGB, l.Color.Indexed, l.Color.Theme)
+			}
+			if l := bd.Top; l != nil && l.Color != nil {
+				raw["top"] = base(l.Color.RGB, l.Color.Indexed, l.Color.Theme)
+			}
+			if l := bd.Bottom; l != nil && l.Color != nil {
+				raw["bottom"] = base(l.Color.RGB, l.Color.Indexed, l.Color.Theme)
+			}
+			if l := bd.Diagonal; l != nil && l.Color != nil {
+				c := base(l.Color.RGB, l.Color.Indexed, l.Color.Theme)
+				raw["diagonalUp"], raw["diagonalDown"] = c, c
+			}
+		}
+	}
+	for i := range st.Border {
+		if st.Border[i].Color != "" {
+			continue
+		}
+		st.Border[i].Color = automatic
+		if c := raw[st.Border[i].Type]; len(c) == 6 {
+			st.Border[i].Color = c
+		}
+	}
 }
 
 // severityName is the Chinese name of a severity.
@@ -281,7 +327,7 @@ func (a *annotation) comment(findings []mapping.Finding) error {
 
 // summary inserts the sheet 校验结果 first and active, listing the findings
 // under a title with the counts, each cell a link to the finding's cell, and
-// set to print landscape, one page wide, repeating title and header.
+// set to print on A4 across, one page wide, repeating title and header.
 func (a *annotation) summary(findings []mapping.Finding) error {
 	name := SummarySheet
 	for n := 2; ; n++ {
@@ -357,22 +403,12 @@ func (a *annotation) summary(findings []mapping.Finding) error {
 			}
 		}
 	}
+	w.titles = [2]int{1, 2}
+	w.a4(true)
 	if w.err != nil {
 		return w.err
 	}
-	if err := a.f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	err := a.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles",
-		RefersTo: "'" + strings.ReplaceAll(name, "'", "''") + "'!$1:$2", Scope: name})
-	if err != nil {
-		return err
-	}
-	landscape, one, zero, fit := "landscape", 1, 0, true
-	if err := a.f.SetPageLayout(name, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &one, FitToHeight: &zero}); err != nil {
-		return err
-	}
-	return a.f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit})
+	return a.f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
 }
 
 // moveFirst moves sheet before all others and makes it the active one. Its

@@ -1,10 +1,12 @@
 package template
 
 import (
+	"archive/zip"
 	"bytes"
 	"io/fs"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -259,5 +261,87 @@ func TestAnnotatePDF(t *testing.T) {
 	out, _ := annotate(t, data, findings)
 	if text := toPDF(t, out, "annotated"); text != "" && !strings.Contains(text, SummarySheet) {
 		t.Errorf("PDF text lacks %s:\n%s", SummarySheet, text)
+	}
+}
+
+// rewriteZip returns the workbook data with each part passed through edit,
+// which returns the part's new content, or keep false to drop it.
+func rewriteZip(t *testing.T, data []byte, edit func(name, content string) (string, bool)) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, content := range zipEntries(t, data) {
+		content, keep := edit(name, content)
+		if !keep {
+			continue
+		}
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(content)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// themeless is the workbook data as LibreOffice writes it (and a legacy
+// .xls becomes): no theme part, and borders with a colour of each kind —
+// left none (automatic), right rgb red, top indexed red (10), bottom auto.
+func themeless(t *testing.T, data []byte) []byte {
+	t.Helper()
+	themeRel := regexp.MustCompile(`<Relationship [^>]*theme/theme1\.xml[^>]*>(</Relationship>)?`)
+	themeType := regexp.MustCompile(`<Override PartName="/xl/theme/theme1\.xml"[^>]*>(</Override>)?`)
+	black := `<color rgb="FF000000"></color>`
+	return rewriteZip(t, data, func(name, content string) (string, bool) {
+		switch name {
+		case "xl/theme/theme1.xml":
+			return "", false
+		case "xl/_rels/workbook.xml.rels":
+			return themeRel.ReplaceAllString(content, ""), true
+		case "[Content_Types].xml":
+			return themeType.ReplaceAllString(content, ""), true
+		case "xl/styles.xml":
+			for _, r := range [][2]string{
+				{`<left style="thin">` + black, `<left style="thin">`},
+				{`<right style="thin">` + black, `<right style="thin"><color rgb="FFFF0000"/>`},
+				{`<top style="thin">` + black, `<top style="thin"><color indexed="10"/>`},
+				{`<bottom style="thin">` + black, `<bottom style="thin"><color auto="1"/>`},
+			} {
+				if !strings.Contains(content, r[0]) {
+					t.Fatalf("styles.xml has no %s", r[0])
+				}
+				content = strings.ReplaceAll(content, r[0], r[1])
+			}
+		}
+		return content, true
+	})
+}
+
+// TestAnnotateBorderColors annotates a workbook without a theme part whose
+// borders have no colour, the automatic one, an rgb and an indexed one:
+// every colour written is a valid aRGB value (not rgb="FF", which Excel
+// repairs and openpyxl refuses), each border keeping its colour, black for
+// the automatic ones.
+func TestAnnotateBorderColors(t *testing.T) {
+	data, findings := checkExample(t)
+	out, err := Annotator{}.Annotate(themeless(t, data), findings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	styles := zipEntries(t, out)["xl/styles.xml"]
+	for _, m := range regexp.MustCompile(`rgb="([^"]*)"`).FindAllStringSubmatch(styles, -1) {
+		if !regexp.MustCompile(`^[0-9A-F]{8}$`).MatchString(m[1]) {
+			t.Errorf("styles.xml has colour rgb=%q", m[1])
+		}
+	}
+	want := `<left style="thin"><color rgb="FF000000"></color></left><right style="thin"><color rgb="FFFF0000"></color></right>` +
+		`<top style="thin"><color rgb="FFFF0000"></color></top><bottom style="thin"><color rgb="FF000000"></color></bottom>`
+	if !strings.Contains(styles, want) {
+		t.Errorf("no border of the marked cells keeps the input's colours %s:\n%s", want, styles)
 	}
 }

@@ -46,7 +46,7 @@ func BuildBundle(parts []SheetPart) ([]byte, error) {
 		if p.Form != nil {
 			w := newSheetWriter(f, name, 0)
 			p.Form.layout(w, p.Data)
-			w.a4(p.Form.Landscape)
+			w.printForm(p.Form.Landscape)
 			if err := w.done(); err != nil {
 				return nil, fmt.Errorf("build bundle: %s@%s: %w", p.Form.ID, p.Form.Version, err)
 			}

@@ -53,6 +53,7 @@ func layoutHubei(w *sheetWriter, d *Data) {
 	w.inputLeft(row, 1, last, d.F("improvement"))
 	w.fitHeight(row, 48, w.textLines(d.F("improvement"), 1, last))
 	row++
+	w.keep(row-4, row) // the closing rows go with the table's last rows
 	w.put(row, 0, row, last, "备注：\n1.预算执行情况口径：预算数为年初预算总额（包括上年结余结转），执行数为调整后单位实际支出数。\n"+
 		"2.定性指标分档原则：分为达成预期指标、部分达成预期指标并具有一定效果、未达成预期指标且效果较差三档。选择部分达成或未达成的，必须说明原因和改进措施。\n"+
 		"3.基于经济性和必要性等因素考虑，满意度指标难以统计的，在自评时可不作为必评指标。", "note")
@@ -71,8 +72,10 @@ func (w *sheetWriter) goalBlocks(row, last int, d *Data, headers []string, field
 		}
 		w.inputLeft(row, 0, last, prefix+g.F("goal"))
 		w.fitHeight(row, 60, w.textLines(prefix+g.F("goal"), 0, last))
+		start := row
 		row++
 		row = w.indicatorBlock(row, "年度绩效目标完成情况", headers, fields, g.Rows("indicators", hubeiBlankRows), d != nil)
+		w.keep(start, row-1) // a goal prints with its table
 	}
 	return row
 }

@@ -5,10 +5,11 @@ package template
 // repeated in the subtitle), a 分值/得分 pair for the budget's 执行率, an
 // indicator table per 年度目标 with 分值, 得分 and a per-row
 // 偏差原因分析及改进措施, a 总分 row after the goals, and 改进措施及结果应用方案
-// renamed 下一步改进措施.
+// renamed 下一步改进措施. It prints upright, as the 2022 edition: on one page
+// where a page across would put 下一步改进措施 and 备注 on a second.
 var hubeiDept2023 = &Form{
 	ID: "hubei-dept", Version: "2023", Sheet: "部门整体绩效自评表",
-	Title: "部门整体绩效自评表", Landscape: true, layout: layoutHubei2023,
+	Title: "部门整体绩效自评表", layout: layoutHubei2023,
 }
 
 // hubei2023Headers are the headers of a 2023 indicator table, over
@@ -69,6 +70,7 @@ func layoutHubei2023(w *sheetWriter, d *Data) {
 	w.inputLeft(row, 1, last, d.F("measures"))
 	w.fitHeight(row, 48, w.textLines(d.F("measures"), 1, last))
 	row++
+	w.keep(row-5, row) // 总分 and the closing rows go with the table's last rows
 	w.put(row, 0, row, last, "备注：\n1.预算执行情况口径：预算数为年初预算总额（包括上年结余结转），执行数为调整后单位实际支出数；执行率得分 = 分值 × 执行率，不超过分值。\n"+
 		"2.绩效指标分值合计100分，得分按实际完成值与年初目标值计算；定性指标分档原则：达成年度指标得分值的80%-100%，部分达成年度指标并具有一定效果得60%-80%，未达成年度指标且效果较差得60%以下。\n"+
 		"3.未完成目标或得分低于分值的指标，须在该行“偏差原因分析及改进措施”中说明原因和改进措施。\n"+

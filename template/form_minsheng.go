@@ -1,10 +1,6 @@
 package template
 
-import (
-	"fmt"
-
-	"github.com/xuri/excelize/v2"
-)
+import "fmt"
 
 // minsheng2020 is the Anhui 民生工程 绩效评价得分表 (seed 002, 六安市生活无着人员
 // 社会救助): one scoring table 序号 | 一级指标 | 二级指标 | 三级指标 | 指标分值 |
@@ -23,6 +19,9 @@ const (
 	// that the examples exercise the extractor's skipping of repeated
 	// headers. The blank template has no repeated header.
 	minshengRepeatHeaderAt = 12
+	// minshengRowHeight is the least height of a row, in points: a line of
+	// text, so that the blank template's rows and 合计 print on one page.
+	minshengRowHeight = 24
 )
 
 // minshengHeaders are the header labels, broken over lines as printed.
@@ -50,10 +49,7 @@ func layoutMinsheng(w *sheetWriter, d *Data) {
 		w.height(row, 32)
 	}
 	header(3)
-	if w.err == nil {
-		w.err = w.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles",
-			RefersTo: fmt.Sprintf("'%s'!$3:$3", w.sheet), Scope: w.sheet})
-	}
+	w.titles = [2]int{3, 3}
 
 	rows := d.Rows("items", minshengBlankRows)
 	row := 4
@@ -64,14 +60,19 @@ func layoutMinsheng(w *sheetWriter, d *Data) {
 	if d != nil && len(rows) > minshengRepeatHeaderAt {
 		segments = [][]map[string]string{rows[:minshengRepeatHeaderAt], rows[minshengRepeatHeaderAt:]}
 	}
+	w.tables = append(w.tables, [2]int{3, 3 + len(rows) + len(segments) - 1})
+	w.keep(3, 5)
 	for i, seg := range segments {
 		if i > 0 {
+			// Neither first nor last on a page, where it would double the
+			// header printed at the top of every page.
+			w.keep(row-1, row+1)
 			header(row)
 			row++
 		}
 		first := row
 		for _, r := range seg {
-			w.fitHeight(row, 30, w.fields(row, 0, r, minshengFields)...)
+			w.fitHeight(row, minshengRowHeight, w.fields(row, 0, r, minshengFields)...)
 			row++
 		}
 		if d != nil {
@@ -80,6 +81,7 @@ func layoutMinsheng(w *sheetWriter, d *Data) {
 		}
 	}
 
+	w.keep(row-2, row) // 合计 goes with the last rows
 	w.label(row, 0, 3, "合计")
 	w.input(row, 4, 4, d.F("total_weight"))
 	w.input(row, 5, 5, d.F("total_score"))

@@ -11,10 +11,11 @@ import (
 // 年度预算申请 block (年度资金总额 and its breakdown by 收入性质 / 支出性质,
 // each breakdown cell holding label and amount together), 年度总体目标
 // (预期目标 | 实际完成情况), the 绩效指标 table with 分值/得分 and
-// 偏差原因分析及改进措施, and 总分.
+// 偏差原因分析及改进措施, and 总分. It prints upright, as the 项目支出 form: the
+// blank form on one page (across it would take two).
 var nationalDept2024 = &Form{
 	ID: "national-dept", Version: "2024", Sheet: "整体支出绩效自评表",
-	Title: "部门（单位）整体支出绩效自评表", Landscape: true, layout: layoutNationalDept,
+	Title: "部门（单位）整体支出绩效自评表", layout: layoutNationalDept,
 }
 
 // nationalDeptBlankRows is how many indicator rows the blank template offers.

@@ -48,7 +48,7 @@ func (fm *Form) Build(d *Data) (*excelize.File, error) {
 	}
 	w := newSheetWriter(f, fm.Sheet, 0)
 	fm.layout(w, d)
-	w.a4(fm.Landscape)
+	w.printForm(fm.Landscape)
 	if err := w.done(); err != nil {
 		return nil, fmt.Errorf("build %s@%s: %w", fm.ID, fm.Version, err)
 	}

@@ -35,12 +35,21 @@ type sheetWriter struct {
 	width  int       // number of columns of the form
 	cols   []float64 // column widths from A, as set by widths
 	styles map[string]int
-	err    error
+	// heights are the row heights set, in points, by row; titles are the
+	// first and last of the rows repeated on every printed page (0: none),
+	// in a form the first indicator table's header; tables are the header
+	// and last rows of a form's tables, keeps the rows a page break should
+	// not part (see printForm).
+	heights map[int]float64
+	titles  [2]int
+	tables  [][2]int
+	keeps   [][2]int
+	err     error
 }
 
 // newSheetWriter returns a writer of sheet in f with the shared styles defined.
 func newSheetWriter(f *excelize.File, sheet string, width int) *sheetWriter {
-	w := &sheetWriter{f: f, sheet: sheet, width: width, styles: map[string]int{}}
+	w := &sheetWriter{f: f, sheet: sheet, width: width, styles: map[string]int{}, heights: map[int]float64{}}
 	w.defineStyles()
 	return w
 }
@@ -134,6 +143,7 @@ func (w *sheetWriter) title(last int, text, blank string, h float64) {
 func (w *sheetWriter) height(row int, h float64) {
 	if w.err == nil {
 		w.err = w.f.SetRowHeight(w.sheet, row, h)
+		w.heights[row] = h
 	}
 }
 
@@ -227,31 +237,6 @@ func (w *sheetWriter) dropdown(col, r1, r2 int, values []string, strict bool) {
 	w.err = w.f.AddDataValidation(w.sheet, dv)
 }
 
-// a4 sets A4 paper, fit to one page wide, and repeats no rows.
-func (w *sheetWriter) a4(landscape bool) {
-	if w.err != nil {
-		return
-	}
-	size, orient, one, tall := 9, "portrait", 1, 0
-	if landscape {
-		orient = "landscape"
-	}
-	w.err = w.f.SetPageLayout(w.sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orient,
-		FitToWidth: &one, FitToHeight: &tall})
-	if w.err != nil {
-		return
-	}
-	fit := true
-	w.err = w.f.SetSheetProps(w.sheet, &excelize.SheetPropsOptions{FitToPage: &fit})
-	if w.err != nil {
-		return
-	}
-	m, hm := 0.5, 0.3
-	center := true
-	w.err = w.f.SetPageMargins(w.sheet, &excelize.PageLayoutMarginsOptions{Left: &m, Right: &m, Top: &m, Bottom: &m,
-		Header: &hm, Footer: &hm, Horizontally: &center})
-}
-
 // done returns the first error met.
 func (w *sheetWriter) done() error {
 	if w.err != nil {
@@ -277,6 +262,7 @@ func (w *sheetWriter) indicatorTable(head int, d *Data, blank int) {
 	w.input(row, 7, 7, d.F("total_score"))
 	w.inputLeft(row, 8, 8, "")
 	w.height(row, 28)
+	w.keep(row-2, row) // 总分 goes with the table's last rows
 }
 
 // indicatorBlock lays out an indicator table at row head: caption down
@@ -290,6 +276,11 @@ func (w *sheetWriter) indicatorBlock(head int, caption string, headers, fields [
 		w.label(head, 1+i, 1+i, h)
 	}
 	w.height(head, 30)
+	if w.titles[0] == 0 {
+		w.titles = [2]int{head, head}
+	}
+	// A header is not left at the foot of a page: it goes with two rows.
+	w.keep(head, min(head+2, head+len(rows)))
 	first := head + 1
 	size1, size2 := groupSizes(rows, "level1"), groupSizes(rows, "level2")
 	for i, r := range rows {
@@ -300,6 +291,7 @@ func (w *sheetWriter) indicatorBlock(head int, caption string, headers, fields [
 		w.fitHeight(row, 30, lines...)
 	}
 	last := first + len(rows) - 1
+	w.tables = append(w.tables, [2]int{head, last})
 	if filled {
 		w.mergeGroups(first, rows, 1, "level1")
 		w.mergeGroups(first, rows, 2, "level2")

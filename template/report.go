@@ -3,6 +3,7 @@ package template
 import (
 	"bytes"
 	"fmt"
+	"math"
 
 	"github.com/xuri/excelize/v2"
 
@@ -36,8 +37,9 @@ type reportColumn[R any] struct {
 
 // Report lays a summary out as a workbook: sheets 单位汇总 (one row per
 // submission), 指标明细 (every indicator row), 得分分布 (units per grade,
-// with a column chart) and 未提交单位. Text is always written as text, so
-// that a name starting with = + - @ never becomes a formula.
+// with a column chart unless no form has a 总分) and 未提交单位, each
+// closed by a 合计 row and printed on A4. Text is always written as text,
+// so that a name starting with = + - @ never becomes a formula.
 func Report(sum *sync.Summary) ([]byte, error) {
 	if sum == nil {
 		return nil, fmt.Errorf("report: no summary")
@@ -125,12 +127,16 @@ type tableOptions struct {
 	filter     bool
 	freezeCols int
 	landscape  bool
+	// total is the 合计 row after the table, a value per column (as
+	// reportColumn.value gives them), its texts bold on grey.
+	total []any
 }
 
-// reportTable writes a title (row 1), a note (row 2), the header (row 3)
-// and one row per item from row 4, with column styles and widths, the
-// header repeated on every printed page, and as o says a frozen header and
-// an autofilter. It returns the last row written.
+// reportTable writes a title (row 1), a note (row 2), the header (row 3),
+// one row per item from row 4 and the 合计 row of o, with column styles and
+// widths, the header repeated on every printed page, and as o says a frozen
+// header and an autofilter (over the items, not 合计). It returns the last
+// row written.
 func reportTable[R any](w *sheetWriter, title, note string, cols []reportColumn[R], rows []R, o tableOptions) int {
 	last := len(cols) - 1
 	w.title(last, title, "", 30)
@@ -176,6 +182,24 @@ func reportTable[R any](w *sheetWriter, title, note string, cols []reportColumn[
 		}
 		w.fitHeight(row, 20, lines...)
 	}
+	if o.total != nil {
+		row := end + 1
+		for c, col := range cols {
+			var v any
+			if c < len(o.total) {
+				v = o.total[c]
+			}
+			if s, ok := v.(string); ok {
+				w.put(row, c, row, c, nil, "label")
+				if s != "" && w.err == nil {
+					w.err = w.f.SetCellStr(w.sheet, cell(row, c), s)
+				}
+				continue
+			}
+			w.put(row, c, row, c, v, col.style)
+		}
+		w.height(row, 22)
+	}
 	if o.filter && w.err == nil {
 		tl, pane := cell(head+1, o.freezeCols), "bottomLeft"
 		if o.freezeCols > 0 {
@@ -187,10 +211,10 @@ func reportTable[R any](w *sheetWriter, title, note string, cols []reportColumn[
 			w.err = w.f.AutoFilter(w.sheet, cell(head, 0)+":"+cell(max(end, head), last), nil)
 		}
 	}
+	w.titles = [2]int{head, head}
 	w.a4(o.landscape)
-	if w.err == nil {
-		w.err = w.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: w.sheet,
-			RefersTo: fmt.Sprintf("'%s'!$%d:$%d", w.sheet, head, head)})
+	if o.total != nil {
+		return end + 1
 	}
 	return end
 }
@@ -219,8 +243,43 @@ func reportUnits(f *excelize.File, sum *sync.Summary) error {
 		titleOf(sum), sum.Template, len(sum.Units), len(units), len(sum.Missing), SheetMissing, gradeRule(sum.Grades))
 	w := newReportWriter(f, SheetUnits, len(cols))
 	reportTable(w, fmt.Sprintf("%d年度%s汇总", sum.Year, titleOf(sum)), note, cols, sum.Units,
-		tableOptions{filter: true, freezeCols: 2, landscape: true})
+		tableOptions{filter: true, freezeCols: 2, landscape: true, total: unitsTotal(sum)})
 	return w.done()
+}
+
+// unitsTotal is the 合计 row of 单位汇总: the number of forms, the errors and
+// warnings, the amounts added up and the rate of those added up, over the
+// forms that give both amounts.
+func unitsTotal(sum *sync.Summary) []any {
+	var errs, warns int
+	var budget, spent, rateBudget, rateSpent *float64
+	for _, u := range sum.Units {
+		errs += u.Errors
+		warns += u.Warnings
+		addTo(&budget, u.Budget)
+		addTo(&spent, u.Spent)
+		if u.Budget != nil && u.Spent != nil {
+			addTo(&rateBudget, u.Budget)
+			addTo(&rateSpent, u.Spent)
+		}
+	}
+	var rate any
+	if rateBudget != nil && *rateBudget != 0 {
+		rate = math.Round(*rateSpent / *rateBudget * 10000) / 100
+	}
+	return []any{"", "合计", fmt.Sprintf("%d 份", len(sum.Units)), "", "", errs, warns, num(budget), num(spent), rate, "", ""}
+}
+
+// addTo adds x to *sum, which is nil until a value is added; a nil x adds
+// nothing.
+func addTo(sum **float64, x *float64) {
+	if x == nil {
+		return
+	}
+	if *sum == nil {
+		*sum = new(float64)
+	}
+	**sum = math.Round((**sum+*x)*1e6) / 1e6 // no binary fractions
 }
 
 // reportIndicators writes sheet 指标明细.
@@ -248,9 +307,16 @@ func reportIndicators(f *excelize.File, sum *sync.Summary) error {
 		}
 	}
 	note := fmt.Sprintf("各单位最新修订中的全部指标，共 %d 行，其中未达成目标 %d 行。", len(sum.Indicators), missed)
+	var weight, score *float64
+	for _, r := range sum.Indicators {
+		addTo(&weight, r.Weight)
+		addTo(&score, r.Score)
+	}
+	total := []any{"", "合计", "", "", "", "", fmt.Sprintf("共 %d 项，未达成 %d 项", len(sum.Indicators), missed), "", "",
+		"", num(weight), num(score), ""}
 	w := newReportWriter(f, SheetIndicators, len(cols))
 	reportTable(w, fmt.Sprintf("%d年度%s指标明细", sum.Year, titleOf(sum)), note, cols, sum.Indicators,
-		tableOptions{filter: true, freezeCols: 2, landscape: true})
+		tableOptions{filter: true, freezeCols: 2, landscape: true, total: total})
 	return w.done()
 }
 
@@ -281,7 +347,7 @@ type gradeRow struct {
 }
 
 // reportGrades writes sheet 得分分布: the number of submissions per grade
-// and a column chart of it.
+// and, when any has a 总分, a column chart of it.
 func reportGrades(f *excelize.File, sum *sync.Summary) error {
 	counts, ungraded := sum.GradeCounts()
 	graded := 0
@@ -307,11 +373,17 @@ func reportGrades(f *excelize.File, sum *sync.Summary) error {
 		{header: "占比", width: 9, style: "rShare", value: func(_ int, r *gradeRow) any { return r.share }},
 	}
 	note := gradeRule(g) + "；占比按有总分的自评表计。"
+	if graded == 0 {
+		note += "各自评表均无总分，不绘制分布图。"
+	}
 	w := newReportWriter(f, SheetGrades, len(cols))
 	title := fmt.Sprintf("%d年度得分分布", sum.Year)
 	reportTable(w, title, note, cols, rows, tableOptions{landscape: true})
 	if err := w.done(); err != nil {
 		return err
+	}
+	if graded == 0 {
+		return nil // a chart of zeros says nothing
 	}
 	ref := func(col string, r1, r2 int) string {
 		return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", SheetGrades, col, r1, col, r2)
@@ -361,6 +433,7 @@ func reportMissing(f *excelize.File, sum *sync.Summary) error {
 		note += "（无）"
 	}
 	w := newReportWriter(f, SheetMissing, len(cols))
-	reportTable(w, fmt.Sprintf("%d年度未提交单位", sum.Year), note, cols, sum.Missing, tableOptions{filter: true})
+	reportTable(w, fmt.Sprintf("%d年度未提交单位", sum.Year), note, cols, sum.Missing,
+		tableOptions{filter: true, total: []any{"合计", fmt.Sprintf("%d 个单位", len(sum.Missing))}})
 	return w.done()
 }

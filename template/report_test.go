@@ -176,6 +176,28 @@ func TestReportWorkbook(t *testing.T) {
 		t.Error("the chart's drawing is not on 得分分布")
 	}
 
+	// Every sheet closes with a 合计 row, outside the autofilter: forms,
+	// errors, warnings and amounts added up, the rate of the sums; the
+	// indicators, those missed, 分值 and 得分 added up; the grades' counts;
+	// the units missing.
+	for _, c := range []struct {
+		sheet string
+		row   int
+		want  []string
+	}{
+		{SheetUnits, 7, []string{"", "合计", "3 份", "", "", "2", "4", "4723.33", "4708.83", "99.69"}},
+		{SheetIndicators, 7, []string{"", "合计", "", "", "", "", "共 3 项，未达成 1 项", "", "", "", "15", "14.7"}},
+		{SheetGrades, 9, []string{"合计", "", "3"}},
+		{SheetMissing, 6, []string{"合计", "2 个单位"}},
+	} {
+		if got := rawRow(t, f, c.sheet, c.row); !slices.Equal(got, c.want) {
+			t.Errorf("%s 合计 row %d = %q, want %q", c.sheet, c.row, got, c.want)
+		}
+		if rows, _ := f.GetRows(c.sheet); len(rows) != c.row {
+			t.Errorf("%s has %d rows, want 合计 last at %d", c.sheet, len(rows), c.row)
+		}
+	}
+
 	// 未提交单位.
 	if got := rawRow(t, f, SheetMissing, 4); !slices.Equal(got, []string{"1", "仁化县民政局"}) {
 		t.Errorf("missing row = %q", got)
@@ -227,11 +249,41 @@ func TestReportEmpty(t *testing.T) {
 	if v, _ := f.GetCellValue(SheetUnits, "A1"); v != "2030年度hubei-dept汇总" {
 		t.Errorf("title = %q", v)
 	}
-	if rows, _ := f.GetRows(SheetUnits); len(rows) != 3 {
-		t.Errorf("empty summary has %d rows", len(rows))
+	if rows, _ := f.GetRows(SheetUnits); len(rows) != 4 || rows[3][1] != "合计" || rows[3][2] != "0 份" {
+		t.Errorf("empty summary has rows %q, want title, note, header and 合计", rows)
 	}
 	if _, err := Report(nil); err == nil {
 		t.Error("nil summary accepted")
+	}
+}
+
+// TestReportWithoutScores leaves the grade chart out of a report of forms
+// without 总分 (a chart of zeros), and says so; a report with one 总分 has
+// it (TestReportWorkbook).
+func TestReportWithoutScores(t *testing.T) {
+	sum := sampleSummary()
+	for i := range sum.Units {
+		sum.Units[i].Score, sum.Units[i].Grade = nil, ""
+	}
+	out, err := Report(sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range zipEntries(t, out) {
+		if strings.HasPrefix(name, "xl/charts/") || strings.HasPrefix(name, "xl/drawings/") {
+			t.Errorf("report without scores has %s", name)
+		}
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if v, _ := f.GetCellValue(SheetGrades, "A2"); !strings.Contains(v, "不绘制分布图") {
+		t.Errorf("note = %q, want it to say why there is no chart", v)
+	}
+	if got := rawRow(t, f, SheetGrades, 8); got[0] != "无总分" || got[2] != "3" {
+		t.Errorf("无总分 row = %q", got)
 	}
 }
 

@@ -40,7 +40,8 @@ func openReport(t *testing.T, p string) *excelize.File {
 	return f
 }
 
-// columnOf returns the values of a sheet's column from row 4 (the data).
+// columnOf returns the values of a sheet's column from row 4 (the data) to
+// the 合计 row closing it.
 func columnOf(t *testing.T, f *excelize.File, sheet string, col int) []string {
 	t.Helper()
 	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
@@ -49,6 +50,9 @@ func columnOf(t *testing.T, f *excelize.File, sheet string, col int) []string {
 	}
 	var out []string
 	for _, r := range rows[min(3, len(rows)):] {
+		if slices.Contains(r, "合计") {
+			break
+		}
 		if col < len(r) {
 			out = append(out, r[col])
 		} else {
