@@ -76,6 +76,9 @@ func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int,
 			failures = 0
 		}
 		done++
+		if opts.OnFile != nil {
+			opts.OnFile(rs)
+		}
 		if progress != nil {
 			progress(done, len(srcs), rs[0])
 		}
@@ -89,6 +92,8 @@ func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int,
 		s.committer(context.WithoutCancel(ctx), commits, deliver)
 	}()
 
+	// Cancelling ctx stops taking files; the files in hand are finished.
+	work := context.WithoutCancel(ctx)
 	jobs := make(chan int)
 	var wg gosync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -96,7 +101,7 @@ func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int,
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				if q, rs := s.stage(ctx, srcs[i], opts); q != nil {
+				if q, rs := s.stage(work, srcs[i], opts); q != nil {
 					q.i = i
 					commits <- *q
 				} else {
@@ -125,7 +130,7 @@ feed:
 	close(commits)
 	<-committed
 
-	why := "未处理：已取消 (not processed: cancelled)"
+	why := "未处理：导入被中断，请重新运行 (not processed: interrupted; run again)"
 	if stopped != "" {
 		why = fmt.Sprintf("未处理：存储连续 %d 次失败，导入已停止，请检查存储后重新运行 (not processed: the store failed %d times in a row: %s)",
 			MaxStoreFailures, MaxStoreFailures, stopped)
@@ -133,7 +138,7 @@ feed:
 	var flat []*ImportResult
 	for i, rs := range out {
 		if len(rs) == 0 {
-			rs = []*ImportResult{{File: srcs[i].Name, Outcome: OutcomeFailed, FirstError: why}}
+			rs = []*ImportResult{{File: srcs[i].Name, Outcome: OutcomeCancelled, FirstError: why}}
 		}
 		flat = append(flat, rs...)
 	}

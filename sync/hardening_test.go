@@ -47,7 +47,7 @@ func TestImportStopsWhenStoreIsDown(t *testing.T) {
 		t.Errorf("%d writes tried after the store was seen down", n)
 	}
 	last := rs[len(rs)-1]
-	if last.Outcome != jxsync.OutcomeFailed || !strings.Contains(last.FirstError, "连续") {
+	if last.Outcome != jxsync.OutcomeCancelled || !strings.Contains(last.FirstError, "连续") {
 		t.Errorf("last file: %+v", last)
 	}
 

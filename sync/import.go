@@ -29,6 +29,10 @@ const (
 	// OutcomeDuplicate: a form sheet that repeats the submission of an
 	// earlier sheet of the same workbook; it is not stored.
 	OutcomeDuplicate = "duplicate"
+	// OutcomeCancelled: a file of a batch that was not tried: the batch
+	// was interrupted, or stopped when the store was down (FirstError says
+	// which). Run the import again.
+	OutcomeCancelled = "cancelled"
 )
 
 // ImportOptions tune one import.
@@ -38,6 +42,10 @@ type ImportOptions struct {
 	// Force records a workbook generated from an older revision as a new
 	// revision on top instead of reporting a conflict.
 	Force bool
+	// OnFile, when set, is told each file's results as soon as they are
+	// final (ImportAll: in the order files finish, one call at a time), so
+	// that a report can be written as the batch goes.
+	OnFile func(rs []*ImportResult)
 }
 
 // ImportResult says what happened to one file.
