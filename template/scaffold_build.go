@@ -220,7 +220,6 @@ func (sc *scaffolder) identify(p *proposal) {
 	}
 	if ps := byBase("project_name"); len(ps) > 0 {
 		p.identity.Subject = ps[0].f.Name
-		p.identityWhy = append(p.identityWhy, "subject: 有“项目名称”：同一单位同一年度可有多个项目，按项目区分")
 	}
 	for _, f := range sc.fields {
 		if f.base == "total_score" && f.kind != "total" {
@@ -244,6 +243,9 @@ func (sc *scaffolder) identify(p *proposal) {
 		sc.note("未找到年度（标题中的“2024年度”、年度、填报日期）：identity.year 须手工指定 (no year field found)")
 	} else {
 		p.identityWhy = append(p.identityWhy, "year: 标题或年度栏的年份，其次填报日期的年份")
+	}
+	if p.identity.Subject != "" {
+		p.identityWhy = append(p.identityWhy, "subject: 有“项目名称”：同一单位同一年度可有多个项目，按项目区分")
 	}
 	if p.identity.Score != "" {
 		p.identityWhy = append(p.identityWhy, "score: 总分，用于汇总报表")

@@ -598,7 +598,7 @@ func (sc *scaffolder) finishTable(t *sTable) {
 
 var (
 	yearInTitleRE = regexp.MustCompile(`(\d{4})(\s*年)`)
-	subtitleRE    = regexp.MustCompile(`^[(（]?\s*\d{4}\s*年度?\s*[)）]?$`)
+	subtitleRE    = regexp.MustCompile(`^[(（]?\s*(?:\d{4})?\s*年度?\s*[)）]?$`)
 )
 
 // findTitle finds the title (a cell holding 表 in the first rows with
@@ -621,7 +621,7 @@ func (sc *scaffolder) findTitle() {
 				sc.claimed[p] = "title"
 				continue
 			}
-			if sc.title != nil && len(cells) == 1 && subtitleRE.MatchString(strings.TrimSpace(sc.text(p))) {
+			if sub := strings.TrimSpace(sc.text(p)); sc.title != nil && len(cells) == 1 && strings.Contains(sub, "年") && subtitleRE.MatchString(sub) {
 				sc.claimed[p] = "title"
 				sc.addYearLine(p)
 			}

@@ -84,11 +84,11 @@ func optBool(v bool) *yaml.Node {
 	return boolean(true)
 }
 
-// comment joins reason lines into a comment text.
+// comment joins reason lines into a comment text (empty lines left out).
 func comment(lines ...string) string {
 	var out []string
 	for _, l := range lines {
-		if l = strings.TrimSpace(l); l != "" {
+		if l = strings.TrimRight(l, " \t\n"); strings.TrimSpace(l) != "" {
 			out = append(out, l)
 		}
 	}
@@ -234,7 +234,7 @@ func (p *proposal) yaml(notes []string) ([]byte, error) {
 		"每个键的含义见 mapping/config.go 与 README“mapping.yaml”。",
 	}
 	if len(notes) > 0 {
-		head = append(head, "", "需要人工处理 (to review):")
+		head = append(head, "需要人工处理 (to review):")
 		for _, n := range notes {
 			head = append(head, "- "+n)
 		}

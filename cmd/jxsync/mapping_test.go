@@ -1,13 +1,20 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -253,5 +260,108 @@ func TestTemplatesAddRefuses(t *testing.T) {
 	}
 	if code, _, errs := jxData(t, data, "templates", "add", filepath.Join(dir, "missing")); code != exitFailure {
 		t.Errorf("missing folder: exit %d: %s", code, errs)
+	}
+}
+
+// TestStoredTemplateMissingBlank: a stored template whose blank is gone is
+// reported and left out; the commands on the embedded templates go on.
+func TestStoredTemplateMissingBlank(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	_, out := scaffoldProvince(t, dir)
+	if code, _, errs := jxData(t, data, "templates", "add", out); code != 0 {
+		t.Fatalf("add: exit %d: %s", code, errs)
+	}
+	if err := os.RemoveAll(filepath.Join(data, "blobs")); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, errs := jxData(t, data, "templates", "list")
+	if code != 0 || strings.Contains(stdout, "hunan-dept") || !strings.Contains(errs, "hunan-dept@2025") || !strings.Contains(errs, "警告") {
+		t.Errorf("list without the blank: exit %d:\n%s\n%s", code, stdout, errs)
+	}
+	if code, stdout, errs := jxData(t, data, "extract", hubeiExample); code != 0 || !strings.Contains(stdout, "hubei-dept@2022") {
+		t.Errorf("extract of an embedded form: exit %d: %s", code, errs)
+	}
+}
+
+// TestServeStoredTemplate: the portal knows a stored template beside the
+// embedded ones: it lists it, hands out its blank and reads uploads of it.
+func TestServeStoredTemplate(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	_, out := scaffoldProvince(t, dir)
+	if code, _, errs := jxData(t, data, "templates", "add", out); code != 0 {
+		t.Fatalf("add: exit %d: %s", code, errs)
+	}
+	if code, _, errs := jxStdin(t, data, "secret-pass-2\n", "user", "add", "cz", "--role", "bureau"); code != 0 {
+		t.Fatal(errs)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var errb lockedBuffer
+	exited := make(chan int, 1)
+	go func() {
+		code := runStdin(ctx, strings.NewReader(""), pw, &errb, []string{"--data-dir", data, "serve", "--addr", "127.0.0.1:0"})
+		pw.Close()
+		exited <- code
+	}()
+	lines := bufio.NewReader(pr)
+	first, err := lines.ReadString('\n')
+	if err != nil {
+		t.Fatalf("serve printed nothing: %v %s", err, errb.String())
+	}
+	go io.Copy(io.Discard, lines)
+	base := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(first)
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	res, err := hc.Post(base+"/api/login", "application/json", strings.NewReader(`{"name":"cz","password":"secret-pass-2"}`))
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("sign in: %v %v", res, err)
+	}
+	var login struct{ CSRF string }
+	json.NewDecoder(res.Body).Decode(&login)
+	res.Body.Close()
+
+	get := func(path string) (int, []byte) {
+		t.Helper()
+		res, err := hc.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, b
+	}
+	if code, body := get("/api/templates"); code != http.StatusOK || !strings.Contains(string(body), "hunan-dept") || !strings.Contains(string(body), "hubei-dept") {
+		t.Errorf("templates: %d %s", code, body)
+	}
+	blank, _ := os.ReadFile(filepath.Join(out, "template.xlsx"))
+	if code, body := get("/api/blank?template=hunan-dept&year=2025"); code != http.StatusOK || !bytes.Equal(body, blank) {
+		t.Errorf("blank of the stored template: %d, %d bytes", code, len(body))
+	}
+
+	var form bytes.Buffer
+	mw := multipart.NewWriter(&form)
+	fw, _ := mw.CreateFormFile("file", "长沙.xlsx")
+	fw.Write(testkit.ProvinceForm(t, true, "长沙市救助管理站"))
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/upload", &form)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("X-CSRF-Token", login.CSRF)
+	res, err = hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "长沙市救助管理站") || !strings.Contains(string(body), "部门整体支出绩效自评表") {
+		t.Errorf("upload of the stored template's form: %d %s", res.StatusCode, body)
+	}
+	cancel()
+	select {
+	case <-exited:
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
 	}
 }

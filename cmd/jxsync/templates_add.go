@@ -76,9 +76,9 @@ func addedBy() string {
 
 // addStoredTemplates adds the template versions kept in the store to reg,
 // when the store's database exists (a command run where nothing was ever
-// stored does not create one). A stored version that does not load is
-// reported on stderr and left out, so that one bad version does not stop
-// every command.
+// stored does not create one). A stored version that does not load, or a
+// blob store that cannot be reached, is reported on stderr and left out,
+// so that it does not stop the commands on the embedded templates.
 func (g *globals) addStoredTemplates(cfg *Config, reg *template.Registry) error {
 	if _, err := os.Stat(cfg.Store.Database); err != nil {
 		return nil
@@ -95,7 +95,9 @@ func (g *globals) addStoredTemplates(cfg *Config, reg *template.Registry) error 
 	}
 	blobs, err := openBlobs(ctx, cfg)
 	if err != nil {
-		return err
+		// The embedded templates still work when the blob store is down.
+		fmt.Fprintf(g.stderr, "jxsync: 警告 (warning): 库中的 %d 个模板未加载 (stored templates not loaded): %v\n", len(recs), err)
+		return nil
 	}
 	svc := &sync.Service{Reader: template.Reader{Limits: cfg.Limits.limits()}, Blobs: blobs, Records: db}
 	stored, err := svc.StoredTemplates(ctx)
