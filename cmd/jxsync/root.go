@@ -70,6 +70,9 @@ func (g *globals) serviceFor(cfg *Config) (*sync.Service, *template.Registry, er
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := g.addStoredTemplates(cfg, reg); err != nil {
+		return nil, nil, err
+	}
 	return &sync.Service{
 		Templates: reg.Templates,
 		Reader:    template.Reader{Limits: cfg.Limits.limits()},
@@ -99,6 +102,7 @@ func newRoot(g *globals) *cobra.Command {
 	root.AddCommand(newRegenerateCmd(g))
 	root.AddCommand(newRevalidateCmd(g))
 	root.AddCommand(newTemplateCmd(g))
+	root.AddCommand(newMappingCmd(g))
 	root.AddCommand(newVersionCmd(g))
 	root.SetFlagErrorFunc(flagError)
 	chineseHelp(root)

@@ -33,7 +33,7 @@ func newTemplatesCmd(g *globals) *cobra.Command {
 			return runTemplatesList(cmd.Context(), g)
 		},
 	}
-	cmd.AddCommand(build, list)
+	cmd.AddCommand(build, list, newTemplatesAddCmd(g))
 	return cmd
 }
 
@@ -46,14 +46,19 @@ func runTemplatesBuild(_ context.Context, g *globals, dir, only string) error {
 	return err
 }
 
-// runTemplatesList prints the template versions with their titles.
+// runTemplatesList prints the template versions with their titles and
+// origin (embedded, dir or store).
 func runTemplatesList(_ context.Context, g *globals) error {
-	_, reg, err := g.service()
+	cfg, err := g.config()
 	if err != nil {
 		return err
 	}
-	for _, t := range reg.Templates {
-		fmt.Fprintf(g.stdout, "%s@%s\t%s\t%d examples\n", t.ID, t.Version, t.Title, len(reg.Examples(t)))
+	_, reg, err := g.serviceFor(cfg)
+	if err != nil {
+		return err
+	}
+	for i, t := range reg.Templates {
+		fmt.Fprintf(g.stdout, "%s@%s\t%s\t%d examples\t%s\n", t.ID, t.Version, t.Title, len(reg.Examples(t)), templateOrigin(cfg, reg, i))
 	}
 	return nil
 }
