@@ -142,7 +142,8 @@ func (s *Server) uploadForm(rq *request) error {
 }
 
 // receive reads the one file of a multipart upload, within the size limit,
-// and checks the form's CSRF token.
+// and checks the form's CSRF token. No file chosen and an empty file are
+// told apart.
 func (s *Server) receive(rq *request) (string, []byte, error) {
 	rq.r.Body = http.MaxBytesReader(rq.w, rq.r.Body, s.opts.MaxUploadBytes)
 	mr, err := rq.r.MultipartReader()
@@ -186,10 +187,15 @@ func (s *Server) receive(rq *request) (string, []byte, error) {
 	if err := rq.checkCSRF(token); err != nil {
 		return "", nil, err
 	}
-	if !got || len(data) == 0 {
+	// A form sent with no file chosen has a file part without a name.
+	if !got || name == "" && len(data) == 0 {
 		return "", nil, badRequest("请选择要上传的工作簿文件 (no file)")
 	}
-	return safeFileName(name, "上传.xlsx"), data, nil
+	name = safeFileName(name, "上传.xlsx")
+	if len(data) == 0 {
+		return "", nil, badRequest("文件为空：“%s”的大小为 0 字节，请检查文件后重新上传 (empty file)", name)
+	}
+	return name, data, nil
 }
 
 // tooLargeOr returns err when it is the size limit's, else other.
@@ -202,11 +208,21 @@ func tooLargeOr(err, other error) error {
 }
 
 // upload validates and stores a workbook for the user and says what
-// happened, with the status to answer with. The workbook is validated
-// first by sync.Upload (reading it checks its size, format and expansion
-// before anything else), which refuses an agency a workbook in which any
-// form is another unit's or was generated from another unit's submission.
+// happened, with the status to answer with. An account sends at most
+// UploadLimit uploads a window (429), and the workbook waits for a turn to
+// be read (503 when none comes). It is validated first by sync.Upload
+// (reading it checks its size, format and expansion before anything else),
+// which refuses an agency a workbook in which any form is another unit's
+// or was generated from another unit's submission.
 func (s *Server) upload(rq *request, name string, data []byte) (*uploadView, int, error) {
+	if err := s.admitUpload(rq); err != nil {
+		return nil, 0, err
+	}
+	release, err := s.reading(rq.ctx(), data)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer release()
 	v := &uploadView{File: name, Forms: []*formView{}}
 	v.Findings = []mapping.Finding{}
 	start := time.Now()

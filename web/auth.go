@@ -11,7 +11,9 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/sync"
@@ -205,12 +207,10 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, http.StatusForbidden, name, "页面已过期，请重新登录 (form expired, try again)")
 		return
 	}
-	u, status, msg := s.signIn(r, name, r.PostFormValue("password"))
+	u, no := s.signIn(r, name, r.PostFormValue("password"))
 	if u == nil {
-		if status == http.StatusTooManyRequests {
-			w.Header().Set("Retry-After", fmt.Sprint(int(s.opts.LoginWindow.Seconds())))
-		}
-		s.renderLogin(w, r, status, name, msg)
+		no.answer(w)
+		s.renderLogin(w, r, no.status, name, no.msg)
 		return
 	}
 	token, _, err := s.svc.NewSession(r.Context(), u)
@@ -224,29 +224,90 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
-// signIn checks a name and password under the rate limits. It returns the
-// user, or the status and message to answer with.
-func (s *Server) signIn(r *http.Request, name, password string) (*store.User, int, string) {
-	keys := []string{"ip:" + s.clientIP(r), "name:" + strings.ToLower(name)}
-	if wait := s.limiter.blocked(keys...); wait > 0 {
-		return nil, http.StatusTooManyRequests, fmt.Sprintf("登录失败次数过多，请 %d 分钟后再试 (too many failed sign-ins)", int(wait.Minutes())+1)
+// refusal is why a sign-in was refused: the status and message to answer
+// with, and how long until a blocked client may try again.
+type refusal struct {
+	status int
+	msg    string
+	retry  time.Duration
+}
+
+// answer sets a refusal's Retry-After header.
+func (f *refusal) answer(w http.ResponseWriter) {
+	if f.retry > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(f.retry)))
+	}
+}
+
+var errInternalLogin = &refusal{status: http.StatusInternalServerError, msg: "服务器内部错误，请稍后再试 (internal error)"}
+
+// signIn checks a name and password under the limits and returns the user,
+// or why not. Failures count per address and name, per address and per
+// name: the first two block their key when over their limit, the last
+// only slows every attempt on the name (the right password too, so that
+// the delay says nothing), so that nobody can lock an account out — least
+// of all the bureau's — by failing on purpose.
+func (s *Server) signIn(r *http.Request, name, password string) (*store.User, *refusal) {
+	ctx := r.Context()
+	ip, lower := s.clientIP(r), strings.ToLower(name)
+	pair, addr, byName := pairKey(ip, lower), addrKey(ip), nameKey(lower)
+	var wait time.Duration
+	for _, l := range []struct {
+		key string
+		max int
+	}{{pair, s.opts.LoginFailures}, {addr, s.opts.LoginAddressFailures}} {
+		w, _, err := s.over(ctx, l.key, l.max, s.opts.LoginWindow)
+		if err != nil {
+			s.log.Error("web: sign in: count failures", "user", name, "err", err)
+			return nil, errInternalLogin
+		}
+		wait = max(wait, w)
+	}
+	if wait > 0 {
+		return nil, &refusal{http.StatusTooManyRequests,
+			fmt.Sprintf("登录失败次数过多，请 %d 分钟后再试 (too many failed sign-ins)", int(wait.Minutes())+1), wait}
 	}
 	if name == "" || password == "" {
-		return nil, http.StatusUnauthorized, "请输入用户名和密码 (name and password required)"
+		return nil, &refusal{status: http.StatusUnauthorized, msg: "请输入用户名和密码 (name and password required)"}
 	}
-	u, err := s.svc.Authenticate(r.Context(), name, password)
+	_, n, err := s.over(ctx, byName, s.opts.LoginFailures, s.opts.LoginWindow)
+	if err != nil {
+		s.log.Error("web: sign in: count failures", "user", name, "err", err)
+		return nil, errInternalLogin
+	}
+	if d := s.loginDelay(n); d > 0 {
+		if err := s.opts.Sleep(ctx, d); err != nil {
+			return nil, &refusal{status: http.StatusServiceUnavailable, msg: "请求已取消 (cancelled)"}
+		}
+	}
+	u, err := s.svc.Authenticate(ctx, name, password)
 	switch {
 	case errors.Is(err, sync.ErrBadLogin):
-		s.limiter.fail(keys...)
-		return nil, http.StatusUnauthorized, sync.ErrBadLogin.Error()
+		s.record(ctx, pair, addr, byName)
+		return nil, &refusal{status: http.StatusUnauthorized, msg: sync.ErrBadLogin.Error()}
 	case errors.Is(err, sync.ErrDisabled):
-		return nil, http.StatusForbidden, sync.ErrDisabled.Error()
+		return nil, &refusal{status: http.StatusForbidden, msg: sync.ErrDisabled.Error()}
 	case err != nil:
 		s.log.Error("web: sign in", "user", name, "err", err)
-		return nil, http.StatusInternalServerError, "服务器内部错误，请稍后再试 (internal error)"
+		return nil, errInternalLogin
 	}
-	s.limiter.reset(keys[1])
-	return u, 0, ""
+	// The address's count stays: signing in to one's own account must not
+	// clear the failures on others'.
+	if err := s.limits.Reset(ctx, pair, byName); err != nil {
+		s.log.Error("web: sign in: reset failures", "user", name, "err", err)
+	}
+	return u, nil
+}
+
+// loginDelay is the wait before answering a sign-in on a name that failed
+// n times within the window: none below LoginFailures, then half a second
+// doubling with each failure, at most LoginDelayMax.
+func (s *Server) loginDelay(n int) time.Duration {
+	over := n - s.opts.LoginFailures
+	if over < 0 {
+		return 0
+	}
+	return min(time.Second/2<<min(over, 16), s.opts.LoginDelayMax)
 }
 
 // logoutForm ends the session.
@@ -280,12 +341,10 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, apiError{Error: "请求体不是有效的 JSON (bad JSON body)"})
 		return
 	}
-	u, status, msg := s.signIn(r, strings.TrimSpace(body.Name), body.Password)
+	u, no := s.signIn(r, strings.TrimSpace(body.Name), body.Password)
 	if u == nil {
-		if status == http.StatusTooManyRequests {
-			w.Header().Set("Retry-After", fmt.Sprint(int(s.opts.LoginWindow.Seconds())))
-		}
-		writeJSON(w, status, apiError{Error: msg})
+		no.answer(w)
+		writeJSON(w, no.status, apiError{Error: no.msg})
 		return
 	}
 	token, sess, err := s.svc.NewSession(r.Context(), u)

@@ -1,10 +1,13 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -115,59 +118,117 @@ func TestSecureCookieOverTLS(t *testing.T) {
 	}
 }
 
+// TestLoginRateLimit: failures lock an (address, name) pair and an address
+// that fails on many names, while failures on a name from anywhere only
+// slow it down, so that nobody can lock the bureau out. The counts are
+// kept in the SQLite file, where several servers could share them.
 func TestLoginRateLimit(t *testing.T) {
 	var mu gosync.Mutex
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	var delays []time.Duration
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-	e := newEnv(t, web.Options{TrustProxy: true, Now: clock})
+	waited := func() []time.Duration { mu.Lock(); defer mu.Unlock(); d := delays; delays = nil; return d }
+	e := newEnv(t, web.Options{TrustProxy: true, Now: clock, Sleep: func(_ context.Context, d time.Duration) error {
+		mu.Lock()
+		delays = append(delays, d)
+		mu.Unlock()
+		return nil
+	}})
 	e.addUser("jz", store.RoleAgency, unitJiuzhu)
 	e.addUser("mz", store.RoleAgency, unitMinzh)
+	e.addUser("cz", store.RoleBureau, "")
 	from := func(ip string) *client {
 		c := e.client()
 		c.header.Set("X-Forwarded-For", ip)
 		return c
 	}
-	try := func(c *client, name, pw string) int {
+	try := func(c *client, name, pw string) *http.Response {
 		res, _ := c.do("POST", "/api/login", "application/json", strings.NewReader(`{"name":"`+name+`","password":"`+pw+`"}`))
-		return res.StatusCode
+		return res
 	}
 
-	// Per name: five failures from five addresses block the name, even with
-	// the right password from a sixth.
+	// Per address and name: five failures from one address lock that pair,
+	// even with the right password.
 	for i := range 5 {
-		if got := try(from("10.0.0."+string(rune('1'+i))), "jz", "wrong-password"); got != http.StatusUnauthorized {
+		if got := try(from("10.0.0.1"), "jz", "wrong-password").StatusCode; got != http.StatusUnauthorized {
 			t.Fatalf("failure %d: %d", i+1, got)
 		}
 	}
-	if got := try(from("10.0.0.9"), "jz", password); got != http.StatusTooManyRequests {
-		t.Errorf("name blocked: %d, want 429", got)
+	if res := try(from("10.0.0.1"), "jz", password); res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") != "900" {
+		t.Errorf("pair locked: %d Retry-After %q, want 429 900", res.StatusCode, res.Header.Get("Retry-After"))
 	}
-	res, body := formLogin(t, from("10.0.0.9"), "jz", password)
-	wantStatus(t, "name blocked on the form", res, body, http.StatusTooManyRequests)
+	res, body := formLogin(t, from("10.0.0.1"), "jz", password)
+	wantStatus(t, "pair locked on the form", res, body, http.StatusTooManyRequests)
 	mustContain(t, body, "登录失败次数过多")
 	if res.Header.Get("Retry-After") == "" {
-		t.Error("no Retry-After")
+		t.Error("no Retry-After on the form")
 	}
-	if got := try(from("10.0.0.9"), "mz", password); got != http.StatusOK {
-		t.Errorf("another name: %d", got)
+	if d := waited(); len(d) != 0 {
+		t.Errorf("a locked pair waited %v before its answer", d)
+	}
+	// The address signs in to another name, and another address to this
+	// one, after a short delay: the name is slowed, not locked.
+	if got := try(from("10.0.0.1"), "mz", password).StatusCode; got != http.StatusOK {
+		t.Errorf("same address, another name: %d", got)
+	}
+	if d := waited(); len(d) != 0 {
+		t.Errorf("another name waited %v", d)
+	}
+	if got := try(from("10.0.0.2"), "jz", password).StatusCode; got != http.StatusOK {
+		t.Errorf("another address, same name: %d", got)
+	}
+	if d := waited(); len(d) != 1 || d[0] != 500*time.Millisecond {
+		t.Errorf("another address waited %v, want [500ms]", d)
+	}
+	// Signing in clears the name's count: no delay the next time.
+	if got := try(from("10.0.0.3"), "jz", password).StatusCode; got != http.StatusOK {
+		t.Errorf("after a sign-in: %d", got)
+	}
+	if d := waited(); len(d) != 0 {
+		t.Errorf("after a sign-in waited %v", d)
 	}
 
-	// Per address: five failures on five names block the address.
-	for i := range 5 {
-		try(from("10.0.1.1"), "nobody"+string(rune('a'+i)), "wrong-password")
+	// Per name: failures on the bureau's account from many addresses slow
+	// every attempt, the delay doubling up to 5 s, but never lock it.
+	for i := range 10 {
+		if got := try(from(fmt.Sprintf("10.0.2.%d", i)), "cz", "wrong-password").StatusCode; got != http.StatusUnauthorized {
+			t.Fatalf("failure %d on cz: %d", i+1, got)
+		}
 	}
-	if got := try(from("10.0.1.1"), "mz", password); got != http.StatusTooManyRequests {
+	want := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second}
+	if d := waited(); !slices.Equal(d, want) {
+		t.Errorf("delays on cz: %v, want %v", d, want)
+	}
+	if got := try(from("10.0.3.1"), "cz", password).StatusCode; got != http.StatusOK {
+		t.Errorf("bureau locked out: %d", got)
+	}
+	if d := waited(); !slices.Equal(d, []time.Duration{5 * time.Second}) {
+		t.Errorf("bureau waited %v, want [5s]", d)
+	}
+
+	// Per address: twenty failures on any names block the address.
+	for i := range 20 {
+		try(from("10.0.1.1"), fmt.Sprintf("nobody%02d", i), "wrong-password")
+	}
+	if got := try(from("10.0.1.1"), "mz", password).StatusCode; got != http.StatusTooManyRequests {
 		t.Errorf("address blocked: %d, want 429", got)
 	}
-	if got := try(from("10.0.1.2"), "mz", password); got != http.StatusOK {
+	if got := try(from("10.0.1.2"), "mz", password).StatusCode; got != http.StatusOK {
 		t.Errorf("another address: %d", got)
+	}
+	_, rows, err := e.db.Query(t.Context(), `SELECT count(*) FROM limit_events WHERE key LIKE 'login:%'`)
+	if err != nil || fmt.Sprint(rows[0][0]) == "0" {
+		t.Errorf("failures in the SQLite file: %v %v", rows, err)
 	}
 
 	// After the window both are free again.
 	advance(15*time.Minute + time.Second)
-	if got := try(from("10.0.1.1"), "jz", password); got != http.StatusOK {
-		t.Errorf("after the window: %d", got)
+	if got := try(from("10.0.1.1"), "jz", password).StatusCode; got != http.StatusOK {
+		t.Errorf("address after the window: %d", got)
+	}
+	if got := try(from("10.0.0.1"), "jz", password).StatusCode; got != http.StatusOK {
+		t.Errorf("pair after the window: %d", got)
 	}
 }
 

@@ -113,7 +113,8 @@ func (s *Server) downloadExport(rq *request) error {
 	return nil
 }
 
-// downloadAnnotated sends a revision's original with its findings marked.
+// downloadAnnotated sends a revision's original with its findings marked
+// (reading it in turn with uploads).
 func (s *Server) downloadAnnotated(rq *request) error {
 	rev, err := s.revisionFor(rq, rq.r.PathValue("id"))
 	if err != nil {
@@ -130,7 +131,12 @@ func (s *Server) downloadAnnotated(rq *request) error {
 	if err != nil {
 		return err
 	}
+	release, err := s.reading(rq.ctx(), data)
+	if err != nil {
+		return err
+	}
 	out, err := s.svc.Annotator.Annotate(data, findings)
+	release()
 	if err != nil {
 		return fmt.Errorf("annotate revision %d: %w", rev.ID, err)
 	}

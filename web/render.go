@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,10 +57,13 @@ func badRequest(format string, args ...any) error {
 // errors are not described to the client.
 func statusOf(err error) (int, string) {
 	var he *httpError
+	var re *retryError
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &he):
 		return he.status, he.msg
+	case errors.As(err, &re):
+		return re.status, re.msg
 	case errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge, fmt.Sprintf("文件过大：上限 %s (upload larger than the limit)", sizeText(mbe.Limit))
 	case errors.Is(err, store.ErrNotFound):
@@ -74,11 +78,16 @@ func statusOf(err error) (int, string) {
 	return http.StatusInternalServerError, "服务器内部错误，请稍后再试 (internal error)"
 }
 
-// fail answers a handler's error as a page or as JSON.
+// fail answers a handler's error as a page or as JSON, with Retry-After
+// when the error says when to try again.
 func (s *Server) fail(rq *request, err error) {
 	status, msg := statusOf(err)
 	if status == http.StatusInternalServerError {
 		s.log.Error("web: request failed", "method", rq.r.Method, "path", rq.r.URL.Path, "err", err)
+	}
+	var re *retryError
+	if errors.As(err, &re) {
+		rq.w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(re.after)))
 	}
 	if rq.api {
 		writeJSON(rq.w, status, apiError{Error: msg})

@@ -141,7 +141,12 @@ func (s *Server) checked(ctx context.Context, rev *store.Revision) (*mapping.Res
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	release, err := s.reading(ctx, data)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	reps, err := s.svc.ValidateForms(rev.FileName, data, sync.ReadOptions{Sheet: rev.Sheet})
+	release()
 	if err != nil {
 		return res, []mapping.Finding{{Severity: mapping.SeverityError, Rule: "unreadable", Message: err.Error()}}, t, nil
 	}

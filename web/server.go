@@ -9,6 +9,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -16,9 +17,11 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
+	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/sync"
 )
 
@@ -43,11 +46,37 @@ type Options struct {
 	// Blank returns the blank template workbooks; nil hides the blank
 	// template download.
 	Blank BlankFunc
-	// LoginFailures failed sign-ins from one address, or for one name,
-	// within LoginWindow block further attempts (429). Defaults: 5 in 15
-	// minutes.
-	LoginFailures int
-	LoginWindow   time.Duration
+	// LoginFailures failed sign-ins for one name from one address within
+	// LoginWindow block that pair's further attempts (429); for one name
+	// from any address they slow every attempt on the name instead (a
+	// delay before answering that doubles from half a second with each
+	// further failure, up to LoginDelayMax), so that nobody can lock an
+	// account out. LoginAddressFailures failed sign-ins from one address,
+	// whatever the names, block the address. Defaults: 5, 20 in 15
+	// minutes, delays up to 5 s.
+	LoginFailures        int
+	LoginAddressFailures int
+	LoginWindow          time.Duration
+	LoginDelayMax        time.Duration
+	// Sleep waits d before a sign-in is answered, or until ctx ends; nil
+	// waits on a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// UploadLimit uploads per account within UploadWindow; more are
+	// refused (429). Defaults: 30 a minute.
+	UploadLimit  int
+	UploadWindow time.Duration
+	// Limits keeps the counts of failed sign-ins and uploads; nil means
+	// the service's user store when it is a store.Limits (the SQLite file),
+	// else memory (one process only).
+	Limits store.Limits
+	// ReadLimit workbooks are read at once (uploads, annotated copies,
+	// revisions read again from their original), LegacyReadLimit of them
+	// legacy .xls files, which are converted first; a request waits for a
+	// turn up to QueueTimeout, then is refused (503). Defaults: the
+	// number of CPUs, 1, 30 s.
+	ReadLimit       int
+	LegacyReadLimit int
+	QueueTimeout    time.Duration
 	// TrustProxy takes the client address from X-Real-IP or the last
 	// X-Forwarded-For entry, and TLS from X-Forwarded-Proto: set it only
 	// behind a reverse proxy that sets them.
@@ -60,12 +89,15 @@ type Options struct {
 
 // Server is the portal's http.Handler.
 type Server struct {
-	svc     *sync.Service
-	opts    Options
-	mux     *http.ServeMux
-	pages   map[string]*template.Template
-	limiter *limiter
-	log     *slog.Logger
+	svc    *sync.Service
+	opts   Options
+	mux    *http.ServeMux
+	pages  map[string]*template.Template
+	limits store.Limits
+	prune  pruner
+	reads  *gate
+	legacy *gate
+	log    *slog.Logger
 	// knownID holds the template ids, whose mentions pages replace by
 	// titles.
 	knownID map[string]bool
@@ -86,6 +118,37 @@ func New(svc *sync.Service, opts Options) (*Server, error) {
 	if opts.LoginWindow <= 0 {
 		opts.LoginWindow = 15 * time.Minute
 	}
+	if opts.LoginAddressFailures <= 0 {
+		opts.LoginAddressFailures = 4 * opts.LoginFailures
+	}
+	if opts.LoginDelayMax <= 0 {
+		opts.LoginDelayMax = 5 * time.Second
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleep
+	}
+	if opts.UploadLimit <= 0 {
+		opts.UploadLimit = 30
+	}
+	if opts.UploadWindow <= 0 {
+		opts.UploadWindow = time.Minute
+	}
+	if opts.Limits == nil {
+		if l, ok := svc.Users.(store.Limits); ok {
+			opts.Limits = l
+		} else {
+			opts.Limits = newMemLimits()
+		}
+	}
+	if opts.ReadLimit <= 0 {
+		opts.ReadLimit = runtime.NumCPU()
+	}
+	if opts.LegacyReadLimit <= 0 {
+		opts.LegacyReadLimit = 1
+	}
+	if opts.QueueTimeout <= 0 {
+		opts.QueueTimeout = 30 * time.Second
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -97,7 +160,8 @@ func New(svc *sync.Service, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	s := &Server{svc: svc, opts: opts, mux: http.NewServeMux(), pages: pages, log: opts.Logger,
-		limiter: newLimiter(opts.LoginFailures, opts.LoginWindow, opts.Now), knownID: map[string]bool{}}
+		limits: opts.Limits, reads: newGate(opts.ReadLimit, opts.QueueTimeout),
+		legacy: newGate(opts.LegacyReadLimit, opts.QueueTimeout), knownID: map[string]bool{}}
 	for _, t := range svc.Templates {
 		s.knownID[t.ID] = true
 	}
@@ -160,7 +224,7 @@ func (s *Server) routes() {
 }
 
 // ServeHTTP implements http.Handler: it sets the security headers of every
-// response and dispatches.
+// response (HSTS over TLS) and dispatches.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -169,6 +233,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("Cache-Control", "no-store")
+	if s.secure(r) {
+		// Browsers that came over TLS keep to it for a year.
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
 	s.mux.ServeHTTP(w, r)
 }
 

@@ -1,0 +1,9 @@
+-- Rate-limit counters of the portal (store.Limits): one row per event
+-- (a failed sign-in, an upload) of a key, at Unix nanoseconds.
+
+CREATE TABLE limit_events (
+  key TEXT NOT NULL,
+  at  INTEGER NOT NULL
+);
+CREATE INDEX limit_events_key_at ON limit_events(key, at);
+CREATE INDEX limit_events_at ON limit_events(at);
