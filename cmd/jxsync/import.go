@@ -2,14 +2,13 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"os/signal"
 	"sort"
-	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -49,6 +48,8 @@ func newImportCmd(g *globals) *cobra.Command {
 
 // runImport imports every workbook found under args and prints a summary.
 func runImport(ctx context.Context, g *globals, o importOptions, args []string) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	svc, cfg, closeStores, err := g.writableService(ctx)
 	if err != nil {
 		return err
@@ -59,22 +60,43 @@ func runImport(ctx context.Context, g *globals, o importOptions, args []string) 
 		workers = o.workers
 	}
 	srcs, bad := sync.Collect(args, sync.CollectLimits{MaxEntryBytes: cfg.Limits.MaxFileBytes})
-	results := runBatch(ctx, g, svc, srcs, workers, sync.ImportOptions{By: o.by, Force: o.force})
+	results, err := importWithReport(ctx, g, svc, srcs, bad, workers, sync.ImportOptions{By: o.by, Force: o.force}, o.report)
+	if err != nil {
+		return err
+	}
+	return exitFor(ctx, results)
+}
+
+// importWithReport imports srcs — stopping on SIGINT or SIGTERM after the
+// files in hand — writing the --report file (when path is set) as it goes,
+// adds the files that could not be collected (bad), and prints the summary.
+func importWithReport(ctx context.Context, g *globals, svc *sync.Service, srcs []sync.Source, bad []*sync.ImportResult,
+	workers int, opts sync.ImportOptions, path string) ([]*sync.ImportResult, error) {
+	var rep *importReport
+	if path != "" {
+		var err error
+		if rep, err = openImportReport(path); err != nil {
+			return nil, &exitError{code: exitFailure, err: err}
+		}
+		opts.OnFile = rep.add
+	}
+	results := runBatch(ctx, g, svc, srcs, workers, opts)
 	results = append(results, bad...)
 	printSummary(g.stdout, svc.Templates, results)
-	if o.report != "" {
-		if err := writeReport(o.report, results); err != nil {
-			return err
+	if rep != nil {
+		rep.add(bad)
+		if err := rep.close(); err != nil {
+			return results, &exitError{code: exitFailure, err: err}
 		}
-		fmt.Fprintf(g.stdout, "报告 (report): %s\n", o.report)
+		fmt.Fprintf(g.stdout, "报告 (report): %s\n", path)
 	}
-	return exitFor(results)
+	return results, nil
 }
 
 // runBatch imports srcs with a progress bar on a terminal.
 func runBatch(ctx context.Context, g *globals, svc *sync.Service, srcs []sync.Source, workers int, opts sync.ImportOptions) []*sync.ImportResult {
 	var progress sync.Progress
-	if f, ok := g.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && len(srcs) > 1 {
+	if f, ok := osFile(g.stderr); ok && term.IsTerminal(int(f.Fd())) && len(srcs) > 1 {
 		bar, step := newProgress(g.stderr, len(srcs), 100*time.Millisecond)
 		progress = func(_, _ int, r *sync.ImportResult) { step(r.File) }
 		defer bar.Finish()
@@ -94,10 +116,10 @@ func printSummary(w io.Writer, templates []*mapping.Template, results []*sync.Im
 	for _, r := range results {
 		files[r.File] = true
 		counts[r.Outcome]++
-		where := r.File
+		where := oneLine(r.File)
 		if r.Sheet != "" {
 			forms++
-			where = fmt.Sprintf("%s [%s]", r.File, r.Sheet)
+			where = fmt.Sprintf("%s [%s]", oneLine(r.File), oneLine(r.Sheet))
 			key := r.Template + "@" + r.Version
 			if perTemplate[key] == 0 {
 				keys = append(keys, key)
@@ -106,15 +128,15 @@ func printSummary(w io.Writer, templates []*mapping.Template, results []*sync.Im
 		}
 		switch r.Outcome {
 		case sync.OutcomeRejected:
-			fmt.Fprintf(w, "已退回 rejected   %s (%s %d): %d 个错误, 首个: %s\n", where, r.Unit, r.Year, r.Errors, r.FirstError)
+			fmt.Fprintf(w, "已退回 rejected   %s (%s %d): %d 个错误, 首个: %s\n", where, oneLine(r.Unit), r.Year, r.Errors, oneLine(r.FirstError))
 		case sync.OutcomeUnreadable, sync.OutcomeFailed:
-			fmt.Fprintf(w, "未导入 %-10s %s: %s\n", r.Outcome, where, r.FirstError)
+			fmt.Fprintf(w, "未导入 %-10s %s: %s\n", r.Outcome, where, oneLine(r.FirstError))
 		case sync.OutcomeConflict:
-			fmt.Fprintf(w, "冲突 conflict   %s: %s\n", where, r.FirstError)
+			fmt.Fprintf(w, "冲突 conflict   %s: %s\n", where, oneLine(r.FirstError))
 			t, _ := mapping.Find(templates, r.Template+"@"+r.Version)
 			printChanges(w, "    ", t, r.Changes, 10)
 		case sync.OutcomeDuplicate:
-			fmt.Fprintf(w, "重复 duplicate  %s: %s\n", where, r.FirstError)
+			fmt.Fprintf(w, "重复 duplicate  %s: %s\n", where, oneLine(r.FirstError))
 		}
 	}
 	if len(keys) > 0 {
@@ -139,46 +161,16 @@ func printSummary(w io.Writer, templates []*mapping.Template, results []*sync.Im
 	fmt.Fprintln(w)
 }
 
-// writeReport writes one line per form (and per file that could not be
-// read) as CSV or JSON (by extension).
-func writeReport(path string, results []*sync.ImportResult) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("write report: %w", err)
+// exitFor maps outcomes to the exit code: 2 when the import was
+// interrupted (ctx done) or a store failed, 1 when a file could not be read.
+func exitFor(ctx context.Context, results []*sync.ImportResult) error {
+	if ctx.Err() != nil {
+		return &exitError{code: exitFailure, err: fmt.Errorf("导入已中断：已处理的文件见上，其余文件未导入，请重新运行 (import interrupted; run again for the rest)")}
 	}
-	defer f.Close()
-	if strings.EqualFold(filepath.Ext(path), ".json") {
-		enc := json.NewEncoder(f)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(results); err != nil {
-			return fmt.Errorf("write report: %w", err)
-		}
-		return f.Close()
-	}
-	cw, err := newCSVFile(f)
-	if err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	cw.Write([]string{"path", "sheet", "unit", "template", "year", "status", "revision", "errors", "warnings", "first_error"})
-	for _, r := range results {
-		cw.Write([]string{r.File, r.Sheet, r.Unit, r.Template, strconv.Itoa(r.Year), r.Outcome, strconv.FormatInt(r.Revision, 10),
-			strconv.Itoa(r.Errors), strconv.Itoa(r.Warnings), r.FirstError})
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	return f.Close()
-}
-
-// exitFor maps outcomes to the exit code: 2 when a store failed, 1 when a
-// file could not be read.
-func exitFor(results []*sync.ImportResult) error {
 	failed, unreadable := 0, 0
 	for _, r := range results {
 		switch r.Outcome {
-		case sync.OutcomeFailed:
+		case sync.OutcomeFailed, sync.OutcomeCancelled:
 			failed++
 		case sync.OutcomeUnreadable, sync.OutcomeConflict, sync.OutcomeDuplicate:
 			unreadable++

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -148,8 +149,19 @@ func TestKillMidImport(t *testing.T) {
 	defer cancel()
 	for _, killAt := range []int{30, 110} {
 		start := time.Now()
-		stored := killImport(ctx, t, data, in, killAt)
+		report := filepath.Join(t.TempDir(), "acked.csv")
+		stored := killImport(ctx, t, data, in, killAt, "--report", report)
 		t.Logf("killed at %d revisions after %v", stored, time.Since(start))
+		// Every file the report acknowledged as stored is stored.
+		acked := ackedRevisions(t, report)
+		if len(acked) == 0 {
+			t.Errorf("the report of the killed import acknowledged nothing")
+		}
+		for _, id := range acked {
+			if n := sqlCount(t, data, "SELECT count(*) FROM revisions WHERE id = "+id); n != 1 {
+				t.Errorf("acknowledged revision %s is not stored", id)
+			}
+		}
 		if stored >= n {
 			t.Fatalf("all %d files were imported before the kill", n)
 		}
@@ -190,12 +202,31 @@ func TestKillMidImport(t *testing.T) {
 	}
 }
 
+// ackedRevisions returns the revisions an import's CSV report (perhaps cut
+// off by a kill) acknowledged as stored.
+func ackedRevisions(t *testing.T, report string) []string {
+	t.Helper()
+	b, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(b), "\n")
+	var ids []string
+	for _, l := range lines[1 : len(lines)-1] { // the header; a last line may be cut
+		f := strings.Split(l, ",")
+		if len(f) >= 7 && (f[5] == "imported" || f[5] == "rejected" || f[5] == "updated") {
+			ids = append(ids, f[6])
+		}
+	}
+	return ids
+}
+
 // killImport starts an import of in into data in a child process and kills
 // it once at least killAt revisions are committed; it returns how many it
 // saw.
-func killImport(ctx context.Context, t *testing.T, data, in string, killAt int) int {
+func killImport(ctx context.Context, t *testing.T, data, in string, killAt int, flags ...string) int {
 	t.Helper()
-	cmd, out := helperProcess(ctx, t, "--data-dir", data, "import", "--workers", "2", in)
+	cmd, out := helperProcess(ctx, t, append(append([]string{"--data-dir", data, "import", "--workers", "2"}, flags...), in)...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -623,4 +654,48 @@ func mustReadFile(t *testing.T, p string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestInterruptedImport: SIGINT part-way through a bulk import finishes the
+// files in hand, prints the summary of what was done, leaves the report of
+// every file it finished and exits non-zero; the store stays consistent.
+func TestInterruptedImport(t *testing.T) {
+	const n = 200
+	in := filepath.Join(t.TempDir(), "in")
+	testkit.WriteWorkbooks(t, in, n)
+	data := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 55*time.Second)
+	defer cancel()
+	report := filepath.Join(t.TempDir(), "r.csv")
+	cmd, out := helperProcess(ctx, t, "--data-dir", data, "import", "--workers", "2", "--report", report, in)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(40 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if b, err := os.ReadFile(report); err == nil && strings.Count(string(b), "\n") > 20 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no progress:\n%s", out)
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitFailure {
+		t.Fatalf("exit: %v\n%s", err, out)
+	}
+	if !strings.Contains(out.String(), "个文件 (files)") || !strings.Contains(out.String(), "导入已中断") {
+		t.Errorf("no summary or no word of the interruption:\n%s", out)
+	}
+	acked := ackedRevisions(t, report)
+	stored := sqlCount(t, data, "SELECT count(*) FROM revisions")
+	if len(acked) != stored || stored == 0 || stored >= n {
+		t.Errorf("%d acknowledged, %d stored of %d", len(acked), stored, n)
+	}
+	if code, out, errs := cliIn(t, data, "check"); code != 0 {
+		t.Errorf("check: exit %d\n%s%s", code, out, errs)
+	}
 }

@@ -111,6 +111,7 @@ func newRoot(g *globals) *cobra.Command {
 
 // run executes jxsync with args and returns the process exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	stdout, stderr = safeOutputs(stdout, stderr)
 	g := &globals{stdout: stdout, stderr: stderr}
 	root := newRoot(g)
 	root.SetArgs(args)

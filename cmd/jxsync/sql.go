@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/jxsync/jxsync/sync"
+
 	"github.com/spf13/cobra"
 )
 
@@ -92,11 +94,14 @@ func writeRows(w io.Writer, format string, file bool, cols []string, rows [][]an
 				return err
 			}
 		}
-		cw.Write(cols)
+		cw.Write(sync.CSVSafeRecord(cols))
 		for _, r := range rows {
 			rec := make([]string, len(r))
 			for i, v := range r {
 				rec[i] = cell(v)
+				if _, text := v.(string); text {
+					rec[i] = sync.CSVSafe(rec[i]) // a formula-looking text is quoted; numbers stay numbers
+				}
 			}
 			cw.Write(rec)
 		}

@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -29,6 +32,8 @@ func newSyncCmd(g *globals) *cobra.Command {
 // runSync imports dir like import does, then lists the latest revisions of
 // stored submissions none of whose revisions came from a file now in dir.
 func runSync(ctx context.Context, g *globals, o importOptions, dir string) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	svc, cfg, closeStores, err := g.writableService(ctx)
 	if err != nil {
 		return err
@@ -39,8 +44,10 @@ func runSync(ctx context.Context, g *globals, o importOptions, dir string) error
 		workers = o.workers
 	}
 	srcs, bad := sync.Collect([]string{dir}, sync.CollectLimits{MaxEntryBytes: cfg.Limits.MaxFileBytes})
-	results := append(runBatch(ctx, g, svc, srcs, workers, sync.ImportOptions{By: o.by, Force: o.force}), bad...)
-	printSummary(g.stdout, svc.Templates, results)
+	results, err := importWithReport(ctx, g, svc, srcs, bad, workers, sync.ImportOptions{By: o.by, Force: o.force}, o.report)
+	if err != nil {
+		return err
+	}
 	present := map[int64]bool{}
 	for _, r := range results {
 		if r.Revision != 0 {
@@ -64,10 +71,5 @@ func runSync(ctx context.Context, g *globals, o importOptions, dir string) error
 		missing++
 		fmt.Fprintf(g.stdout, "  %s %d %s@%s %s  最新修订 %d (%s)\n", rev.Unit, rev.Year, rev.TemplateID, rev.TemplateVersion, rev.Subject, rev.ID, rev.FileName)
 	}
-	if o.report != "" {
-		if err := writeReport(o.report, results); err != nil {
-			return err
-		}
-	}
-	return exitFor(results)
+	return exitFor(ctx, results)
 }
