@@ -157,9 +157,7 @@ func Generate(dir string, cfg Config, logf func(string, ...any)) (*Manifest, err
 	m.ImportSmall, m.ImportRest, m.ImportCount = "import/first", "import/rest", cfg.Import
 	total := 0
 	for i := 0; i < cfg.Import; i++ {
-		t := ts[i%len(ts)]
-		tseeds := seedsOf(seeds, t)
-		s := tseeds[(i/len(ts))%len(tseeds)]
+		t, s := ImportSeed(ts, seeds, i)
 		sub := m.ImportRest
 		if i < 1000 {
 			sub = m.ImportSmall
@@ -176,9 +174,7 @@ func Generate(dir string, cfg Config, logf func(string, ...any)) (*Manifest, err
 	m.ImportSeed = "import/seed"
 	total = 0
 	for i := 0; i < cfg.Import; i++ {
-		t := ts[i%len(ts)]
-		tseeds := seedsOf(seeds, t)
-		s := tseeds[(i/len(ts))%len(tseeds)]
+		t, s := ImportSeed(ts, seeds, i)
 		total += s.Rows()
 		p := filepath.Join(m.ImportSeed, fmt.Sprintf("%05d-%s-%s.xlsx", i, t.ID, t.Version))
 		jobs = append(jobs, job{path: p, seed: s, unit: 200_000 + i})
@@ -216,6 +212,15 @@ func Generate(dir string, cfg Config, logf func(string, ...any)) (*Manifest, err
 		return nil, err
 	}
 	return m, writeFile(filepath.Join(dir, "manifest.json"), out)
+}
+
+// ImportSeed is the template and seed of import workbook i: the templates
+// in turn, each cycling through its seeds. Every template of ts must have a
+// seed.
+func ImportSeed(ts []*mapping.Template, seeds []*Seed, i int) (*mapping.Template, *Seed) {
+	t := ts[i%len(ts)]
+	tseeds := seedsOf(seeds, t)
+	return t, tseeds[(i/len(ts))%len(tseeds)]
 }
 
 func sameConfig(a, b Config) bool {

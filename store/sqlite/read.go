@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -64,21 +63,22 @@ func (db *DB) revisions(ctx context.Context, where string, args ...any) ([]*stor
 	return out, rows.Err()
 }
 
-// Data implements store.Records.
+// Data implements store.Records. It reads documents compressed or not (see
+// encodeDocument).
 func (db *DB) Data(ctx context.Context, id int64) (*mapping.Result, error) {
-	var data sql.NullString
+	var data []byte
 	err := db.ro.QueryRowContext(ctx, `SELECT data FROM revisions WHERE id = ?`, id).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && !data.Valid {
+	if errors.Is(err, sql.ErrNoRows) || err == nil && data == nil {
 		return nil, fmt.Errorf("data of revision %d: %w", id, store.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("data of revision %d: %w", id, err)
 	}
-	var res mapping.Result
-	if err := json.Unmarshal([]byte(data.String), &res); err != nil {
+	res, err := decodeDocument(data)
+	if err != nil {
 		return nil, fmt.Errorf("data of revision %d: %w", id, err)
 	}
-	return &res, nil
+	return res, nil
 }
 
 // History implements store.Records.
@@ -154,7 +154,7 @@ func (db *DB) Check(ctx context.Context) ([]store.Problem, error) {
 	queries := []struct{ sql, msg string }{
 		{`SELECT 0, 'integrity: ' || integrity_check FROM pragma_integrity_check WHERE integrity_check != 'ok'`, ""},
 		{`SELECT DISTINCT revision_id, 'field value without revision' FROM field_values WHERE revision_id NOT IN (SELECT id FROM revisions)`, ""},
-		{`SELECT DISTINCT revision_id, 'table row without revision' FROM table_rows WHERE revision_id NOT IN (SELECT id FROM revisions)`, ""},
+		{`SELECT DISTINCT revision_id, 'table row without revision' FROM row_values WHERE revision_id NOT IN (SELECT id FROM revisions)`, ""},
 		{`SELECT id, 'revision of a missing submission' FROM revisions WHERE submission_id IS NOT NULL AND submission_id NOT IN (SELECT id FROM submissions)`, ""},
 		{`SELECT max(id), 'revision numbers of submission ' || submission_id || ' have gaps' FROM revisions
 			WHERE submission_id IS NOT NULL GROUP BY submission_id HAVING count(*) != max(seq)`, ""},

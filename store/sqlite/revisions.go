@@ -130,7 +130,7 @@ func (db *DB) addRevision(ctx context.Context, tx *sql.Tx, st *inserts, nr *stor
 	}
 	var data []byte
 	if nr.Result != nil {
-		if data, err = json.Marshal(nr.Result); err != nil {
+		if data, err = encodeDocument(nr.Result); err != nil {
 			return nil, "", err
 		}
 	}
@@ -140,7 +140,7 @@ func (db *DB) addRevision(ctx context.Context, tx *sql.Tx, st *inserts, nr *stor
 		sheet, fingerprint)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		sub, seq, nr.BlobHash, nr.FileName, nr.Size, stamp, nr.UploadedBy, nr.TemplateID, nr.TemplateVersion,
-		nr.Status, errs, warns, string(findings), nullString(data), nr.TotalScore, nr.Sheet, nr.Fingerprint)
+		nr.Status, errs, warns, string(findings), data, nr.TotalScore, nr.Sheet, nr.Fingerprint)
 	if err != nil {
 		return nil, "", err
 	}
@@ -206,40 +206,86 @@ func upsertSubmission(ctx context.Context, tx *sql.Tx, nr *store.NewRevision, st
 }
 
 // inserts are the statements writing a revision's values, prepared once
-// per transaction.
+// per transaction, and the ids of the table paths and texts seen in it.
 type inserts struct {
-	fv, tr *sql.Stmt
+	fv, rv, findPath, addPath, findText, addText *sql.Stmt
+	paths, texts                                 map[string]int64
 }
 
 func prepareInserts(ctx context.Context, tx *sql.Tx) (*inserts, error) {
-	fv, err := tx.PrepareContext(ctx, `INSERT INTO field_values(revision_id, path, type, raw, number, text, unit, cell, value)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return nil, err
+	st := &inserts{paths: map[string]int64{}, texts: map[string]int64{}}
+	for _, p := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		{&st.fv, `INSERT INTO field_values(revision_id, path, type, raw, number, text, unit, cell) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&st.rv, `INSERT INTO row_values(revision_id, path_id, row_index, sheet_row, met, level1, level2, level3, target, actual, weight, score)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&st.findPath, `SELECT id FROM table_paths WHERE path = ?`},
+		{&st.addPath, `INSERT INTO table_paths(path, table_name, block_index) VALUES (?, ?, ?)`},
+		{&st.findText, `SELECT id FROM texts WHERE text = ?`},
+		{&st.addText, `INSERT INTO texts(text) VALUES (?)`},
+	} {
+		s, err := tx.PrepareContext(ctx, p.sql)
+		if err != nil {
+			st.close()
+			return nil, err
+		}
+		*p.stmt = s
 	}
-	tr, err := tx.PrepareContext(ctx, `INSERT INTO table_rows(revision_id, path, table_name, block_index, row_index, sheet_row, "values", met)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		fv.Close()
-		return nil, err
-	}
-	return &inserts{fv: fv, tr: tr}, nil
+	return st, nil
 }
 
 func (st *inserts) close() {
-	st.fv.Close()
-	st.tr.Close()
+	for _, s := range []*sql.Stmt{st.fv, st.rv, st.findPath, st.addPath, st.findText, st.addText} {
+		if s != nil {
+			s.Close()
+		}
+	}
 }
 
-// values writes every field value and table row of res.
+// idOf returns the id of key: from cache, else what find (key) yields,
+// else the row add (args) records.
+func idOf(ctx context.Context, cache map[string]int64, find, add *sql.Stmt, key string, args ...any) (int64, error) {
+	if id, ok := cache[key]; ok {
+		return id, nil
+	}
+	var id int64
+	err := find.QueryRowContext(ctx, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		var res sql.Result
+		if res, err = add.ExecContext(ctx, args...); err == nil {
+			id, err = res.LastInsertId()
+		}
+	}
+	if err != nil {
+		return 0, err
+	}
+	cache[key] = id
+	return id, nil
+}
+
+// textID returns the id in texts of a row's column's Text; NULL when the
+// row has no such column or its text is empty (as the JSON of the value
+// omits it).
+func (st *inserts) textID(ctx context.Context, vals map[string]mapping.Value, col string) (sql.NullInt64, error) {
+	v, ok := vals[col]
+	if !ok || v.Text == "" {
+		return sql.NullInt64{}, nil
+	}
+	id, err := idOf(ctx, st.texts, st.findText, st.addText, v.Text, v.Text)
+	if err != nil {
+		return sql.NullInt64{}, fmt.Errorf("text %q: %w", v.Text, err)
+	}
+	return sql.NullInt64{Int64: id, Valid: true}, nil
+}
+
+// values writes every field value and table row of res: the values as
+// columns, the rows as the columns the views read (see migration 0006).
 func (st *inserts) values(ctx context.Context, rev int64, res *mapping.Result, met map[string]map[int]bool) error {
 	fields := func(prefix string, vals map[string]mapping.Value) error {
 		for name, v := range vals {
-			j, err := json.Marshal(v)
-			if err != nil {
-				return err
-			}
-			if _, err := st.fv.ExecContext(ctx, rev, prefix+name, string(v.Type), v.Raw, v.Number, v.Text, v.Unit, v.Cell, string(j)); err != nil {
+			if _, err := st.fv.ExecContext(ctx, rev, prefix+name, string(v.Type), v.Raw, v.Number, v.Text, v.Unit, v.Cell); err != nil {
 				return fmt.Errorf("value %s%s: %w", prefix, name, err)
 			}
 		}
@@ -248,16 +294,24 @@ func (st *inserts) values(ctx context.Context, rev int64, res *mapping.Result, m
 	tables := func(prefix string, block sql.NullInt64, ts map[string][]mapping.Row) error {
 		for name, rows := range ts {
 			path := prefix + name
+			id, err := idOf(ctx, st.paths, st.findPath, st.addPath, path, path, name, block)
+			if err != nil {
+				return fmt.Errorf("table %s: %w", path, err)
+			}
 			for i, r := range rows {
-				j, err := json.Marshal(r.Values)
-				if err != nil {
-					return err
-				}
 				var m sql.NullBool
 				if ok, has := met[path][i]; has {
 					m = sql.NullBool{Bool: ok, Valid: true}
 				}
-				if _, err := st.tr.ExecContext(ctx, rev, path, name, block, i, r.Row, string(j), m); err != nil {
+				v := r.Values
+				var levels [3]sql.NullInt64
+				for l, col := range []string{"level1", "level2", "level3"} {
+					if levels[l], err = st.textID(ctx, v, col); err != nil {
+						return fmt.Errorf("row %s[%d]: %w", path, i, err)
+					}
+				}
+				if _, err := st.rv.ExecContext(ctx, rev, id, i, r.Row, m, levels[0], levels[1], levels[2],
+					raw(v, "target"), raw(v, "actual"), v["weight"].Number, v["score"].Number); err != nil {
 					return fmt.Errorf("row %s[%d]: %w", path, i, err)
 				}
 			}
@@ -284,6 +338,12 @@ func (st *inserts) values(ctx context.Context, rev int64, res *mapping.Result, m
 	return nil
 }
 
+// raw is a row's column's Raw, NULL when the row has no such column.
+func raw(vals map[string]mapping.Value, col string) sql.NullString {
+	v, ok := vals[col]
+	return sql.NullString{String: v.Raw, Valid: ok}
+}
+
 func count(fs []mapping.Finding) (errs, warns int) {
 	for _, f := range fs {
 		if f.Severity == mapping.SeverityError {
@@ -300,11 +360,4 @@ func nonNil(fs []mapping.Finding) []mapping.Finding {
 		return []mapping.Finding{}
 	}
 	return fs
-}
-
-func nullString(b []byte) sql.NullString {
-	if b == nil {
-		return sql.NullString{}
-	}
-	return sql.NullString{String: string(b), Valid: true}
 }

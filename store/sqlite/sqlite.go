@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/url"
 	"path/filepath"
 	"sort"
@@ -38,6 +39,11 @@ type DB struct {
 // Open opens (creating when missing) the SQLite file at path and brings its
 // schema up to date.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, math.MaxInt)
+}
+
+// open is Open with the schema brought up to migration last.
+func open(ctx context.Context, path string, last int) (*DB, error) {
 	if err := mkdirFor(path); err != nil {
 		return nil, fmt.Errorf("open records %s: %w", path, err)
 	}
@@ -53,7 +59,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		rw.Close()
 		return nil, fmt.Errorf("open records %s: %w", path, err)
 	}
-	if err := db.migrate(ctx); err != nil {
+	if err := db.migrateTo(ctx, last); err != nil {
 		rw.Close()
 		return nil, fmt.Errorf("open records %s: %w", path, err)
 	}
@@ -94,9 +100,11 @@ func (db *DB) Close() error {
 	return errors.Join(db.ro.Close(), db.rw.Close())
 }
 
-// migrate applies the embedded migrations not yet applied, each in its own
-// transaction, in the order of their numbers.
-func (db *DB) migrate(ctx context.Context) error {
+// migrateTo applies the embedded migrations numbered up to last that are
+// not applied yet, each in its own transaction, in the order of their
+// numbers. When a migration rewrote stored data, the file is compacted
+// (VACUUM) afterwards.
+func (db *DB) migrateTo(ctx context.Context, last int) error {
 	if _, err := db.rw.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
@@ -106,45 +114,73 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	sort.Strings(names)
+	rewrote := false
 	for _, name := range names {
 		base := filepath.Base(name)
 		n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
 		if err != nil {
 			return fmt.Errorf("migrate: bad migration name %q", base)
 		}
-		if err := db.apply(ctx, n, base, name); err != nil {
+		if n > last {
+			break
+		}
+		r, err := db.apply(ctx, n, base, name)
+		if err != nil {
 			return err
 		}
+		rewrote = rewrote || r
+	}
+	if rewrote {
+		// Give the space of the rewritten data back. The records are
+		// complete without it, so a failure (another process reading a
+		// long while) leaves the file as large as it was and is not an
+		// error: imports reuse the free pages.
+		_, _ = db.rw.ExecContext(ctx, `VACUUM`)
 	}
 	return nil
 }
 
-func (db *DB) apply(ctx context.Context, n int, base, name string) error {
+// steps are the parts of migrations written in Go, by migration number:
+// each runs after its migration's SQL, in the same transaction, and says
+// whether it rewrote stored data.
+var steps = map[int]func(ctx context.Context, tx *sql.Tx) (bool, error){
+	6: compactDocuments,
+}
+
+// apply applies migration n (file name, base name base) unless it was, and
+// says whether its Go step rewrote stored data.
+func (db *DB) apply(ctx context.Context, n int, base, name string) (bool, error) {
 	tx, err := db.rw.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("migrate %s: %w", base, err)
+		return false, fmt.Errorf("migrate %s: %w", base, err)
 	}
 	defer tx.Rollback()
 	var done int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, n).Scan(&done); err != nil {
-		return fmt.Errorf("migrate %s: %w", base, err)
+		return false, fmt.Errorf("migrate %s: %w", base, err)
 	}
 	if done > 0 {
-		return nil
+		return false, nil
 	}
 	src, err := migrations.ReadFile(name)
 	if err != nil {
-		return fmt.Errorf("migrate %s: %w", base, err)
+		return false, fmt.Errorf("migrate %s: %w", base, err)
 	}
 	if _, err := tx.ExecContext(ctx, string(src)); err != nil {
-		return fmt.Errorf("migrate %s: %w", base, err)
+		return false, fmt.Errorf("migrate %s: %w", base, err)
+	}
+	rewrote := false
+	if step := steps[n]; step != nil {
+		if rewrote, err = step(ctx, tx); err != nil {
+			return false, fmt.Errorf("migrate %s: %w", base, err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)`,
 		n, base, db.now().UTC().Format(time.RFC3339)); err != nil {
-		return fmt.Errorf("migrate %s: %w", base, err)
+		return false, fmt.Errorf("migrate %s: %w", base, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("migrate %s: %w", base, err)
+		return false, fmt.Errorf("migrate %s: %w", base, err)
 	}
-	return nil
+	return rewrote, nil
 }

@@ -1,0 +1,72 @@
+package sqlite
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	gosync "sync"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/jxsync/jxsync/mapping"
+)
+
+// A revision's extracted data (revisions.data) is kept as one document: the
+// JSON of its mapping.Result, zstd-compressed. Databases written before
+// migration 0006 hold the JSON text itself; a document starting with the
+// zstd magic number is compressed, one starting with "{" is not, so both
+// read alike.
+
+// zstdMagic starts every zstd frame.
+var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
+
+// encoder compresses documents: one at a time (writes are serialised by
+// the one write connection anyway), created on first use. The fastest
+// level compresses the documents of the benchmark's import set as well as
+// the better ones (their repeats are long) and takes well under a megabyte
+// where SpeedBetterCompression takes twenty.
+var encoder = gosync.OnceValues(func() (*zstd.Encoder, error) {
+	return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+})
+
+// decoder decompresses documents, a few at a time.
+var decoder = gosync.OnceValues(func() (*zstd.Decoder, error) {
+	return zstd.NewReader(nil)
+})
+
+// encodeDocument returns the stored form of res.
+func encodeDocument(res *mapping.Result) ([]byte, error) {
+	j, err := json.Marshal(res)
+	if err != nil {
+		return nil, fmt.Errorf("encode data: %w", err)
+	}
+	return compressJSON(j)
+}
+
+// compressJSON compresses a document's JSON.
+func compressJSON(j []byte) ([]byte, error) {
+	enc, err := encoder()
+	if err != nil {
+		return nil, fmt.Errorf("compress data: %w", err)
+	}
+	return enc.EncodeAll(j, make([]byte, 0, len(j)/8)), nil
+}
+
+// decodeDocument reads a stored document, compressed or not.
+func decodeDocument(b []byte) (*mapping.Result, error) {
+	j := b
+	if bytes.HasPrefix(b, zstdMagic) {
+		dec, err := decoder()
+		if err != nil {
+			return nil, fmt.Errorf("decompress data: %w", err)
+		}
+		if j, err = dec.DecodeAll(b, nil); err != nil {
+			return nil, fmt.Errorf("decompress data: %w", err)
+		}
+	}
+	var res mapping.Result
+	if err := json.Unmarshal(j, &res); err != nil {
+		return nil, fmt.Errorf("decode data: %w", err)
+	}
+	return &res, nil
+}
