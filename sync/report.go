@@ -143,7 +143,7 @@ type IndicatorRow struct {
 var statusNames = map[string]string{
 	store.StatusValid:    "通过",
 	store.StatusWarnings: "有警告",
-	store.StatusRejected: "已退回",
+	store.StatusRejected: "有错误",
 }
 
 // StatusName returns the Chinese name of a revision status.

@@ -257,9 +257,26 @@ func severityName(sev string) string {
 	return "警告"
 }
 
+// ruleKinds name, for people, the kind of finding a rule gives; the rule
+// ids themselves are only in JSON.
+var ruleKinds = map[string]string{
+	"required": "必填", "type": "格式", "formula-no-value": "公式", "table-gap": "表格", "binding": "表样",
+	"detect-label-missing": "表样", "identity": "单位与年度", "identity-name": "单位与年度", "identity-mismatch": "单位与年度",
+	"macro": "宏", "external-link": "外部链接",
+}
+
+// ruleKind is the kind of finding rule gives: ruleKinds, else 数据核对 (a
+// check of the template's rules).
+func ruleKind(rule string) string {
+	if k, ok := ruleKinds[rule]; ok {
+		return k
+	}
+	return "数据核对"
+}
+
 // findingText is a finding as one comment paragraph.
 func findingText(fd mapping.Finding) string {
-	s := fmt.Sprintf("[%s] %s：%s", severityName(fd.Severity), fd.Rule, fd.Message)
+	s := fmt.Sprintf("[%s] %s", severityName(fd.Severity), fd.Message)
 	if fd.Expected != "" || fd.Found != "" {
 		s += fmt.Sprintf("\n应为：%s；实为：%s", dashIfEmpty(fd.Expected), dashIfEmpty(fd.Found))
 	}
@@ -373,7 +390,7 @@ func (a *annotation) summary(findings []mapping.Finding) error {
 	}
 	w.put(1, 0, 1, 7, fmt.Sprintf("校验结果：%d 个错误，%d 个警告", errs, len(findings)-errs), "sumTitle")
 	w.height(1, 28)
-	for i, h := range []string{"序号", "级别", "工作表", "单元格", "规则", "说明", "应为", "实为"} {
+	for i, h := range []string{"序号", "级别", "工作表", "单元格", "类别", "说明", "应为", "实为"} {
 		w.put(2, i, 2, i, h, "label")
 	}
 	w.height(2, 22)
@@ -386,12 +403,12 @@ func (a *annotation) summary(findings []mapping.Finding) error {
 		w.put(row, 1, row, 1, severityName(fd.Severity), "sum"+severityOf(fd.Severity))
 		w.put(row, 2, row, 2, fd.Sheet, "sumText")
 		w.put(row, 3, row, 3, fd.Cell, "sumCenter")
-		w.put(row, 4, row, 4, fd.Rule, "sumText")
+		w.put(row, 4, row, 4, ruleKind(fd.Rule), "sumText")
 		w.put(row, 5, row, 5, fd.Message, "sumText")
 		w.put(row, 6, row, 6, fd.Expected, "sumText")
 		w.put(row, 7, row, 7, fd.Found, "sumText")
 		var lines []int
-		for c, s := range []string{fd.Sheet, fd.Cell, fd.Rule, fd.Message, fd.Expected, fd.Found} {
+		for c, s := range []string{fd.Sheet, fd.Cell, ruleKind(fd.Rule), fd.Message, fd.Expected, fd.Found} {
 			lines = append(lines, w.textLines(s, c+2, c+2))
 		}
 		w.fitHeight(row, 20, lines...)

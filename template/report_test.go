@@ -107,7 +107,7 @@ func TestReportWorkbook(t *testing.T) {
 	if got := rawRow(t, f, SheetUnits, 4); !slices.Equal(got, []string{"1", "乐昌市民政局", "最低生活保障", "6", "通过", "0", "0", "4623.33", "4623.33", "100", "99.7", "优"}) {
 		t.Errorf("unit row = %q", got)
 	}
-	if got := rawRow(t, f, SheetUnits, 5); got[4] != "已退回" || got[5] != "2" || got[10] != "85" || got[11] != "良" {
+	if got := rawRow(t, f, SheetUnits, 5); got[4] != "有错误" || got[5] != "2" || got[10] != "85" || got[11] != "良" {
 		t.Errorf("rejected row = %q", got)
 	}
 	if got := rawRow(t, f, SheetUnits, 6); len(got) > 7 && strings.Join(got[7:], "") != "" {

@@ -165,7 +165,7 @@ func TestImportSeveralForms(t *testing.T) {
 	if err := os.WriteFile(noUnit, testkit.HubeiWorkbook(t, "", nil), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, out, errs := cliIn(t, data, "import", noUnit); code != 0 || !strings.Contains(out, "退回 rejected 1") {
+	if code, out, errs := cliIn(t, data, "import", noUnit); code != 0 || !strings.Contains(out, "有错误 rejected 1") {
 		t.Fatalf("import without unit: exit %d %s %s", code, out, errs)
 	}
 	code, out, errs = cliIn(t, data, "history", "--unidentified")

@@ -128,7 +128,7 @@ func printSummary(w io.Writer, templates []*mapping.Template, results []*sync.Im
 		}
 		switch r.Outcome {
 		case sync.OutcomeRejected:
-			fmt.Fprintf(w, "已退回 rejected   %s (%s %d): %d 个错误, 首个: %s\n", where, oneLine(r.Unit), r.Year, r.Errors, oneLine(r.FirstError))
+			fmt.Fprintf(w, "有错误 rejected   %s (%s %d): %d 个错误, 首个: %s\n", where, oneLine(r.Unit), r.Year, r.Errors, oneLine(r.FirstError))
 		case sync.OutcomeUnreadable, sync.OutcomeFailed:
 			fmt.Fprintf(w, "未导入 %-10s %s: %s\n", r.Outcome, where, oneLine(r.FirstError))
 		case sync.OutcomeConflict:
@@ -147,7 +147,7 @@ func printSummary(w io.Writer, templates []*mapping.Template, results []*sync.Im
 		}
 		fmt.Fprintf(w, "读取的表 (forms read): %s\n", strings.Join(parts, ", "))
 	}
-	fmt.Fprintf(w, "共 %d 个文件 (files), %d 张表 (forms): 新增 imported %d, 更新 updated %d, 未变 unchanged %d, 退回 rejected %d, 无法读取 unreadable %d",
+	fmt.Fprintf(w, "共 %d 个文件 (files), %d 张表 (forms): 新增 imported %d, 更新 updated %d, 未变 unchanged %d, 有错误 rejected %d, 无法读取 unreadable %d",
 		len(files), forms, counts["imported"], counts["updated"], counts["unchanged"], counts["rejected"], counts["unreadable"])
 	if counts["conflict"] > 0 {
 		fmt.Fprintf(w, ", 冲突 conflict %d", counts["conflict"])

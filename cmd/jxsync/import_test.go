@@ -348,7 +348,7 @@ func TestImportReport(t *testing.T) {
 	if code != exitFindings {
 		t.Errorf("exit %d, want %d (a file could not be read): %s", code, exitFindings, errs)
 	}
-	for _, want := range []string{"新增 imported 6", "退回 rejected 2", "无法读取 unreadable 1", "汇总.xlsx", "报告 (report): " + rcsv} {
+	for _, want := range []string{"新增 imported 6", "有错误 rejected 2", "无法读取 unreadable 1", "汇总.xlsx", "报告 (report): " + rcsv} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -35,7 +35,7 @@ func jxIn(t *testing.T, dataDir string, args ...string) (int, string, string) {
 func importHubei2022(t *testing.T, dataDir string) {
 	t.Helper()
 	code, out, errs := jxIn(t, dataDir, append([]string{"import"}, hubei2022Examples...)...)
-	if code != 0 || !strings.Contains(out, "新增 imported 1") || !strings.Contains(out, "退回 rejected 1") {
+	if code != 0 || !strings.Contains(out, "新增 imported 1") || !strings.Contains(out, "有错误 rejected 1") {
 		t.Fatalf("import: exit %d\n%s%s", code, out, errs)
 	}
 }
@@ -139,9 +139,9 @@ func TestRevalidateCommand(t *testing.T) {
 	}
 	for _, want := range []string{
 		jiuzhuUnit + " 2022", minzhengUnit + " 2022", "hubei-dept@2023",
-		"部门整体绩效自评表!B4  [error] required  联系人",         // the new required field
-		"部门整体绩效自评表!G10  [error] required  第10行 分值",    // the new columns
-		"部门整体绩效自评表!I10  [error] target-missed-reason", // the row's own reason now
+		"部门整体绩效自评表!B4  [错误] 联系人",             // the new required field
+		"部门整体绩效自评表!G10:G19  [错误] 第10–19行 分值", // the new columns, grouped
+		"部门整体绩效自评表!I10  [错误] ",               // the row's own reason now
 		"header_unit", // not carried
 		"2 个有错误", "2 with errors",
 	} {
@@ -155,7 +155,7 @@ func TestRevalidateCommand(t *testing.T) {
 	// Against the version they were made with, the stored data fails the
 	// same way as when imported: 救助管理站's missed target, form's reason 无.
 	code, out, _ = jxIn(t, data, "revalidate", "--template", "hubei-dept@2022")
-	if code != exitFindings || !strings.Contains(out, "部门整体绩效自评表!B19  [error] target-missed-reason") || strings.Contains(out, "联系人") {
+	if code != exitFindings || !strings.Contains(out, "部门整体绩效自评表!B19  [错误] ") || strings.Contains(out, "联系人") {
 		t.Errorf("revalidate onto 2022: exit %d\n%s", code, out)
 	}
 }
@@ -192,7 +192,7 @@ func TestRegeneratedWorkbookReimport(t *testing.T) {
 	// Still rejected (the other 分值/得分 are empty), but stored: recorded
 	// under the submission's unit, not the name typed.
 	code, out, errs := jxIn(t, data, "import", file)
-	if code != 0 || !strings.Contains(out, "("+jiuzhuUnit+" 2022)") || !strings.Contains(out, "退回 rejected 1") {
+	if code != 0 || !strings.Contains(out, "("+jiuzhuUnit+" 2022)") || !strings.Contains(out, "有错误 rejected 1") {
 		t.Fatalf("import: exit %d\n%s%s", code, out, errs)
 	}
 

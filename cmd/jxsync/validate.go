@@ -108,22 +108,27 @@ func runValidate(_ context.Context, g *globals, o validateOptions, files []strin
 	return nil
 }
 
-// printReport writes a form's findings as `sheet!cell  [severity] rule
-// message`, headed by the file, and by its sheet when the workbook has
-// several forms (forms).
+// printReport writes a form's findings for people: `sheet!cell  [错误]
+// message（应为…；实为…）`, the same finding on consecutive rows grouped
+// into one line ("第12–30行 …", `sheet!G12:G30`), headed by the file, and by
+// its sheet when the workbook has several forms (forms). Rule ids are only
+// in --json.
 func printReport(w io.Writer, r *sync.Report, forms int) {
 	if forms > 1 {
 		fmt.Fprintf(w, "%s 工作表 (sheet) “%s” (%s@%s)\n", r.File, r.Sheet, r.Template, r.Version)
 	} else {
 		fmt.Fprintf(w, "%s (%s@%s)\n", r.File, r.Template, r.Version)
 	}
-	for _, f := range r.Findings {
-		fmt.Fprintf(w, "  %s  [%s] %s  %s", f.Ref(), f.Severity, f.Rule, f.Message)
-		switch {
-		case f.Expected != "":
-			fmt.Fprintf(w, "（应为 expected: %s；实为 found: %s）", f.Expected, orDash(f.Found))
-		case f.Found != "":
-			fmt.Fprintf(w, "（实为 found: %s）", f.Found)
+	for _, g := range mapping.GroupFindings(r.Findings) {
+		f := g.Findings[0]
+		fmt.Fprintf(w, "  %s  [%s] %s", g.Ref(), severityWord(g.Severity), g.Message)
+		if len(g.Findings) == 1 {
+			switch {
+			case f.Expected != "":
+				fmt.Fprintf(w, "（应为 expected: %s；实为 found: %s）", f.Expected, orDash(f.Found))
+			case f.Found != "":
+				fmt.Fprintf(w, "（实为 found: %s）", f.Found)
+			}
 		}
 		fmt.Fprintln(w)
 	}
@@ -132,6 +137,14 @@ func printReport(w io.Writer, r *sync.Report, forms int) {
 		status = "未通过 (failed)"
 	}
 	fmt.Fprintf(w, "  %s: %d 个错误 (errors), %d 个警告 (warnings)\n\n", status, r.Errors, r.Warnings)
+}
+
+// severityWord is a severity as people read it: 错误 or 警告.
+func severityWord(sev string) string {
+	if sev == mapping.SeverityError {
+		return "错误"
+	}
+	return "警告"
 }
 
 func orDash(s string) string {

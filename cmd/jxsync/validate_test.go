@@ -15,8 +15,8 @@ func TestValidateExitCodes(t *testing.T) {
 		t.Fatalf("exit %d, want %d: %s", code, exitFindings, errs)
 	}
 	for _, want := range []string{
-		"部门整体绩效自评表!B19  [error] target-missed-reason",
-		"部门整体绩效自评表!B4  [warning] spending-sum",
+		"部门整体绩效自评表!B19  [错误] ",
+		"部门整体绩效自评表!B4  [警告] ",
 		"（应为 expected: 110.36；实为 found: 110.35）",
 		"未通过 (failed): 1 个错误 (errors), 1 个警告 (warnings)",
 	} {
