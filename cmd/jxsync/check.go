@@ -10,21 +10,27 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jxsync/jxsync/store"
+	"github.com/jxsync/jxsync/sync"
 )
 
 func newCheckCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "check",
+	var repair bool
+	cmd := &cobra.Command{
+		Use:   "check [--repair]",
 		Short: "检查中心库一致性 (verify every original against its hash and the records' consistency)",
 		Long: "逐个修订检查原件是否存在、是否与保存时的哈希一致，并检查记录是否完整；每个问题写明修订号、单位、模板、年度和文件名。\n" +
 			"退出码：0 一致，1 有问题，2 无法检查。\n" +
 			"Checks every revision's original exists and matches its hash, and that the records are consistent; each problem names the\n" +
-			"revision, unit, template, year and file. Exit 0: consistent; 1: problems found; 2: the check could not run.",
+			"revision, unit, template, year and file. Exit 0: consistent; 1: problems found; 2: the check could not run.\n" +
+			"中断的写入留下的临时文件（.put-*，超过一小时）也会列出；--repair 删除它们。\n" +
+			"Temporary files left by interrupted blob writes (.put-*, older than an hour) are listed too; --repair removes them.",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runCheck(cmd.Context(), g)
+			return runCheck(cmd.Context(), g, repair)
 		},
 	}
+	cmd.Flags().BoolVar(&repair, "repair", false, "删除中断的写入留下的临时文件 (remove what interrupted blob writes left)")
+	return cmd
 }
 
 // storeProblem is one problem check found, at a revision (0: the store as
@@ -37,12 +43,21 @@ type storeProblem struct {
 // runCheck prints what is wrong with the store, one line per problem
 // naming the revision, its unit, template, year and file; exit 1 when
 // anything is.
-func runCheck(ctx context.Context, g *globals) error {
+func runCheck(ctx context.Context, g *globals, repair bool) error {
 	svc, _, closeStores, err := g.storedService(ctx)
 	if err != nil {
 		return err
 	}
 	defer closeStores()
+	if repair {
+		removed, err := svc.RepairStore(ctx)
+		for _, p := range removed {
+			fmt.Fprintf(g.stdout, "已删除中断的写入留下的临时文件 (removed leftover)：%s\n", p)
+		}
+		if err != nil {
+			return err
+		}
+	}
 	recs, err := svc.Records.Check(ctx)
 	if err != nil {
 		return err
@@ -60,6 +75,15 @@ func runCheck(ctx context.Context, g *globals) error {
 			for _, id := range revs {
 				probs = append(probs, storeProblem{id, blobProblem(hash, err)})
 			}
+		}
+	}
+	if sw, ok := svc.Blobs.(store.Sweeper); ok {
+		left, err := sw.Leftovers(ctx, sync.LeftoverAge)
+		if err != nil {
+			return err
+		}
+		for _, p := range left {
+			probs = append(probs, storeProblem{0, fmt.Sprintf("中断的写入留下的临时文件，可用 check --repair 删除 (leftover of an interrupted write): %s", p)})
 		}
 	}
 	sort.Slice(probs, func(i, j int) bool {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/mapping"
@@ -174,5 +175,53 @@ func TestImportSeveralForms(t *testing.T) {
 	}
 	if code, _, _ := cliIn(t, data, "history"); code == 0 {
 		t.Error("history without a unit or --unidentified succeeded")
+	}
+}
+
+// TestCheckRepairLeftovers: a temporary file a killed blob write left is
+// reported by check (exit 1) and removed by check --repair.
+func TestCheckRepairLeftovers(t *testing.T) {
+	data := t.TempDir()
+	if code, out, errs := cliIn(t, data, "import", writeBundle(t, t.TempDir(), "dept.xlsx", nil)); code != 0 {
+		t.Fatalf("import: exit %d %s %s", code, out, errs)
+	}
+	left := filepath.Join(data, "blobs", "ab", ".put-123")
+	if err := os.MkdirAll(filepath.Dir(left), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(left, []byte("half"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	past := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(left, past, past); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := cliIn(t, data, "check"); code != exitFindings || !strings.Contains(out, ".put-123") {
+		t.Errorf("check: exit %d\n%s", code, out)
+	}
+	if code, out, _ := cliIn(t, data, "check", "--repair"); code != 0 || !strings.Contains(out, "已删除") {
+		t.Errorf("check --repair: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(left); !os.IsNotExist(err) {
+		t.Error("the leftover is still there")
+	}
+}
+
+// TestTerminalOutputEscaped: a file name with control characters cannot
+// recolour the terminal or fake summary lines.
+func TestTerminalOutputEscaped(t *testing.T) {
+	dir := t.TempDir()
+	name := "a\x1b[31mred\rfake\n共 99 个文件.xlsx"
+	if err := os.WriteFile(filepath.Join(dir, name), []byte("not a workbook"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, errs := cliIn(t, t.TempDir(), "import", dir)
+	for _, s := range []string{out, errs} {
+		if strings.ContainsAny(s, "\x1b\r") || strings.Contains(s, "\n共 99 个文件") {
+			t.Errorf("control characters or a faked line in the output:\n%q", s)
+		}
+	}
+	if !strings.Contains(out, `\x1B[31mred`) {
+		t.Errorf("escaped name not shown:\n%q", out)
 	}
 }
