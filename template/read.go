@@ -28,8 +28,12 @@ import (
 	"github.com/jxsync/jxsync/mapping"
 )
 
-// Limits bounds what Read accepts, so that a zip bomb or a sheet with a
-// million rows fails with a message instead of exhausting memory.
+// Limits bounds what Read accepts, so that a zip bomb, a sheet with a
+// million rows or a few cells far apart, or a table of unused strings or
+// styles fails with a message instead of exhausting memory. The defaults
+// keep reading any workbook they accept to about 100 MB: what it costs is
+// bounded by the cells it uses, not by the extent of its sheets or the
+// size of parts it does not use.
 type Limits struct {
 	// MaxFileBytes is the largest file accepted. Default 50 MiB.
 	MaxFileBytes int64
@@ -41,14 +45,46 @@ type Limits struct {
 	MaxCells int
 	// MaxArea is the most positions kept for all sheets: the view is dense,
 	// so every row up to a sheet's last one and every cell up to a row's last
-	// one counts, empty or not. It stops cells far apart (a column of them in
-	// XFD) from taking gigabytes. Default 4 × MaxCells, so that a sheet
-	// without gaps meets MaxCells first.
+	// one counts, empty or not (32 bytes each). It stops cells far apart (a
+	// column of them in XFD) from taking gigabytes. Default 4 × MaxCells,
+	// so that a sheet without gaps meets MaxCells first, and at most
+	// 2,000,000 (64 MB): a consolidated sheet of 100,000 rows of 10
+	// columns is 1,100,000. Cells far apart meet a tighter bound first:
+	// past sparseFloor positions, a workbook may have at most sparseRatio
+	// positions per non-empty cell.
 	MaxArea int
+	// MaxSharedStrings is the most entries of the shared strings table,
+	// used or not (a cell uses one by its index: the table is read whole
+	// before any cell). Default 1,000,000. A table may moreover hold at
+	// most sharedStringsFloor entries more than the cells that can use one
+	// (those of type s).
+	MaxSharedStrings int
+	// MaxStyles is the most entries of each list of styles.xml: number
+	// formats, fonts, fills, borders, cell styles (xf). Default 64,000, as
+	// many cell formats as Excel allows.
+	MaxStyles int
 }
 
 // DefaultLimits are the limits used when a field of Limits is zero.
-var DefaultLimits = Limits{MaxFileBytes: 50 << 20, MaxUnzipBytes: 200 << 20, MaxCells: 2_000_000}
+var DefaultLimits = Limits{MaxFileBytes: 50 << 20, MaxUnzipBytes: 200 << 20, MaxCells: 2_000_000,
+	MaxSharedStrings: 1_000_000, MaxStyles: 64_000}
+
+// maxDefaultArea is the largest default of Limits.MaxArea.
+const maxDefaultArea = 2_000_000
+
+// sparseFloor and sparseRatio bound how sparse a workbook's view may be:
+// past sparseFloor positions (8 MB), at most sparseRatio per non-empty
+// cell. A form beside a stray cell in XFD1 is well within; 480 rows of one
+// cell in XFD each (7.9 million positions) are not, and fail at the 16th.
+const (
+	sparseFloor = 1 << 18
+	sparseRatio = 64
+)
+
+// sharedStringsFloor is how many more shared strings than cells of type s
+// a workbook may have. Excel and LibreOffice write only the strings cells
+// use; excelize takes about a kilobyte and 10 µs to read each.
+const sharedStringsFloor = 50_000
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxFileBytes <= 0 {
@@ -61,7 +97,13 @@ func (l Limits) withDefaults() Limits {
 		l.MaxCells = DefaultLimits.MaxCells
 	}
 	if l.MaxArea <= 0 {
-		l.MaxArea = 4 * l.MaxCells
+		l.MaxArea = min(4*l.MaxCells, maxDefaultArea)
+	}
+	if l.MaxSharedStrings <= 0 {
+		l.MaxSharedStrings = DefaultLimits.MaxSharedStrings
+	}
+	if l.MaxStyles <= 0 {
+		l.MaxStyles = DefaultLimits.MaxStyles
 	}
 	return l
 }
@@ -222,7 +264,101 @@ func sniff(data []byte, lim Limits) (*zipParts, error) {
 			parts.bytes[zf] = b
 		}
 	}
+	if err := parts.check(lim); err != nil {
+		return nil, err
+	}
 	return parts, nil
+}
+
+// check bounds the parts that both of Read's paths read whole before any
+// cell, before either parses them (excelize would allocate for each entry
+// before a limit could apply): no part may declare a document type or
+// entities; the shared strings table holds at most lim.MaxSharedStrings
+// entries and each list of styles.xml at most lim.MaxStyles, and neither
+// may be larger than the parts sniff keeps.
+func (p *zipParts) check(lim Limits) error {
+	// The cells that may use a shared string: those of type s, in any
+	// part (sheets are where the workbook's relationships say). A part
+	// not kept may hold any number.
+	usable, known := 0, true
+	for _, zf := range p.zr.File {
+		b, kept := p.bytes[zf]
+		switch {
+		case !kept:
+			known = known && !strings.HasSuffix(strings.ToLower(zf.Name), ".xml")
+		case !strings.EqualFold(zf.Name, pathSharedStrings):
+			usable += bytes.Count(b, []byte(`t="s"`)) + bytes.Count(b, []byte(`t='s'`))
+		}
+	}
+	maxStrings := lim.MaxSharedStrings
+	if known {
+		maxStrings = min(maxStrings, usable+sharedStringsFloor)
+	}
+	for _, zf := range p.zr.File {
+		b, kept := p.bytes[zf]
+		if kept && (bytes.Contains(b, []byte("<!DOCTYPE")) || bytes.Contains(b, []byte("<!ENTITY"))) {
+			return fmt.Errorf("%w: %s", ErrUnsafeXML, oneLine(zf.Name))
+		}
+		var err error
+		switch strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/")) {
+		case "xl/sharedstrings.xml":
+			err = countSharedStrings(b, kept, maxStrings, usable)
+		case "xl/styles.xml":
+			err = countStyles(b, kept, lim.MaxStyles)
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %s %v", ErrTooLarge, oneLine(zf.Name), err)
+		}
+	}
+	return nil
+}
+
+// countSharedStrings fails when the shared strings table b holds more than
+// max entries or was too large to keep; usable is how many cells may use
+// one.
+func countSharedStrings(b []byte, kept bool, max, usable int) error {
+	if !kept {
+		return fmt.Errorf("超过 %d 字节 (larger than %d bytes)", fastPartLimit, fastPartLimit)
+	}
+	n := 0
+	tagWalk(b, func(depth int, local []byte) bool {
+		if depth == 2 && string(local) == "si" {
+			n++
+		}
+		return n <= max
+	})
+	if n > max {
+		return fmt.Errorf("含有超过 %d 个共享字符串，而只有 %d 个单元格可以使用共享字符串 (more than %d shared strings for %d cells that may use one)", max, usable, max, usable)
+	}
+	return nil
+}
+
+// countStyles fails when a list of styles.xml b (the children of one of
+// its elements, such as cellXfs) has more than max entries, the part more
+// than 16 × max elements, or it was too large to keep.
+func countStyles(b []byte, kept bool, max int) error {
+	if !kept {
+		return fmt.Errorf("超过 %d 字节 (larger than %d bytes)", fastPartLimit, fastPartLimit)
+	}
+	var list []byte
+	n, all := 0, 0
+	tagWalk(b, func(depth int, local []byte) bool {
+		all++
+		switch depth {
+		case 2:
+			list, n = local, 0
+		case 3:
+			n++
+		}
+		return n <= max && all <= 16*max
+	})
+	if n > max {
+		return fmt.Errorf("的 %s 含有超过 %d 项样式 (more than %d entries in %s)", list, max, max, list)
+	}
+	if all > 16*max {
+		return fmt.Errorf("含有超过 %d 个元素 (more than %d elements)", 16*max, 16*max)
+	}
+	return nil
 }
 
 // keepPart reports whether sniff keeps an entry's bytes for the fast path:
@@ -430,9 +566,8 @@ func (t *tally) addRow(s *mapping.Sheet, r int, text, vals []string) error {
 		return nil
 	}
 	t.area += r + 1 - len(s.Rows) + len(text)
-	if t.area > t.lim.MaxArea {
-		return fmt.Errorf(" cell %s: %w: 表格范围过大，超过 %d 个位置 (the used range exceeds %d rows and cells)",
-			mapping.CellName(r, len(text)-1), ErrTooLarge, t.lim.MaxArea, t.lim.MaxArea)
+	if err := t.checkArea(r, text); err != nil {
+		return err
 	}
 	for len(s.Rows) < r {
 		s.Rows = append(s.Rows, make([]mapping.Cell, 0)) // as GetRows' empty rows were
@@ -451,6 +586,29 @@ func (t *tally) addRow(s *mapping.Sheet, r int, text, vals []string) error {
 		}
 	}
 	s.Rows = append(s.Rows, cells)
+	return nil
+}
+
+// checkArea checks the area after adding row r (0-based) of texts text,
+// before it is kept: against MaxArea, and against sparseRatio positions
+// per non-empty cell past sparseFloor, whose error names the row's last
+// cell as too far from the rest.
+func (t *tally) checkArea(r int, text []string) error {
+	cells := t.cells
+	for _, v := range text {
+		if v != "" {
+			cells++
+		}
+	}
+	last := mapping.CellName(r, len(text)-1)
+	if t.area > sparseFloor && t.area > sparseRatio*cells {
+		return fmt.Errorf(" cell %s: %w: 单元格 %s 离表格主体太远，表格占用 %d 个位置而只有 %d 个单元格有内容；请删除远处的单元格后重新上传 (cell %s is far from the rest: %d positions for %d non-empty cells)",
+			last, ErrTooLarge, last, t.area, cells, last, t.area, cells)
+	}
+	if t.area > t.lim.MaxArea {
+		return fmt.Errorf(" cell %s: %w: 表格范围过大，超过 %d 个位置 (the used range exceeds %d rows and cells)",
+			last, ErrTooLarge, t.lim.MaxArea, t.lim.MaxArea)
+	}
 	return nil
 }
 
