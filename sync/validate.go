@@ -39,7 +39,7 @@ func (s *Service) Validate(name string, data []byte, ref string) (*Report, error
 // of ExtractForms: a workbook that is read has reports, whatever their
 // findings.
 func (s *Service) ValidateForms(name string, data []byte, o ReadOptions) ([]*Report, error) {
-	forms, err := s.ExtractForms(name, data, o)
+	wb, forms, err := s.readForms(name, data, o)
 	if err != nil {
 		return nil, err
 	}
@@ -49,6 +49,7 @@ func (s *Service) ValidateForms(name string, data []byte, o ReadOptions) ([]*Rep
 		if err != nil {
 			return nil, err
 		}
+		addPackageFindings(r, wb)
 		out = append(out, r)
 	}
 	return out, nil

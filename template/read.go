@@ -8,12 +8,14 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -146,10 +148,61 @@ func Read(name string, data []byte, lim Limits) (wb *mapping.Workbook, err error
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", shown, err)
 	}
-	if wb, ok, err := readFast(name, shown, parts, lim); ok {
-		return wb, err
+	wb, ok, err := readFast(name, shown, parts, lim)
+	if !ok {
+		wb, err = readExcelize(name, shown, parts, lim)
 	}
-	return readExcelize(name, shown, parts, lim)
+	if err != nil {
+		return nil, err
+	}
+	packageFlags(wb, parts)
+	return wb, nil
+}
+
+// maxExternalLinks is the most external links packageFlags lists.
+const maxExternalLinks = 20
+
+// packageFlags records on wb what its package holds beside cells: macros
+// (a VBA project xl/vbaProject.bin, a workbook part of a macro-enabled
+// type, Excel 4.0 macro sheets) and external links (the parts of
+// xl/externalLinks, each by the target of its relationship, the linked
+// file as the workbook names it, or else by its own name).
+func packageFlags(wb *mapping.Workbook, parts *zipParts) {
+	for _, zf := range parts.zr.File {
+		n := strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/"))
+		switch {
+		case path.Base(n) == "vbaproject.bin", strings.HasPrefix(n, "xl/macrosheets/"):
+			wb.Macros = true
+		case n == "[content_types].xml":
+			if b, ok := parts.bytes[zf]; ok && bytes.Contains(bytes.ToLower(b), []byte("macroenabled.main+xml")) {
+				wb.Macros = true
+			}
+		case strings.HasPrefix(n, "xl/externallinks/") && !strings.Contains(n[len("xl/externallinks/"):], "/") &&
+			strings.HasSuffix(n, ".xml") && len(wb.ExternalLinks) < maxExternalLinks:
+			wb.ExternalLinks = append(wb.ExternalLinks, externalTarget(parts, zf.Name))
+		}
+	}
+}
+
+// externalTarget is the file an external link part links to: the target of
+// its relationship, or the part's own name.
+func externalTarget(parts *zipParts, name string) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	relsName := path.Dir(name) + "/_rels/" + path.Base(name) + ".rels"
+	for _, zf := range parts.zr.File {
+		if !strings.EqualFold(strings.ReplaceAll(zf.Name, "\\", "/"), relsName) {
+			continue
+		}
+		var rels xRels
+		if b, ok := parts.bytes[zf]; ok && xml.Unmarshal(b, &rels) == nil {
+			for _, r := range rels.Rels {
+				if strings.HasSuffix(r.Type, "/externalLinkPath") && r.Target != "" {
+					return oneLine(r.Target)
+				}
+			}
+		}
+	}
+	return oneLine(name)
 }
 
 // openExcelize opens a workbook with excelize within lim.
