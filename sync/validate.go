@@ -35,9 +35,10 @@ func (s *Service) Validate(name string, data []byte, ref string) (*Report, error
 }
 
 // ValidateForms reads a workbook and checks every form in it against its
-// template's rules: one report per form, in sheet order. Errors are those
-// of ExtractForms: a workbook that is read has reports, whatever their
-// findings.
+// template's rules: one report per form, in sheet order. Each report also
+// warns of what the workbook holds beside its forms (packageFindings:
+// macros, external links). Errors are those of ExtractForms: a workbook
+// that is read has reports, whatever their findings.
 func (s *Service) ValidateForms(name string, data []byte, o ReadOptions) ([]*Report, error) {
 	wb, forms, err := s.readForms(name, data, o)
 	if err != nil {

@@ -309,7 +309,7 @@ func sniff(data []byte, lim Limits) (*zipParts, error) {
 	// the work and memory and catches forged or corrupt entries.
 	parts := &zipParts{data: data, zr: zr, bytes: make(map[*zip.File][]byte, len(zr.File))}
 	for _, zf := range zr.File {
-		b, err := checkEntry(zf)
+		b, err := checkEntry(zf, lim)
 		if err != nil {
 			return nil, err
 		}
@@ -423,19 +423,39 @@ func keepPart(zf *zip.File) bool {
 
 // checkEntry decompresses one zip entry and classifies what goes wrong:
 // more data than declared is ErrTooLarge, anything else ErrCorrupt. It
-// returns the bytes of an XML part (keepPart).
-func checkEntry(zf *zip.File) ([]byte, error) {
+// returns the bytes of an XML part (keepPart). The styles part may be at
+// most maxStyleBytes per style of lim.MaxStyles, and it and the shared
+// strings table are counted as they are decompressed, so that a table of
+// millions stops at its limit instead of being held whole (zipParts.check
+// counts exactly).
+func checkEntry(zf *zip.File, lim Limits) ([]byte, error) {
+	name := strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/"))
+	if max := uint64(lim.MaxStyles) * maxStyleBytes; name == "xl/styles.xml" && zf.UncompressedSize64 > max {
+		return nil, fmt.Errorf("%w: %s 超过 %d 字节，单元格样式过多 (larger than %d bytes: too many styles)", ErrTooLarge, oneLine(zf.Name), max, max)
+	}
 	rc, err := zf.Open()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
 	}
 	defer rc.Close()
 	var b []byte
-	if keepPart(zf) {
+	switch {
+	case keepPart(zf) && name == "xl/sharedstrings.xml":
+		b, err = readCounting(rc, zf.UncompressedSize64, "si", lim.MaxSharedStrings)
+		if errors.Is(err, errTooMany) {
+			return nil, fmt.Errorf("%w: %s 含有超过 %d 个共享字符串 (more than %d shared strings)", ErrTooLarge, oneLine(zf.Name), lim.MaxSharedStrings, lim.MaxSharedStrings)
+		}
+	case keepPart(zf) && name == "xl/styles.xml":
+		// Cell styles are the xf of cellXfs and of cellStyleXfs.
+		b, err = readCounting(rc, zf.UncompressedSize64, "xf", 2*lim.MaxStyles)
+		if errors.Is(err, errTooMany) {
+			return nil, fmt.Errorf("%w: %s 含有超过 %d 个单元格样式 (more than %d cell styles)", ErrTooLarge, oneLine(zf.Name), 2*lim.MaxStyles, 2*lim.MaxStyles)
+		}
+	case keepPart(zf):
 		buf := bytes.NewBuffer(make([]byte, 0, zf.UncompressedSize64+bytes.MinRead))
 		_, err = buf.ReadFrom(rc)
 		b = buf.Bytes()
-	} else {
+	default:
 		_, err = io.Copy(io.Discard, rc)
 	}
 	switch {
@@ -445,6 +465,65 @@ func checkEntry(zf *zip.File) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %s 解压后超过其声明的 %d 字节 (expands beyond its declared size)", ErrTooLarge, oneLine(zf.Name), zf.UncompressedSize64)
 	default:
 		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
+	}
+}
+
+// maxStyleBytes is how many bytes of styles.xml Limits.MaxStyles allows
+// per style: 32 MB for the default 64,000, where Excel writes about 100
+// to 200 bytes for each.
+const maxStyleBytes = 512
+
+// errTooMany stops readCounting.
+var errTooMany = errors.New("too many elements")
+
+// readCounting reads r whole into a buffer of size bytes, as
+// bytes.Buffer.ReadFrom does, counting the start tags named local (any
+// prefix) as it goes: errTooMany once there are more than max, before the
+// rest is read (the pages of the buffer not yet written cost no memory).
+// The count is an upper bound of the elements (a tag in a comment counts);
+// tagWalk's exact one follows.
+func readCounting(r io.Reader, size uint64, local string, max int) ([]byte, error) {
+	const longest = 32 // a longer name is not local
+	b := make([]byte, 0, size+bytes.MinRead)
+	n, from := 0, 0
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		k, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+k]
+		for {
+			i := bytes.IndexByte(b[from:], '<')
+			if i < 0 {
+				from = len(b)
+				break
+			}
+			p := from + i + 1
+			j := p
+			for j < len(b) && j-p <= longest && !isSpace(b[j]) && b[j] != '>' && b[j] != '/' {
+				j++
+			}
+			if j == len(b) && j-p <= longest && err == nil {
+				from = p - 1 // the name may go on in the next read
+				break
+			}
+			from = p
+			name := b[p:j]
+			if c := bytes.IndexByte(name, ':'); c >= 0 {
+				name = name[c+1:]
+			}
+			if string(name) == local {
+				if n++; n > max {
+					return nil, errTooMany
+				}
+			}
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
 	}
 }
 
