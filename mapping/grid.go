@@ -16,6 +16,14 @@ type Workbook struct {
 	// Props are the workbook's custom document properties (jxsync writes
 	// its identity there, see PropTemplate).
 	Props map[string]string
+	// Macros tells whether the workbook holds macros (a VBA project, as an
+	// .xlsm does, or Excel 4.0 macro sheets). They are never run, and the
+	// copies jxsync writes do not carry them.
+	Macros bool
+	// ExternalLinks lists the other workbooks the workbook links to, as
+	// it names them (a path or an address); their values are the ones
+	// last saved in it, never looked up.
+	ExternalLinks []string
 }
 
 // Sheet is one worksheet: its cells row by row and its merged ranges.

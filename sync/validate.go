@@ -35,11 +35,12 @@ func (s *Service) Validate(name string, data []byte, ref string) (*Report, error
 }
 
 // ValidateForms reads a workbook and checks every form in it against its
-// template's rules: one report per form, in sheet order. Errors are those
-// of ExtractForms: a workbook that is read has reports, whatever their
-// findings.
+// template's rules: one report per form, in sheet order. Each report also
+// warns of what the workbook holds beside its forms (packageFindings:
+// macros, external links). Errors are those of ExtractForms: a workbook
+// that is read has reports, whatever their findings.
 func (s *Service) ValidateForms(name string, data []byte, o ReadOptions) ([]*Report, error) {
-	forms, err := s.ExtractForms(name, data, o)
+	wb, forms, err := s.readForms(name, data, o)
 	if err != nil {
 		return nil, err
 	}
@@ -49,6 +50,7 @@ func (s *Service) ValidateForms(name string, data []byte, o ReadOptions) ([]*Rep
 		if err != nil {
 			return nil, err
 		}
+		addPackageFindings(r, wb)
 		out = append(out, r)
 	}
 	return out, nil

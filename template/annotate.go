@@ -61,7 +61,7 @@ func (Annotator) Annotate(data []byte, findings []mapping.Finding) ([]byte, erro
 	if err != nil {
 		return nil, fmt.Errorf("annotate: %w", err)
 	}
-	return buf.Bytes(), nil
+	return stripMacros(buf.Bytes())
 }
 
 // annotation is the state of one Annotate call.

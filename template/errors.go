@@ -20,4 +20,8 @@ var (
 	ErrCorrupt = errors.New("工作簿已损坏，请用Excel打开后重新保存 (workbook is corrupt)")
 	// ErrTooLarge means a size or cell limit was exceeded.
 	ErrTooLarge = errors.New("文件超出大小限制 (file exceeds the size limit)")
+	// ErrUnsafeXML means a part of the workbook declares a document type
+	// or XML entities, which no spreadsheet program writes: an "entity
+	// bomb" or another attack on XML parsers.
+	ErrUnsafeXML = errors.New("文件含有不允许的 XML 实体定义（可能是恶意文件）(XML entity declarations are not allowed)")
 )

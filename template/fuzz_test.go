@@ -13,7 +13,7 @@ import (
 var fuzzLimits = Limits{MaxFileBytes: 1 << 20, MaxUnzipBytes: 8 << 20, MaxCells: 20_000}
 
 // sentinels are the errors every failed Read wraps one of.
-var sentinels = []error{ErrNotWorkbook, ErrNotXLSX, ErrEncrypted, ErrLegacyXLS, ErrEmpty, ErrTooLarge, ErrCorrupt}
+var sentinels = []error{ErrNotWorkbook, ErrNotXLSX, ErrEncrypted, ErrLegacyXLS, ErrEmpty, ErrTooLarge, ErrCorrupt, ErrUnsafeXML}
 
 // storedZip rewrites a zip with its entries uncompressed and without
 // checksums (CRC-32 0 is not checked), so that a mutation of the bytes

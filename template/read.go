@@ -8,12 +8,14 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -28,8 +30,12 @@ import (
 	"github.com/jxsync/jxsync/mapping"
 )
 
-// Limits bounds what Read accepts, so that a zip bomb or a sheet with a
-// million rows fails with a message instead of exhausting memory.
+// Limits bounds what Read accepts, so that a zip bomb, a sheet with a
+// million rows or a few cells far apart, or a table of unused strings or
+// styles fails with a message instead of exhausting memory. The defaults
+// keep reading any workbook they accept to about 100 MB: what it costs is
+// bounded by the cells it uses, not by the extent of its sheets or the
+// size of parts it does not use.
 type Limits struct {
 	// MaxFileBytes is the largest file accepted. Default 50 MiB.
 	MaxFileBytes int64
@@ -41,14 +47,46 @@ type Limits struct {
 	MaxCells int
 	// MaxArea is the most positions kept for all sheets: the view is dense,
 	// so every row up to a sheet's last one and every cell up to a row's last
-	// one counts, empty or not. It stops cells far apart (a column of them in
-	// XFD) from taking gigabytes. Default 4 × MaxCells, so that a sheet
-	// without gaps meets MaxCells first.
+	// one counts, empty or not (32 bytes each). It stops cells far apart (a
+	// column of them in XFD) from taking gigabytes. Default 4 × MaxCells,
+	// so that a sheet without gaps meets MaxCells first, and at most
+	// 2,000,000 (64 MB): a consolidated sheet of 100,000 rows of 10
+	// columns is 1,100,000. Cells far apart meet a tighter bound first:
+	// past sparseFloor positions, a workbook may have at most sparseRatio
+	// positions per non-empty cell.
 	MaxArea int
+	// MaxSharedStrings is the most entries of the shared strings table,
+	// used or not (a cell uses one by its index: the table is read whole
+	// before any cell). Default 1,000,000. A table may moreover hold at
+	// most sharedStringsFloor entries more than the cells that can use one
+	// (those of type s).
+	MaxSharedStrings int
+	// MaxStyles is the most entries of each list of styles.xml: number
+	// formats, fonts, fills, borders, cell styles (xf). Default 64,000, as
+	// many cell formats as Excel allows.
+	MaxStyles int
 }
 
 // DefaultLimits are the limits used when a field of Limits is zero.
-var DefaultLimits = Limits{MaxFileBytes: 50 << 20, MaxUnzipBytes: 200 << 20, MaxCells: 2_000_000}
+var DefaultLimits = Limits{MaxFileBytes: 50 << 20, MaxUnzipBytes: 200 << 20, MaxCells: 2_000_000,
+	MaxSharedStrings: 1_000_000, MaxStyles: 64_000}
+
+// maxDefaultArea is the largest default of Limits.MaxArea.
+const maxDefaultArea = 2_000_000
+
+// sparseFloor and sparseRatio bound how sparse a workbook's view may be:
+// past sparseFloor positions (8 MB), at most sparseRatio per non-empty
+// cell. A form beside a stray cell in XFD1 is well within; 480 rows of one
+// cell in XFD each (7.9 million positions) are not, and fail at the 16th.
+const (
+	sparseFloor = 1 << 18
+	sparseRatio = 64
+)
+
+// sharedStringsFloor is how many more shared strings than cells of type s
+// a workbook may have. Excel and LibreOffice write only the strings cells
+// use; excelize takes about a kilobyte and 10 µs to read each.
+const sharedStringsFloor = 50_000
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxFileBytes <= 0 {
@@ -61,7 +99,13 @@ func (l Limits) withDefaults() Limits {
 		l.MaxCells = DefaultLimits.MaxCells
 	}
 	if l.MaxArea <= 0 {
-		l.MaxArea = 4 * l.MaxCells
+		l.MaxArea = min(4*l.MaxCells, maxDefaultArea)
+	}
+	if l.MaxSharedStrings <= 0 {
+		l.MaxSharedStrings = DefaultLimits.MaxSharedStrings
+	}
+	if l.MaxStyles <= 0 {
+		l.MaxStyles = DefaultLimits.MaxStyles
 	}
 	return l
 }
@@ -104,10 +148,61 @@ func Read(name string, data []byte, lim Limits) (wb *mapping.Workbook, err error
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", shown, err)
 	}
-	if wb, ok, err := readFast(name, shown, parts, lim); ok {
-		return wb, err
+	wb, ok, err := readFast(name, shown, parts, lim)
+	if !ok {
+		wb, err = readExcelize(name, shown, parts, lim)
 	}
-	return readExcelize(name, shown, parts, lim)
+	if err != nil {
+		return nil, err
+	}
+	packageFlags(wb, parts)
+	return wb, nil
+}
+
+// maxExternalLinks is the most external links packageFlags lists.
+const maxExternalLinks = 20
+
+// packageFlags records on wb what its package holds beside cells: macros
+// (a VBA project xl/vbaProject.bin, a workbook part of a macro-enabled
+// type, Excel 4.0 macro sheets) and external links (the parts of
+// xl/externalLinks, each by the target of its relationship, the linked
+// file as the workbook names it, or else by its own name).
+func packageFlags(wb *mapping.Workbook, parts *zipParts) {
+	for _, zf := range parts.zr.File {
+		n := strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/"))
+		switch {
+		case path.Base(n) == "vbaproject.bin", strings.HasPrefix(n, "xl/macrosheets/"):
+			wb.Macros = true
+		case n == "[content_types].xml":
+			if b, ok := parts.bytes[zf]; ok && bytes.Contains(bytes.ToLower(b), []byte("macroenabled.main+xml")) {
+				wb.Macros = true
+			}
+		case strings.HasPrefix(n, "xl/externallinks/") && !strings.Contains(n[len("xl/externallinks/"):], "/") &&
+			strings.HasSuffix(n, ".xml") && len(wb.ExternalLinks) < maxExternalLinks:
+			wb.ExternalLinks = append(wb.ExternalLinks, externalTarget(parts, zf.Name))
+		}
+	}
+}
+
+// externalTarget is the file an external link part links to: the target of
+// its relationship, or the part's own name.
+func externalTarget(parts *zipParts, name string) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	relsName := path.Dir(name) + "/_rels/" + path.Base(name) + ".rels"
+	for _, zf := range parts.zr.File {
+		if !strings.EqualFold(strings.ReplaceAll(zf.Name, "\\", "/"), relsName) {
+			continue
+		}
+		var rels xRels
+		if b, ok := parts.bytes[zf]; ok && xml.Unmarshal(b, &rels) == nil {
+			for _, r := range rels.Rels {
+				if strings.HasSuffix(r.Type, "/externalLinkPath") && r.Target != "" {
+					return oneLine(r.Target)
+				}
+			}
+		}
+	}
+	return oneLine(name)
 }
 
 // openExcelize opens a workbook with excelize within lim.
@@ -214,7 +309,7 @@ func sniff(data []byte, lim Limits) (*zipParts, error) {
 	// the work and memory and catches forged or corrupt entries.
 	parts := &zipParts{data: data, zr: zr, bytes: make(map[*zip.File][]byte, len(zr.File))}
 	for _, zf := range zr.File {
-		b, err := checkEntry(zf)
+		b, err := checkEntry(zf, lim)
 		if err != nil {
 			return nil, err
 		}
@@ -222,7 +317,101 @@ func sniff(data []byte, lim Limits) (*zipParts, error) {
 			parts.bytes[zf] = b
 		}
 	}
+	if err := parts.check(lim); err != nil {
+		return nil, err
+	}
 	return parts, nil
+}
+
+// check bounds the parts that both of Read's paths read whole before any
+// cell, before either parses them (excelize would allocate for each entry
+// before a limit could apply): no part may declare a document type or
+// entities; the shared strings table holds at most lim.MaxSharedStrings
+// entries and each list of styles.xml at most lim.MaxStyles, and neither
+// may be larger than the parts sniff keeps.
+func (p *zipParts) check(lim Limits) error {
+	// The cells that may use a shared string: those of type s, in any
+	// part (sheets are where the workbook's relationships say). A part
+	// not kept may hold any number.
+	usable, known := 0, true
+	for _, zf := range p.zr.File {
+		b, kept := p.bytes[zf]
+		switch {
+		case !kept:
+			known = known && !strings.HasSuffix(strings.ToLower(zf.Name), ".xml")
+		case !strings.EqualFold(zf.Name, pathSharedStrings):
+			usable += bytes.Count(b, []byte(`t="s"`)) + bytes.Count(b, []byte(`t='s'`))
+		}
+	}
+	maxStrings := lim.MaxSharedStrings
+	if known {
+		maxStrings = min(maxStrings, usable+sharedStringsFloor)
+	}
+	for _, zf := range p.zr.File {
+		b, kept := p.bytes[zf]
+		if kept && (bytes.Contains(b, []byte("<!DOCTYPE")) || bytes.Contains(b, []byte("<!ENTITY"))) {
+			return fmt.Errorf("%w: %s", ErrUnsafeXML, oneLine(zf.Name))
+		}
+		var err error
+		switch strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/")) {
+		case "xl/sharedstrings.xml":
+			err = countSharedStrings(b, kept, maxStrings, usable)
+		case "xl/styles.xml":
+			err = countStyles(b, kept, lim.MaxStyles)
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %s %v", ErrTooLarge, oneLine(zf.Name), err)
+		}
+	}
+	return nil
+}
+
+// countSharedStrings fails when the shared strings table b holds more than
+// max entries or was too large to keep; usable is how many cells may use
+// one.
+func countSharedStrings(b []byte, kept bool, max, usable int) error {
+	if !kept {
+		return fmt.Errorf("超过 %d 字节 (larger than %d bytes)", fastPartLimit, fastPartLimit)
+	}
+	n := 0
+	tagWalk(b, func(depth int, local []byte) bool {
+		if depth == 2 && string(local) == "si" {
+			n++
+		}
+		return n <= max
+	})
+	if n > max {
+		return fmt.Errorf("含有超过 %d 个共享字符串，而只有 %d 个单元格可以使用共享字符串 (more than %d shared strings for %d cells that may use one)", max, usable, max, usable)
+	}
+	return nil
+}
+
+// countStyles fails when a list of styles.xml b (the children of one of
+// its elements, such as cellXfs) has more than max entries, the part more
+// than 16 × max elements, or it was too large to keep.
+func countStyles(b []byte, kept bool, max int) error {
+	if !kept {
+		return fmt.Errorf("超过 %d 字节 (larger than %d bytes)", fastPartLimit, fastPartLimit)
+	}
+	var list []byte
+	n, all := 0, 0
+	tagWalk(b, func(depth int, local []byte) bool {
+		all++
+		switch depth {
+		case 2:
+			list, n = local, 0
+		case 3:
+			n++
+		}
+		return n <= max && all <= 16*max
+	})
+	if n > max {
+		return fmt.Errorf("的 %s 含有超过 %d 项样式 (more than %d entries in %s)", list, max, max, list)
+	}
+	if all > 16*max {
+		return fmt.Errorf("含有超过 %d 个元素 (more than %d elements)", 16*max, 16*max)
+	}
+	return nil
 }
 
 // keepPart reports whether sniff keeps an entry's bytes for the fast path:
@@ -234,19 +423,39 @@ func keepPart(zf *zip.File) bool {
 
 // checkEntry decompresses one zip entry and classifies what goes wrong:
 // more data than declared is ErrTooLarge, anything else ErrCorrupt. It
-// returns the bytes of an XML part (keepPart).
-func checkEntry(zf *zip.File) ([]byte, error) {
+// returns the bytes of an XML part (keepPart). The styles part may be at
+// most maxStyleBytes per style of lim.MaxStyles, and it and the shared
+// strings table are counted as they are decompressed, so that a table of
+// millions stops at its limit instead of being held whole (zipParts.check
+// counts exactly).
+func checkEntry(zf *zip.File, lim Limits) ([]byte, error) {
+	name := strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/"))
+	if max := uint64(lim.MaxStyles) * maxStyleBytes; name == "xl/styles.xml" && zf.UncompressedSize64 > max {
+		return nil, fmt.Errorf("%w: %s 超过 %d 字节，单元格样式过多 (larger than %d bytes: too many styles)", ErrTooLarge, oneLine(zf.Name), max, max)
+	}
 	rc, err := zf.Open()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
 	}
 	defer rc.Close()
 	var b []byte
-	if keepPart(zf) {
+	switch {
+	case keepPart(zf) && name == "xl/sharedstrings.xml":
+		b, err = readCounting(rc, zf.UncompressedSize64, "si", lim.MaxSharedStrings)
+		if errors.Is(err, errTooMany) {
+			return nil, fmt.Errorf("%w: %s 含有超过 %d 个共享字符串 (more than %d shared strings)", ErrTooLarge, oneLine(zf.Name), lim.MaxSharedStrings, lim.MaxSharedStrings)
+		}
+	case keepPart(zf) && name == "xl/styles.xml":
+		// Cell styles are the xf of cellXfs and of cellStyleXfs.
+		b, err = readCounting(rc, zf.UncompressedSize64, "xf", 2*lim.MaxStyles)
+		if errors.Is(err, errTooMany) {
+			return nil, fmt.Errorf("%w: %s 含有超过 %d 个单元格样式 (more than %d cell styles)", ErrTooLarge, oneLine(zf.Name), 2*lim.MaxStyles, 2*lim.MaxStyles)
+		}
+	case keepPart(zf):
 		buf := bytes.NewBuffer(make([]byte, 0, zf.UncompressedSize64+bytes.MinRead))
 		_, err = buf.ReadFrom(rc)
 		b = buf.Bytes()
-	} else {
+	default:
 		_, err = io.Copy(io.Discard, rc)
 	}
 	switch {
@@ -256,6 +465,65 @@ func checkEntry(zf *zip.File) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %s 解压后超过其声明的 %d 字节 (expands beyond its declared size)", ErrTooLarge, oneLine(zf.Name), zf.UncompressedSize64)
 	default:
 		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
+	}
+}
+
+// maxStyleBytes is how many bytes of styles.xml Limits.MaxStyles allows
+// per style: 32 MB for the default 64,000, where Excel writes about 100
+// to 200 bytes for each.
+const maxStyleBytes = 512
+
+// errTooMany stops readCounting.
+var errTooMany = errors.New("too many elements")
+
+// readCounting reads r whole into a buffer of size bytes, as
+// bytes.Buffer.ReadFrom does, counting the start tags named local (any
+// prefix) as it goes: errTooMany once there are more than max, before the
+// rest is read (the pages of the buffer not yet written cost no memory).
+// The count is an upper bound of the elements (a tag in a comment counts);
+// tagWalk's exact one follows.
+func readCounting(r io.Reader, size uint64, local string, max int) ([]byte, error) {
+	const longest = 32 // a longer name is not local
+	b := make([]byte, 0, size+bytes.MinRead)
+	n, from := 0, 0
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		k, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+k]
+		for {
+			i := bytes.IndexByte(b[from:], '<')
+			if i < 0 {
+				from = len(b)
+				break
+			}
+			p := from + i + 1
+			j := p
+			for j < len(b) && j-p <= longest && !isSpace(b[j]) && b[j] != '>' && b[j] != '/' {
+				j++
+			}
+			if j == len(b) && j-p <= longest && err == nil {
+				from = p - 1 // the name may go on in the next read
+				break
+			}
+			from = p
+			name := b[p:j]
+			if c := bytes.IndexByte(name, ':'); c >= 0 {
+				name = name[c+1:]
+			}
+			if string(name) == local {
+				if n++; n > max {
+					return nil, errTooMany
+				}
+			}
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
 	}
 }
 
@@ -430,9 +698,8 @@ func (t *tally) addRow(s *mapping.Sheet, r int, text, vals []string) error {
 		return nil
 	}
 	t.area += r + 1 - len(s.Rows) + len(text)
-	if t.area > t.lim.MaxArea {
-		return fmt.Errorf(" cell %s: %w: 表格范围过大，超过 %d 个位置 (the used range exceeds %d rows and cells)",
-			mapping.CellName(r, len(text)-1), ErrTooLarge, t.lim.MaxArea, t.lim.MaxArea)
+	if err := t.checkArea(r, text); err != nil {
+		return err
 	}
 	for len(s.Rows) < r {
 		s.Rows = append(s.Rows, make([]mapping.Cell, 0)) // as GetRows' empty rows were
@@ -451,6 +718,29 @@ func (t *tally) addRow(s *mapping.Sheet, r int, text, vals []string) error {
 		}
 	}
 	s.Rows = append(s.Rows, cells)
+	return nil
+}
+
+// checkArea checks the area after adding row r (0-based) of texts text,
+// before it is kept: against MaxArea, and against sparseRatio positions
+// per non-empty cell past sparseFloor, whose error names the row's last
+// cell as too far from the rest.
+func (t *tally) checkArea(r int, text []string) error {
+	cells := t.cells
+	for _, v := range text {
+		if v != "" {
+			cells++
+		}
+	}
+	last := mapping.CellName(r, len(text)-1)
+	if t.area > sparseFloor && t.area > sparseRatio*cells {
+		return fmt.Errorf(" cell %s: %w: 单元格 %s 离表格主体太远，表格占用 %d 个位置而只有 %d 个单元格有内容；请删除远处的单元格后重新上传 (cell %s is far from the rest: %d positions for %d non-empty cells)",
+			last, ErrTooLarge, last, t.area, cells, last, t.area, cells)
+	}
+	if t.area > t.lim.MaxArea {
+		return fmt.Errorf(" cell %s: %w: 表格范围过大，超过 %d 个位置 (the used range exceeds %d rows and cells)",
+			last, ErrTooLarge, t.lim.MaxArea, t.lim.MaxArea)
+	}
 	return nil
 }
 

@@ -99,6 +99,9 @@ type (
 		Count       int      `xml:"count,attr"`
 		UniqueCount int      `xml:"uniqueCount,attr"`
 		SI          []xSI    `xml:"si"`
+		// Strings are the items' texts as scanSST reads them, in place
+		// of SI (encoding/xml fills SI).
+		Strings []string `xml:"-"`
 	}
 	xSI struct {
 		T *xT  `xml:"t,omitempty"`
@@ -278,10 +281,13 @@ func (fb *fastBook) readWorkbook(name, shown string) (*mapping.Workbook, error) 
 	if err := fb.scanOrDecode(pathSharedStrings, &sst, scanSST); err != nil {
 		return nil, errSlow
 	}
-	fb.sst = make([]string, len(sst.SI))
-	for i := range sst.SI {
-		if fb.sst[i], err = sst.SI[i].String(); err != nil {
-			return nil, err
+	fb.sst = sst.Strings
+	if fb.sst == nil {
+		fb.sst = make([]string, len(sst.SI))
+		for i := range sst.SI {
+			if fb.sst[i], err = sst.SI[i].String(); err != nil {
+				return nil, err
+			}
 		}
 	}
 	wb := &mapping.Workbook{Name: name}
@@ -401,7 +407,9 @@ func (fb *fastBook) scanOrDecode(name string, v any, scan func(string, any) erro
 	if err != nil || b == nil {
 		return err
 	}
-	if scan(string(b), v) == nil {
+	// As in sheet, the part's bytes are read in place: they are never
+	// written again.
+	if scan(unsafe.String(unsafe.SliceData(b), len(b)), v) == nil {
 		return nil
 	}
 	reflect.ValueOf(v).Elem().SetZero()
@@ -503,7 +511,9 @@ func scanStyles(doc string, v any) error {
 	return nil
 }
 
-// scanSST reads sharedStrings.xml into *xSST.
+// scanSST reads sharedStrings.xml into the Strings of *xSST: each item's
+// text, as xSI.String gives it (errSlow for an _xHHHH_ escape), without
+// the structures encoding/xml would fill for it.
 func scanSST(doc string, v any) error {
 	sst := v.(*xSST)
 	*sst = xSST{}
@@ -527,11 +537,14 @@ func scanSST(doc string, v any) error {
 			x.skip()
 			continue
 		}
-		si, err := inlineString(x)
+		si, err := itemString(x)
 		if err != nil {
 			return errSlow
 		}
-		sst.SI = append(sst.SI, *si)
+		sst.Strings = append(sst.Strings, si)
+	}
+	if sst.Strings == nil {
+		sst.Strings = []string{}
 	}
 	if x.bad || x.kind != tokEnd || len(x.stack) != 0 {
 		return errSlow
@@ -1012,6 +1025,73 @@ func inlineString(x *xmlScan) (*xSI, error) {
 		}
 	}
 	return nil, errSlow
+}
+
+// itemString reads a string item (si) as inlineString does and returns its
+// text as xSI.String does, without keeping the item: an item of one t is
+// the t's text.
+func itemString(x *xmlScan) (string, error) {
+	if x.selfClose {
+		return "", nil
+	}
+	var (
+		t, runs       string
+		hasT, hasRuns bool
+		b             strings.Builder
+	)
+	for x.next() {
+		if x.kind == tokEnd {
+			if b.Len() > 0 {
+				b.WriteString(runs)
+				runs = b.String()
+			}
+			v := t + runs
+			if strings.Contains(v, "_x") {
+				return "", errSlow
+			}
+			return v, nil
+		}
+		switch x.local(x.name) {
+		case "t":
+			if hasT {
+				return "", errSlow
+			}
+			hasT = true
+			v, err := x.text()
+			if err != nil {
+				return "", err
+			}
+			t = v
+		case "r":
+			hasRun := false
+			if !x.selfClose {
+				for x.next() {
+					if x.kind == tokEnd {
+						break
+					}
+					if x.local(x.name) == "t" {
+						if hasRun {
+							return "", errSlow
+						}
+						hasRun = true
+						v, err := x.text()
+						if err != nil {
+							return "", err
+						}
+						if hasRuns {
+							b.WriteString(runs)
+						}
+						runs, hasRuns = v, true
+						continue
+					}
+					x.skip()
+				}
+			}
+		default:
+			x.skip()
+		}
+	}
+	return "", errSlow
 }
 
 // mergeRects reads the mergeCell refs of a mergeCells element as excelize

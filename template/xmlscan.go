@@ -1,6 +1,7 @@
 package template
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -407,4 +408,86 @@ func (x *xmlScan) skip() {
 		}
 	}
 	x.bad = true
+}
+
+// tagWalk walks the tags of an XML document without decoding it, for
+// counting elements before a parser allocates for them: it calls visit
+// with the depth (the root element 1) and the local name of each start
+// tag, skipping comments, CDATA sections and processing instructions. It
+// stops where visit returns false or the document ends; dtd tells whether
+// it met a document type declaration (<!DOCTYPE, where entities are
+// declared), at which it stops. Malformed XML ends the walk where it can
+// no longer follow it: the parser that reads the document reports it.
+func tagWalk(b []byte, visit func(depth int, local []byte) bool) (dtd bool) {
+	depth := 0
+	for i := 0; ; {
+		j := bytes.IndexByte(b[i:], '<')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		rest := b[i:]
+		var end int
+		switch {
+		case bytes.HasPrefix(rest, []byte("!--")):
+			end = after(rest, 3, "-->")
+		case bytes.HasPrefix(rest, []byte("![CDATA[")):
+			end = after(rest, 8, "]]>")
+		case bytes.HasPrefix(rest, []byte("?")):
+			end = after(rest, 1, "?>")
+		case bytes.HasPrefix(rest, []byte("!")):
+			return true // <!DOCTYPE, <!ENTITY, or another declaration
+		case bytes.HasPrefix(rest, []byte("/")):
+			depth--
+			end = bytes.IndexByte(rest, '>')
+		default:
+			n := 0
+			for n < len(rest) && !isSpace(rest[n]) && rest[n] != '>' && rest[n] != '/' {
+				n++
+			}
+			name := rest[:n]
+			if k := bytes.IndexByte(name, ':'); k >= 0 {
+				name = name[k+1:]
+			}
+			// The tag ends at the first '>' outside quotes.
+			var q byte
+			end = -1
+			for k := n; k < len(rest); k++ {
+				c := rest[k]
+				switch {
+				case q != 0:
+					if c == q {
+						q = 0
+					}
+				case c == '"' || c == '\'':
+					q = c
+				case c == '>':
+					end = k
+				}
+				if end >= 0 {
+					break
+				}
+			}
+			if end < 0 || !visit(depth+1, name) {
+				return false
+			}
+			if end == 0 || rest[end-1] != '/' {
+				depth++
+			}
+		}
+		if end < 0 {
+			return false
+		}
+		i += end + 1
+	}
+}
+
+// after is the index of the last byte of the first sep in b from i, -1
+// where there is none.
+func after(b []byte, i int, sep string) int {
+	k := bytes.Index(b[i:], []byte(sep))
+	if k < 0 {
+		return -1
+	}
+	return i + k + len(sep) - 1
 }

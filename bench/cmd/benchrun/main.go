@@ -12,6 +12,7 @@
 //	benchrun bigsheet   -corpus DIR -results DIR
 //	benchrun env        -results DIR COMMAND OPENPYXL-VERSION
 //	benchrun report     -results DIR -out bench/results.md
+//	benchrun hostile    -out DIR
 package main
 
 import (
@@ -34,6 +35,7 @@ import (
 	"time"
 
 	"github.com/jxsync/jxsync/bench"
+	"github.com/jxsync/jxsync/bench/hostile"
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store/sqlite"
 	"github.com/jxsync/jxsync/sync"
@@ -42,7 +44,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: benchrun corpus|crosscheck|throughput|import|regenerate|bigsheet|report [flags]")
+		fmt.Fprintln(os.Stderr, "usage: benchrun corpus|crosscheck|throughput|import|regenerate|bigsheet|report|hostile [flags]")
 		os.Exit(2)
 	}
 	cmd, args := os.Args[1], os.Args[2:]
@@ -77,6 +79,8 @@ func main() {
 		err = bigsheetChild(fs.Arg(0), fs.Arg(1))
 	case "env":
 		err = writeEnv(*results, fs.Args())
+	case "hostile":
+		err = writeHostile(*out)
 	case "report":
 		var md string
 		if md, err = bench.Report(*results); err == nil {
@@ -89,6 +93,24 @@ func main() {
 		fmt.Fprintf(os.Stderr, "benchrun %s: %v\n", cmd, err)
 		os.Exit(1)
 	}
+}
+
+// writeHostile writes the hostile workbooks of bench/hostile into dir, for
+// measuring `jxsync validate` on each (time and peak RSS).
+func writeHostile(dir string) error {
+	if dir == "" {
+		return errors.New("-out: no folder")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range hostile.All() {
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
+			return err
+		}
+		logf("%-28s %8d bytes  %s", f.Name, len(f.Data), f.What)
+	}
+	return nil
 }
 
 func logf(format string, a ...any) {
