@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/agnivade/levenshtein"
 	"github.com/expr-lang/expr"
@@ -116,6 +118,62 @@ func exprOptions(env map[string]any) []expr.Option {
 			}
 			n, _ := Nearest(list, name)
 			return n, nil
+		}),
+		// score_cap(rate): the highest 总分 the 执行率 allows under the
+		// settings score_cap_below_N (N a percent, the value the cap); not
+		// applicable when no band is set or none applies.
+		fn("score_cap", func(a ...any) (any, error) {
+			if len(a) != 1 {
+				return nil, fmt.Errorf("score_cap(rate) takes 1 argument")
+			}
+			rate, ok := a[0].(float64)
+			if !ok {
+				return nil, errNotApplicable
+			}
+			c, ok := ScoreCap(envSettings(env), rate)
+			if !ok {
+				return nil, errNotApplicable
+			}
+			return c, nil
+		}),
+		// cap_score(score, rate): score capped by the 执行率 band of
+		// score_cap(rate); score itself when no band applies.
+		fn("cap_score", func(a ...any) (any, error) {
+			if len(a) != 2 {
+				return nil, fmt.Errorf("cap_score(score, rate) takes 2 arguments")
+			}
+			x, ok := a[0].(float64)
+			if !ok {
+				return nil, errNotApplicable
+			}
+			if rate, ok := a[1].(float64); ok {
+				if c, ok := ScoreCap(envSettings(env), rate); ok {
+					return math.Min(x, c), nil
+				}
+			}
+			return x, nil
+		}),
+		// deviation(target, actual): how far actual is from target, in
+		// percent of the target; not applicable without two numbers.
+		fn("deviation", func(a ...any) (any, error) {
+			if len(a) != 2 {
+				return nil, fmt.Errorf("deviation(target, actual) takes 2 arguments")
+			}
+			d, ok := Deviation(asIndicator(a[0]), asIndicator(a[1]))
+			if !ok {
+				return nil, errNotApplicable
+			}
+			return d, nil
+		}),
+		// deduction(target, actual): the points settings.deviation_points
+		// takes off an indicator whose deviation reaches
+		// settings.deviation_threshold; 0 when it does not, or when the
+		// settings are not set.
+		fn("deduction", func(a ...any) (any, error) {
+			if len(a) != 2 {
+				return nil, fmt.Errorf("deduction(target, actual) takes 2 arguments")
+			}
+			return Deduction(envSettings(env), asIndicator(a[0]), asIndicator(a[1])), nil
 		}),
 		// fmt(x): a number without trailing zeros.
 		fn("fmt", func(a ...any) (any, error) {
@@ -400,4 +458,57 @@ func display(v any) string {
 		return fmt.Sprint(parts)
 	}
 	return fmt.Sprint(v)
+}
+
+// envSettings returns the settings of a check environment.
+func envSettings(env map[string]any) map[string]float64 {
+	s, _ := env["settings"].(map[string]float64)
+	return s
+}
+
+// scoreCapPrefix starts the name of a 执行率 band setting:
+// score_cap_below_80: 89 caps the 总分 at 89 when the 执行率 is below 80%.
+const scoreCapPrefix = "score_cap_below_"
+
+// ScoreCap is the highest 总分 a 执行率 of rate percent allows under the
+// score_cap_below_N settings: the lowest cap among the bands whose N the
+// rate is below. ok is false when no band is set or none applies.
+func ScoreCap(settings map[string]float64, rate float64) (float64, bool) {
+	best, ok := 0.0, false
+	for k, v := range settings {
+		if !strings.HasPrefix(k, scoreCapPrefix) {
+			continue
+		}
+		below, err := strconv.ParseFloat(strings.TrimPrefix(k, scoreCapPrefix), 64)
+		if err != nil || rate >= below-1e-9 {
+			continue
+		}
+		if !ok || v < best {
+			best, ok = v, true
+		}
+	}
+	return best, ok
+}
+
+// Deviation is how far actual is from target, in percent of the target,
+// either way. ok is false without two numbers or with a zero target.
+func Deviation(target, actual *Indicator) (float64, bool) {
+	if target == nil || actual == nil || target.Number == nil || actual.Number == nil || *target.Number == 0 {
+		return 0, false
+	}
+	return math.Abs(*actual.Number-*target.Number) / math.Abs(*target.Number) * 100, true
+}
+
+// Deduction is the points an indicator loses for deviating from its target
+// by settings.deviation_threshold percent or more: settings.deviation_points,
+// else 0. Both settings must be positive for any deduction.
+func Deduction(settings map[string]float64, target, actual *Indicator) float64 {
+	th, pts := settings["deviation_threshold"], settings["deviation_points"]
+	if th <= 0 || pts <= 0 {
+		return 0
+	}
+	if d, ok := Deviation(target, actual); ok && d >= th-1e-9 {
+		return pts
+	}
+	return 0
 }

@@ -324,19 +324,46 @@ func (lb *library) scores() {
 					lb.title(ts.Field), ts.Field, r.BudgetScore, lb.title(r.Score), exp)
 				why += "（样本中它含预算执行得分）"
 			}
+			when := fmt.Sprintf("all(tables.%s, {#.%s != nil})", tb, r.Score)
+			if i == 0 && len(r.Rates) > 0 && r.Rates[0].Rate != "" {
+				// Under a 执行率 cap (score_cap_below_*) the total is the
+				// capped sum; a total above its cap is score-cap's finding.
+				rate := r.Rates[0].Rate
+				when += fmt.Sprintf(" and %s <= cap_score(%s, %s) + settings.score_slack", ts.Field, ts.Field, rate)
+				msg += fmt.Sprintf(`{cap_score(%[1]s, %[2]s) < %[1]s ? "（按执行率封顶为 " + fmt(cap_score(%[1]s, %[2]s)) + "）" : ""}`, exp, rate)
+				exp = fmt.Sprintf("cap_score(%s, %s)", exp, rate)
+			}
 			lb.add(why, Check{
-				ID: id, When: fmt.Sprintf("all(tables.%s, {#.%s != nil})", tb, r.Score),
+				ID: id, When: when,
 				Found: ts.Field, Expected: exp, Slack: "0.001", Tolerance: "settings.score_slack", At: at, Message: msg,
 			})
 		}
 	}
 	if allSet(r.Weight, r.Score, r.Target, r.Actual) {
-		lb.add("指标表有分值、得分、指标值和实际完成值：定量指标按完成比例计分", Check{
-			ID: "score-formula", Each: tb, Found: "row." + r.Score,
-			Expected: fmt.Sprintf("expected_score(row.%s, row.%s, row.%s)", r.Weight, r.Target, r.Actual),
-			Slack:    "settings.score_slack", At: Strings{r.Score, r.Actual, r.Target},
-			Message: fmt.Sprintf("%s按目标 {row.%s}、实际 {row.%s} 计算得分应为 {fmt(expected_score(row.%s, row.%s, row.%s))}，表中为 {fmt(row.%s)}",
-				label, r.Target, r.Actual, r.Weight, r.Target, r.Actual, r.Score),
+		exp := fmt.Sprintf("max(0, expected_score(row.%[1]s, row.%[2]s, row.%[3]s) - deduction(row.%[2]s, row.%[3]s))", r.Weight, r.Target, r.Actual)
+		lb.add("指标表有分值、得分、指标值和实际完成值：定量指标按完成比例计分（开启 deviation_points 时减去偏差扣分）", Check{
+			ID: "score-formula", Each: tb, Found: "row." + r.Score, Expected: exp,
+			Slack: "settings.score_slack", At: Strings{r.Score, r.Actual, r.Target},
+			Message: fmt.Sprintf("%s按目标 {row.%s}、实际 {row.%s} 计算得分应为 {fmt(%s)}，表中为 {fmt(row.%s)}",
+				label, r.Target, r.Actual, exp, r.Score),
+		})
+		lb.add("省级规则（默认关闭）：实际完成值偏离目标 ≥ deviation_threshold% 时扣 deviation_points 分；在 settings 中设置这两项即开启", Check{
+			ID: "deviation-deduction", Each: tb,
+			When:   fmt.Sprintf("deduction(row.%s, row.%s) > 0", r.Target, r.Actual),
+			Assert: fmt.Sprintf("row.%s <= row.%s - deduction(row.%s, row.%s) + settings.score_slack", r.Score, r.Weight, r.Target, r.Actual),
+			At:     Strings{r.Score, r.Actual, r.Target},
+			Message: fmt.Sprintf("%s实际 {row.%[2]s} 偏离目标 {row.%[3]s} {fmt(deviation(row.%[3]s, row.%[2]s))}%%（≥{fmt(settings.deviation_threshold)}%%），应扣 {fmt(deduction(row.%[3]s, row.%[2]s))} 分，得分至多 {fmt(row.%[4]s - deduction(row.%[3]s, row.%[2]s))}，表中为 {fmt(row.%[5]s)}",
+				label, r.Actual, r.Target, r.Weight, r.Score),
+		})
+	}
+	if len(r.TotalScores) > 0 && len(r.Rates) > 0 && r.Rates[0].Rate != "" {
+		ts, rate := r.TotalScores[0].Field, r.Rates[0].Rate
+		lb.add("省级规则（默认关闭）：执行率低于某档时总分设上限；在 settings 中设 score_cap_below_N: 上限 即开启", Check{
+			ID:     "score-cap",
+			Assert: fmt.Sprintf("%s <= score_cap(%s) + settings.score_slack", ts, rate),
+			At:     Strings{ts, rate},
+			Message: fmt.Sprintf("执行率 {fmt(%s)}%%，%s至多 {fmt(score_cap(%s))} 分，表中为 {fmt(%s)}",
+				rate, lb.title(ts), rate, ts),
 		})
 	}
 	if allSet(r.Weight, r.Score, r.Actual) {

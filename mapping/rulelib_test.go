@@ -44,13 +44,13 @@ func TestRuleLibraryFitsColumns(t *testing.T) {
 	got := ids(rs)
 	for _, want := range []string{"rate-formula", "budget-score", "score-range", "level1-weight", "level2-weight", "weight-total",
 		"full-score", "score-total", "score-formula", "tier-score", "target-missed-reason", "over-achievement", "unit-mismatch",
-		"level1-name", "level2-name", "level2-parent"} {
+		"level1-name", "level2-name", "level2-parent", "score-cap", "deviation-deduction"} {
 		if got[want] == "" {
 			t.Errorf("full form: no %s (or no reason for it)", want)
 		}
 	}
 	for _, c := range rs.Checks {
-		if c.Check.ID == "score-total" && !strings.HasPrefix(c.Check.Expected, "budget_score + ") {
+		if c.Check.ID == "score-total" && !strings.HasPrefix(c.Check.Expected, "cap_score(budget_score + ") {
 			t.Errorf("score-total counting the budget: expected %q", c.Check.Expected)
 		}
 	}
@@ -73,7 +73,7 @@ func TestRuleLibraryFitsColumns(t *testing.T) {
 		Level3: "level3", Target: "target", Actual: "actual", Reason: "deviation_reason"})
 	got = ids(rs)
 	for _, absent := range []string{"rate-formula", "budget-score", "score-range", "level1-weight", "weight-total", "full-score",
-		"score-total", "score-formula", "tier-score", "over-achievement", "level1-name"} {
+		"score-total", "score-formula", "tier-score", "over-achievement", "level1-name", "score-cap", "deviation-deduction"} {
 		if _, ok := got[absent]; ok {
 			t.Errorf("a form without its columns has %s", absent)
 		}

@@ -16,6 +16,16 @@ type Rules struct {
 	// tolerance (万元, default 0.01), pct_tolerance (percentage points,
 	// default 0.01), over_factor (default 1.2), low_rate (percent, default
 	// 90), score_slack (default 0.05).
+	//
+	// Two provincial rules seen in the 一体化 performance systems are off
+	// unless set here. score_cap_below_N: M caps the 总分 at M when the
+	// 执行率 is below N percent (score_cap_below_80: 89, score_cap_below_70:
+	// 79, score_cap_below_60: 69: the lowest cap that applies wins), read by
+	// score_cap(rate) in the score-cap check. deviation_threshold (percent)
+	// and deviation_points deduct deviation_points from an indicator whose
+	// actual deviates from its target by deviation_threshold percent or more
+	// either way (30 and 1: 1 point off at ≥30%), read by deduction(target,
+	// actual) in the deviation-deduction check.
 	Settings map[string]float64 `mapstructure:"settings"`
 	// Lists are named vocabularies the checks refer to by name, e.g. level1
 	// and level2 for the 一级/二级指标 names.

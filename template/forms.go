@@ -28,7 +28,7 @@ type Form struct {
 }
 
 // Forms are the official forms jxsync ships, one per template version.
-var Forms = []*Form{hubeiDept2022, nationalDept2024, nationalProject2020, minsheng2020, hubeiDept2023}
+var Forms = []*Form{hubeiDept2022, nationalDept2024, nationalProject2020, minsheng2020, hubeiDept2023, hunanDept2025}
 
 // FindForm returns the form of template id at version.
 func FindForm(id, version string) (*Form, error) {
