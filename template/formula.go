@@ -176,16 +176,19 @@ func hasFormulaElement(b []byte) bool {
 // drops each sheet it has read, and excelize does not check a sheet it
 // loads again), so that both paths compute on the same model.
 type calcBook struct {
-	data []byte
-	lim  Limits
-	f    *excelize.File
-	err  error
+	parts *zipParts
+	lim   Limits
+	f     *excelize.File
+	err   error
 }
 
-// file opens the workbook the first time.
+// file opens the workbook the first time, within the bounds of its parts
+// for excelize (zipParts.forExcelize).
 func (b *calcBook) file() (*excelize.File, error) {
 	if b.f == nil && b.err == nil {
-		b.f, b.err = openExcelize(b.data, b.lim)
+		if b.err = b.parts.forExcelize(b.lim); b.err == nil {
+			b.f, b.err = openExcelize(b.parts.data, b.lim)
+		}
 	}
 	return b.f, b.err
 }

@@ -35,21 +35,26 @@ const maxHostileAlloc = 100 << 20
 // each of a few KB to a few hundred, that unbounded would take seconds to
 // minutes and gigabytes (480 cells in column XFD: 2.8 GB on the excelize
 // path; 3 million unused shared strings: 87 s and 2.5 GB; a million cell
-// styles: 37 s on the excelize path). Each fails with the error and message
-// its bound gives, on both of Read's paths (an XML comment sends a
-// workbook to excelize), having allocated less than maxHostileAlloc.
+// styles: 37 s on the excelize path; 480 empty formatted cells in XFD:
+// 1.5 GB in excelize's model). Each fails with the error and message its
+// bound gives, on both of Read's paths (an XML comment sends a workbook to
+// excelize), or reads where its cost is only excelize's and the fast path
+// reads it, having allocated less than maxHostileAlloc.
 func TestReadHostileWorkbooks(t *testing.T) {
 	want := map[string]struct {
 		err  error
 		says string
 	}{
-		"far-cells.xlsx":              {template.ErrTooLarge, `sheet "Sheet1" cell XFD16: 文件超出大小限制 (file exceeds the size limit): 单元格 XFD16 离表格主体太远`},
-		"far-cells-comment.xlsx":      {template.ErrTooLarge, `sheet "Sheet1" cell XFD16: 文件超出大小限制 (file exceeds the size limit): 单元格 XFD16 离表格主体太远`},
-		"shared-strings.xlsx":         {template.ErrTooLarge, "xl/sharedStrings.xml 含有超过 1000000 个共享字符串"},
-		"shared-strings-comment.xlsx": {template.ErrTooLarge, "xl/sharedStrings.xml 含有超过 1000000 个共享字符串"},
-		"styles.xlsx":                 {template.ErrTooLarge, "xl/styles.xml 超过 32768000 字节，单元格样式过多"},
-		"styles-comment.xlsx":         {template.ErrTooLarge, "xl/styles.xml 超过 32768000 字节，单元格样式过多"},
-		"entity-bomb.xlsx":            {template.ErrUnsafeXML, "文件含有不允许的 XML 实体定义（可能是恶意文件）"},
+		"far-cells.xlsx":         {template.ErrTooLarge, `sheet "Sheet1" cell XFD8: 文件超出大小限制 (file exceeds the size limit): 单元格 XFD8 离表格主体太远`},
+		"far-cells-comment.xlsx": {template.ErrTooLarge, `sheet "Sheet1" cell XFD8: 文件超出大小限制 (file exceeds the size limit): 单元格 XFD8 离表格主体太远`},
+		// Empty cells cost the fast path nothing: it reads the label.
+		"far-styled-cells.xlsx":         {nil, ""},
+		"far-styled-cells-comment.xlsx": {template.ErrTooLarge, `sheet "Sheet1" cell XFD9: 文件超出大小限制 (file exceeds the size limit): 单元格 XFD9 离表格主体太远`},
+		"shared-strings.xlsx":           {template.ErrTooLarge, "xl/sharedStrings.xml 含有超过 1000000 个共享字符串"},
+		"shared-strings-comment.xlsx":   {template.ErrTooLarge, "xl/sharedStrings.xml 含有超过 1000000 个共享字符串"},
+		"styles.xlsx":                   {template.ErrTooLarge, "xl/styles.xml 超过 32768000 字节，单元格样式过多"},
+		"styles-comment.xlsx":           {template.ErrTooLarge, "xl/styles.xml 超过 32768000 字节，单元格样式过多"},
+		"entity-bomb.xlsx":              {template.ErrUnsafeXML, "文件含有不允许的 XML 实体定义（可能是恶意文件）"},
 	}
 	for _, f := range hostile.All() {
 		w, ok := want[f.Name]
@@ -60,7 +65,18 @@ func TestReadHostileWorkbooks(t *testing.T) {
 		var err error
 		alloc := allocated(func() { _, err = template.Read(f.Name, f.Data, template.Limits{}) })
 		t.Logf("%s (%d bytes): %d MB allocated: %v", f.Name, len(f.Data), alloc>>20, err)
-		if !errors.Is(err, w.err) {
+		// Both paths give the same error: CheckReadPaths compares them
+		// where the fast path reads the workbook.
+		if _, err := template.CheckReadPaths(f.Name, f.Data, template.Limits{}); err != nil {
+			t.Error(err)
+		}
+		if w.err == nil && err == nil {
+			if alloc > maxHostileAlloc {
+				t.Errorf("%s: allocated %d MB, bound %d MB", f.Name, alloc>>20, maxHostileAlloc>>20)
+			}
+			continue
+		}
+		if !errors.Is(err, w.err) || w.err == nil {
 			t.Errorf("%s: err = %v, want %v", f.Name, err, w.err)
 			continue
 		}
@@ -74,11 +90,6 @@ func TestReadHostileWorkbooks(t *testing.T) {
 		if alloc > maxHostileAlloc {
 			t.Errorf("%s: allocated %d MB, bound %d MB", f.Name, alloc>>20, maxHostileAlloc>>20)
 		}
-		// Both paths give the same error: CheckReadPaths compares them
-		// where the fast path reads the workbook.
-		if _, err := template.CheckReadPaths(f.Name, f.Data, template.Limits{}); err != nil {
-			t.Error(err)
-		}
 	}
 }
 
@@ -90,8 +101,9 @@ const maxWithinAlloc = 128 << 20
 
 // TestReadWithinHostileBounds: the workbooks just inside the bounds that
 // stop the hostile ones read, on both paths alike, within maxWithinAlloc:
-// 15 rows of one cell in XFD (245,775 positions, under the sparse floor),
-// 64,000 cell styles, 60,000 shared strings that cells use.
+// 7 rows of one cell in XFD (114,695 positions, under the sparse floor),
+// or of an empty formatted one, 64,000 cell styles, 60,000 shared strings
+// that cells use.
 func TestReadWithinHostileBounds(t *testing.T) {
 	used := func() []byte {
 		f := excelize.NewFile()
@@ -110,8 +122,9 @@ func TestReadWithinHostileBounds(t *testing.T) {
 		data  []byte
 		cells int
 	}{
-		{"far-15.xlsx", hostile.FarCells(15, false), 15},
-		{"far-15-comment.xlsx", hostile.FarCells(15, true), 15},
+		{"far-7.xlsx", hostile.FarCells(7, false), 7},
+		{"far-7-comment.xlsx", hostile.FarCells(7, true), 7},
+		{"far-styled-7-comment.xlsx", hostile.FarStyledCells(7, true), 1},
 		{"styles-64000.xlsx", hostile.Styles(64_000, false), 1},
 		{"styles-64000-comment.xlsx", hostile.Styles(64_000, true), 1},
 		{"shared-strings-used.xlsx", used, 60_000},
@@ -147,8 +160,9 @@ func TestReadWithinHostileBounds(t *testing.T) {
 }
 
 // TestReadLimitsApply: the bounds on shared strings, styles and area are
-// the caller's Limits where set, and a shared strings table may hold only
-// so many strings more than the cells that may use one.
+// the caller's Limits where set; on the excelize path, a shared strings
+// table may hold only so many strings more than the cells that may use
+// one, and a sheet only so many empty formatted cells.
 func TestReadLimitsApply(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -163,13 +177,26 @@ func TestReadLimitsApply(t *testing.T) {
 		{"unused strings", hostile.SharedStrings(50_001, true), template.Limits{}, ""},
 		{"unused strings", hostile.SharedStrings(50_002, true), template.Limits{},
 			"xl/sharedStrings.xml 含有超过 50001 个共享字符串，而只有 1 个单元格可以使用共享字符串"},
+		// The fast path reads them at 16 bytes each, not excelize's 1 KB.
+		{"unused strings", hostile.SharedStrings(50_002, false), template.Limits{}, ""},
 		{"styles", hostile.Styles(100, false), template.Limits{MaxStyles: 50}, "xl/styles.xml 含有超过 100 个单元格样式"},
 		{"styles", hostile.Styles(100, false), template.Limits{MaxStyles: 5}, "xl/styles.xml 超过 2560 字节，单元格样式过多"},
 		{"styles", hostile.Styles(200_000, false), template.Limits{}, "xl/styles.xml 含有超过 128000 个单元格样式"},
+		// The same empty formatted cell written 200 times.
+		// The same empty formatted cell written many times: excelize's
+		// model holds each, up to a quarter of MaxArea; the fast path none.
+		{"empty cells", emptyCells(26, true), template.Limits{MaxArea: 100}, `cell B1: 文件超出大小限制 (file exceeds the size limit): 空的有格式单元格超过 25 个`},
+		{"empty cells", emptyCells(25, true), template.Limits{MaxArea: 100}, ""},
+		{"empty cells", emptyCells(200, false), template.Limits{MaxArea: 100}, ""},
+		// As excelize writes them, and with a value: not empty.
+		{"empty cells", emptyCellsAs(26, true, `<c r="B1" s="0"></c>`), template.Limits{MaxArea: 100}, `空的有格式单元格超过 25 个`},
+		{"empty cells", emptyCellsAs(26, true, "<c r=\"B1\" s=\"0\">\n</c>"), template.Limits{MaxArea: 100}, `空的有格式单元格超过 25 个`},
+		{"empty cells", emptyCellsAs(26, true, `<c r="B1" s="0"><v>1</v></c>`), template.Limits{MaxArea: 100}, ""},
 		{"styles", hostile.Styles(100, true), template.Limits{MaxStyles: 99}, "cellXfs 含有超过 99 项样式"},
 		{"styles", hostile.Styles(100, true), template.Limits{MaxStyles: 100}, ""},
-		{"area", hostile.FarCells(10, false), template.Limits{MaxArea: 100_000}, `cell XFD7: 文件超出大小限制 (file exceeds the size limit): 表格范围过大`},
-		{"area", hostile.FarCells(10, false), template.Limits{MaxArea: 200_000}, ""},
+		{"area", hostile.FarCells(7, false), template.Limits{MaxArea: 100_000}, `cell XFD7: 文件超出大小限制 (file exceeds the size limit): 表格范围过大`},
+		{"area", hostile.FarCells(7, true), template.Limits{MaxArea: 100_000}, `cell XFD7: 文件超出大小限制 (file exceeds the size limit): 表格范围过大`},
+		{"area", hostile.FarCells(7, false), template.Limits{MaxArea: 120_000}, ""},
 	} {
 		_, err := template.Read(tc.name+".xlsx", tc.data, tc.lim)
 		switch {
@@ -179,6 +206,22 @@ func TestReadLimitsApply(t *testing.T) {
 			t.Errorf("%s %+v: err = %v, want ErrTooLarge saying %q", tc.name, tc.lim, err, tc.says)
 		}
 	}
+}
+
+// emptyCells is a workbook of a label in A1 and n empty formatted cells
+// all written at B1 as <c …/>, with an XML comment when comment.
+func emptyCells(n int, comment bool) []byte {
+	return emptyCellsAs(n, comment, `<c r="B1" s="0"/>`)
+}
+
+// emptyCellsAs is emptyCells with the cells written as cell.
+func emptyCellsAs(n int, comment bool, cell string) []byte {
+	c := ""
+	if comment {
+		c = "<!-- 注释 -->"
+	}
+	return hostile.Build(hostile.Parts{Sheet: hostile.Sheet(c + `<row r="1"><c r="A1" t="inlineStr"><is><t>单位名称</t></is></c>` +
+		strings.Repeat(cell, n) + `</row>`)})
 }
 
 // TestReadEmptyFile: a file of no bytes is 文件为空, not a damaged workbook.

@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,10 +33,11 @@ import (
 
 // Limits bounds what Read accepts, so that a zip bomb, a sheet with a
 // million rows or a few cells far apart, or a table of unused strings or
-// styles fails with a message instead of exhausting memory. The defaults
-// keep reading any workbook they accept to about 100 MB: what it costs is
-// bounded by the cells it uses, not by the extent of its sheets or the
-// size of parts it does not use.
+// styles fails with a message instead of exhausting memory: what a read
+// costs is bounded by the cells a workbook uses, not by the extent of its
+// sheets or the size of parts it does not use. With the defaults, the
+// hostile workbooks of bench/hostile (a few KB each, which unbounded took
+// up to 87 s and 2.8 GB) fail or read in under a second and 100 MB.
 type Limits struct {
 	// MaxFileBytes is the largest file accepted. Default 50 MiB.
 	MaxFileBytes int64
@@ -53,17 +55,22 @@ type Limits struct {
 	// 2,000,000 (64 MB): a consolidated sheet of 100,000 rows of 10
 	// columns is 1,100,000. Cells far apart meet a tighter bound first:
 	// past sparseFloor positions, a workbook may have at most sparseRatio
-	// positions per non-empty cell.
+	// positions per non-empty cell. Before excelize reads a workbook, the
+	// same holds of every c element (formatted empty cells too, which its
+	// model holds), and there may be at most MaxArea/4 empty ones
+	// (zipParts.forExcelize).
 	MaxArea int
 	// MaxSharedStrings is the most entries of the shared strings table,
 	// used or not (a cell uses one by its index: the table is read whole
-	// before any cell). Default 1,000,000. A table may moreover hold at
-	// most sharedStringsFloor entries more than the cells that can use one
-	// (those of type s).
+	// before any cell). Default 1,000,000. Before excelize reads a
+	// workbook, the table may moreover hold at most sharedStringsFloor
+	// entries more than the cells that can use one (those of type s).
 	MaxSharedStrings int
 	// MaxStyles is the most entries of each list of styles.xml: number
 	// formats, fonts, fills, borders, cell styles (xf). Default 64,000, as
-	// many cell formats as Excel allows.
+	// many cell formats as Excel allows. styles.xml may hold at most twice
+	// as many xf (cellXfs and cellStyleXfs), 16 times as many elements and
+	// maxStyleBytes per style.
 	MaxStyles int
 }
 
@@ -75,11 +82,13 @@ var DefaultLimits = Limits{MaxFileBytes: 50 << 20, MaxUnzipBytes: 200 << 20, Max
 const maxDefaultArea = 2_000_000
 
 // sparseFloor and sparseRatio bound how sparse a workbook's view may be:
-// past sparseFloor positions (8 MB), at most sparseRatio per non-empty
-// cell. A form beside a stray cell in XFD1 is well within; 480 rows of one
-// cell in XFD each (7.9 million positions) are not, and fail at the 16th.
+// past sparseFloor positions (4 MB here, about 24 MB in excelize's model
+// of a sheet, which fills a row with cells up to its last), at most
+// sparseRatio per non-empty cell. A form beside a stray cell in XFD1 is
+// well within; 480 rows of one cell in XFD each (7.9 million positions)
+// are not, and fail at the 8th.
 const (
-	sparseFloor = 1 << 18
+	sparseFloor = 1 << 17
 	sparseRatio = 64
 )
 
@@ -215,13 +224,16 @@ func openExcelize(data []byte, lim Limits) (*excelize.File, error) {
 // readExcelize is Read with excelize, for the workbooks readFast leaves;
 // parts are the workbook's as sniff kept them.
 func readExcelize(name, shown string, parts *zipParts, lim Limits) (*mapping.Workbook, error) {
+	if err := parts.forExcelize(lim); err != nil {
+		return nil, fmt.Errorf("read %s: %w", shown, err)
+	}
 	f, err := openExcelize(parts.data, lim)
 	if err != nil {
 		// sniff found a zip with a workbook part: its content is damaged.
 		return nil, fmt.Errorf("read %s: %w: %s", shown, ErrCorrupt, oneLine(err.Error()))
 	}
 	defer f.Close()
-	calc := &calcBook{data: parts.data, lim: lim}
+	calc := &calcBook{parts: parts, lim: lim}
 	defer calc.close()
 	wb := &mapping.Workbook{Name: name, Props: readProps(f)}
 	t := &tally{lim: lim}
@@ -244,6 +256,23 @@ type zipParts struct {
 	data  []byte
 	zr    *zip.Reader
 	bytes map[*zip.File][]byte
+	// sharedStrings is how many string items (si) the shared strings
+	// table has, at most (a tag in a comment counts too).
+	sharedStrings int
+	// forExcelize's result, once checked.
+	excelizeChecked bool
+	excelizeErr     error
+}
+
+// has reports whether the zip has an entry named name, its backslashes
+// read as slashes.
+func (p *zipParts) has(name string) bool {
+	for _, zf := range p.zr.File {
+		if strings.ReplaceAll(zf.Name, "\\", "/") == name {
+			return true
+		}
+	}
+	return false
 }
 
 // part returns the kept bytes of the entry named name, its backslashes
@@ -309,12 +338,15 @@ func sniff(data []byte, lim Limits) (*zipParts, error) {
 	// the work and memory and catches forged or corrupt entries.
 	parts := &zipParts{data: data, zr: zr, bytes: make(map[*zip.File][]byte, len(zr.File))}
 	for _, zf := range zr.File {
-		b, err := checkEntry(zf, lim)
+		b, n, err := checkEntry(zf, lim)
 		if err != nil {
 			return nil, err
 		}
 		if b != nil {
 			parts.bytes[zf] = b
+		}
+		if strings.EqualFold(strings.ReplaceAll(zf.Name, "\\", "/"), pathSharedStrings) {
+			parts.sharedStrings = n
 		}
 	}
 	if err := parts.check(lim); err != nil {
@@ -328,34 +360,20 @@ func sniff(data []byte, lim Limits) (*zipParts, error) {
 // before a limit could apply): no part may declare a document type or
 // entities; the shared strings table holds at most lim.MaxSharedStrings
 // entries and each list of styles.xml at most lim.MaxStyles, and neither
-// may be larger than the parts sniff keeps.
+// may be larger than the parts sniff keeps. What only excelize's model
+// costs is bounded before it opens the workbook (forExcelize).
 func (p *zipParts) check(lim Limits) error {
-	// The cells that may use a shared string: those of type s, in any
-	// part (sheets are where the workbook's relationships say). A part
-	// not kept may hold any number.
-	usable, known := 0, true
 	for _, zf := range p.zr.File {
-		b, kept := p.bytes[zf]
-		switch {
-		case !kept:
-			known = known && !strings.HasSuffix(strings.ToLower(zf.Name), ".xml")
-		case !strings.EqualFold(zf.Name, pathSharedStrings):
-			usable += bytes.Count(b, []byte(`t="s"`)) + bytes.Count(b, []byte(`t='s'`))
-		}
-	}
-	maxStrings := lim.MaxSharedStrings
-	if known {
-		maxStrings = min(maxStrings, usable+sharedStringsFloor)
-	}
-	for _, zf := range p.zr.File {
-		b, kept := p.bytes[zf]
-		if kept && (bytes.Contains(b, []byte("<!DOCTYPE")) || bytes.Contains(b, []byte("<!ENTITY"))) {
+		if b, kept := p.bytes[zf]; kept && declaresEntities(b) {
 			return fmt.Errorf("%w: %s", ErrUnsafeXML, oneLine(zf.Name))
 		}
+	}
+	for _, zf := range p.zr.File {
+		b, kept := p.bytes[zf]
 		var err error
 		switch strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/")) {
 		case "xl/sharedstrings.xml":
-			err = countSharedStrings(b, kept, maxStrings, usable)
+			err = countSharedStrings(p.sharedStrings, kept, lim.MaxSharedStrings, -1)
 		case "xl/styles.xml":
 			err = countStyles(b, kept, lim.MaxStyles)
 		}
@@ -366,21 +384,70 @@ func (p *zipParts) check(lim Limits) error {
 	return nil
 }
 
-// countSharedStrings fails when the shared strings table b holds more than
-// max entries or was too large to keep; usable is how many cells may use
-// one.
-func countSharedStrings(b []byte, kept bool, max, usable int) error {
+// excelizeBound is an error of forExcelize: a workbook whose parts would
+// cost excelize's model too much, which the fast path may read within its
+// bounds (CheckReadPaths does not count it as the paths differing).
+type excelizeBound struct{ err error }
+
+func (e excelizeBound) Error() string { return e.err.Error() }
+func (e excelizeBound) Unwrap() error { return e.err }
+
+// forExcelize bounds, once, what excelize's model of the workbook would
+// cost beyond what both paths bound: the worksheets' every c element
+// (extent), and shared strings that no cell may use, at most
+// sharedStringsFloor more than the cells of type s (excelize takes about a
+// kilobyte and 10 µs to read each string; the fast path 16 bytes). The
+// excelize path and the calculation engine (calcBook) call it before
+// opening the workbook; its errors are excelizeBound.
+func (p *zipParts) forExcelize(lim Limits) error {
+	if p.excelizeChecked {
+		return p.excelizeErr
+	}
+	p.excelizeChecked = true
+	e := &extent{lim: lim}
+	names, sheets := p.sheetParts()
+	err := e.check(p, names, sheets)
+	if err == nil && e.complete && p.sharedStrings > e.strings+sharedStringsFloor {
+		for _, zf := range p.zr.File {
+			if strings.EqualFold(strings.ReplaceAll(zf.Name, "\\", "/"), pathSharedStrings) {
+				err = fmt.Errorf("%w: %s %v", ErrTooLarge, oneLine(zf.Name),
+					countSharedStrings(p.sharedStrings, true, e.strings+sharedStringsFloor, e.strings))
+			}
+		}
+	}
+	if err != nil {
+		p.excelizeErr = excelizeBound{err}
+	}
+	return p.excelizeErr
+}
+
+// declaresEntities reports whether an XML document holds a document type
+// or entity declaration (<!DOCTYPE, <!ENTITY). It looks at each '!',
+// rare in workbook XML, rather than at each '<'.
+func declaresEntities(b []byte) bool {
+	for i := 0; ; {
+		j := bytes.IndexByte(b[i:], '!')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		if i >= 2 && b[i-2] == '<' && (bytes.HasPrefix(b[i:], []byte("DOCTYPE")) || bytes.HasPrefix(b[i:], []byte("ENTITY"))) {
+			return true
+		}
+	}
+}
+
+// countSharedStrings fails when the shared strings table, of n string
+// items, holds more than max or was too large to keep; usable is how many
+// cells may use one, -1 where they were not counted.
+func countSharedStrings(n int, kept bool, max, usable int) error {
 	if !kept {
 		return fmt.Errorf("超过 %d 字节 (larger than %d bytes)", fastPartLimit, fastPartLimit)
 	}
-	n := 0
-	tagWalk(b, func(depth int, local []byte) bool {
-		if depth == 2 && string(local) == "si" {
-			n++
-		}
-		return n <= max
-	})
-	if n > max {
+	switch {
+	case n > max && usable < 0:
+		return fmt.Errorf("含有超过 %d 个共享字符串 (more than %d shared strings)", max, max)
+	case n > max:
 		return fmt.Errorf("含有超过 %d 个共享字符串，而只有 %d 个单元格可以使用共享字符串 (more than %d shared strings for %d cells that may use one)", max, usable, max, usable)
 	}
 	return nil
@@ -428,28 +495,27 @@ func keepPart(zf *zip.File) bool {
 // strings table are counted as they are decompressed, so that a table of
 // millions stops at its limit instead of being held whole (zipParts.check
 // counts exactly).
-func checkEntry(zf *zip.File, lim Limits) ([]byte, error) {
+func checkEntry(zf *zip.File, lim Limits) (b []byte, count int, err error) {
 	name := strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/"))
 	if max := uint64(lim.MaxStyles) * maxStyleBytes; name == "xl/styles.xml" && zf.UncompressedSize64 > max {
-		return nil, fmt.Errorf("%w: %s 超过 %d 字节，单元格样式过多 (larger than %d bytes: too many styles)", ErrTooLarge, oneLine(zf.Name), max, max)
+		return nil, 0, fmt.Errorf("%w: %s 超过 %d 字节，单元格样式过多 (larger than %d bytes: too many styles)", ErrTooLarge, oneLine(zf.Name), max, max)
 	}
 	rc, err := zf.Open()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
+		return nil, 0, fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
 	}
 	defer rc.Close()
-	var b []byte
 	switch {
 	case keepPart(zf) && name == "xl/sharedstrings.xml":
-		b, err = readCounting(rc, zf.UncompressedSize64, "si", lim.MaxSharedStrings)
+		b, count, err = readCounting(rc, zf.UncompressedSize64, "si", lim.MaxSharedStrings)
 		if errors.Is(err, errTooMany) {
-			return nil, fmt.Errorf("%w: %s 含有超过 %d 个共享字符串 (more than %d shared strings)", ErrTooLarge, oneLine(zf.Name), lim.MaxSharedStrings, lim.MaxSharedStrings)
+			return nil, 0, fmt.Errorf("%w: %s 含有超过 %d 个共享字符串 (more than %d shared strings)", ErrTooLarge, oneLine(zf.Name), lim.MaxSharedStrings, lim.MaxSharedStrings)
 		}
 	case keepPart(zf) && name == "xl/styles.xml":
 		// Cell styles are the xf of cellXfs and of cellStyleXfs.
-		b, err = readCounting(rc, zf.UncompressedSize64, "xf", 2*lim.MaxStyles)
+		b, _, err = readCounting(rc, zf.UncompressedSize64, "xf", 2*lim.MaxStyles)
 		if errors.Is(err, errTooMany) {
-			return nil, fmt.Errorf("%w: %s 含有超过 %d 个单元格样式 (more than %d cell styles)", ErrTooLarge, oneLine(zf.Name), 2*lim.MaxStyles, 2*lim.MaxStyles)
+			return nil, 0, fmt.Errorf("%w: %s 含有超过 %d 个单元格样式 (more than %d cell styles)", ErrTooLarge, oneLine(zf.Name), 2*lim.MaxStyles, 2*lim.MaxStyles)
 		}
 	case keepPart(zf):
 		buf := bytes.NewBuffer(make([]byte, 0, zf.UncompressedSize64+bytes.MinRead))
@@ -460,11 +526,11 @@ func checkEntry(zf *zip.File, lim Limits) ([]byte, error) {
 	}
 	switch {
 	case err == nil:
-		return b, nil
+		return b, count, nil
 	case errors.Is(err, zip.ErrFormat) && expandsBeyond(zf):
-		return nil, fmt.Errorf("%w: %s 解压后超过其声明的 %d 字节 (expands beyond its declared size)", ErrTooLarge, oneLine(zf.Name), zf.UncompressedSize64)
+		return nil, 0, fmt.Errorf("%w: %s 解压后超过其声明的 %d 字节 (expands beyond its declared size)", ErrTooLarge, oneLine(zf.Name), zf.UncompressedSize64)
 	default:
-		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
+		return nil, 0, fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
 	}
 }
 
@@ -480,9 +546,9 @@ var errTooMany = errors.New("too many elements")
 // bytes.Buffer.ReadFrom does, counting the start tags named local (any
 // prefix) as it goes: errTooMany once there are more than max, before the
 // rest is read (the pages of the buffer not yet written cost no memory).
-// The count is an upper bound of the elements (a tag in a comment counts);
-// tagWalk's exact one follows.
-func readCounting(r io.Reader, size uint64, local string, max int) ([]byte, error) {
+// The count it returns is an upper bound of the elements (a tag in a
+// comment counts).
+func readCounting(r io.Reader, size uint64, local string, max int) ([]byte, int, error) {
 	const longest = 32 // a longer name is not local
 	b := make([]byte, 0, size+bytes.MinRead)
 	n, from := 0, 0
@@ -514,15 +580,15 @@ func readCounting(r io.Reader, size uint64, local string, max int) ([]byte, erro
 			}
 			if string(name) == local {
 				if n++; n > max {
-					return nil, errTooMany
+					return nil, n, errTooMany
 				}
 			}
 		}
 		if err == io.EOF {
-			return b, nil
+			return b, n, nil
 		}
 		if err != nil {
-			return b, err
+			return b, n, err
 		}
 	}
 }
@@ -722,9 +788,8 @@ func (t *tally) addRow(s *mapping.Sheet, r int, text, vals []string) error {
 }
 
 // checkArea checks the area after adding row r (0-based) of texts text,
-// before it is kept: against MaxArea, and against sparseRatio positions
-// per non-empty cell past sparseFloor, whose error names the row's last
-// cell as too far from the rest.
+// before it is kept: against lim.MaxArea, and against sparseRatio
+// positions per non-empty cell past sparseFloor (sparseError).
 func (t *tally) checkArea(r int, text []string) error {
 	cells := t.cells
 	for _, v := range text {
@@ -732,14 +797,219 @@ func (t *tally) checkArea(r int, text []string) error {
 			cells++
 		}
 	}
-	last := mapping.CellName(r, len(text)-1)
-	if t.area > sparseFloor && t.area > sparseRatio*cells {
-		return fmt.Errorf(" cell %s: %w: 单元格 %s 离表格主体太远，表格占用 %d 个位置而只有 %d 个单元格有内容；请删除远处的单元格后重新上传 (cell %s is far from the rest: %d positions for %d non-empty cells)",
-			last, ErrTooLarge, last, t.area, cells, last, t.area, cells)
+	return areaError(t.lim, t.area, cells, r, len(text)-1)
+}
+
+// areaError fails when area positions for cells non-empty cells are too
+// many: past sparseFloor, fewer than one cell in sparseRatio (the error
+// names the cell at row r and column c, 0-based, the last of the row that
+// made it so, as too far from the rest), or more than lim.MaxArea.
+func areaError(lim Limits, area, cells, r, c int) error {
+	if area > sparseFloor && area > sparseRatio*cells {
+		last := mapping.CellName(r, c)
+		return fmt.Errorf(" cell %s: %w: 单元格 %s 离表格主体太远，表格占用 %d 个位置而只有 %d 个单元格；请删除远处的单元格后重新上传 (cell %s is far from the rest: %d positions for %d cells)",
+			last, ErrTooLarge, last, area, cells, last, area, cells)
 	}
-	if t.area > t.lim.MaxArea {
+	if area > lim.MaxArea {
 		return fmt.Errorf(" cell %s: %w: 表格范围过大，超过 %d 个位置 (the used range exceeds %d rows and cells)",
-			last, ErrTooLarge, t.lim.MaxArea, t.lim.MaxArea)
+			mapping.CellName(r, c), ErrTooLarge, lim.MaxArea, lim.MaxArea)
+	}
+	return nil
+}
+
+// extent bounds what the worksheets' XML would cost excelize's model
+// beyond the cells with values, which tally bounds as either path streams
+// them, before the model is built (by GetMergeCells on the excelize path,
+// by the calculation engine on both): the model holds every c element
+// (about 190 bytes), empty formatted ones too, and fills a row with one at
+// every position up to its last, so that 480 empty formatted cells in
+// column XFD would cost it 1.5 GB. The positions of all c elements are
+// bounded as sparse (areaError without MaxArea), and the empty ones
+// (<c …/> or <c …></c>) by a quarter of lim.MaxArea (about 95 MB of
+// model at the default).
+type extent struct {
+	lim                Limits
+	area, cells, empty int
+	// strings counts the cells of type s (that may use a shared string);
+	// complete tells whether every worksheet was kept to be counted.
+	strings  int
+	complete bool
+}
+
+// scan adds the rows and c elements of a worksheet's XML b, failing where
+// they are sparse after a row, or at the empty cell past the bound. It
+// looks only at the names of tags, and at the attributes of row and c
+// elements, at any depth (no other element of a worksheet has those
+// names); comments and CDATA sections are skipped.
+func (e *extent) scan(b []byte) error {
+	var err error
+	row, counted, col, last := 0, 0, 0, 0 // 1-based; last: the row's last column
+	flush := func() bool {
+		if last == 0 {
+			return true
+		}
+		e.area += row - counted + last
+		if e.area > sparseFloor && e.area > sparseRatio*e.cells {
+			err = areaError(e.lim, e.area, e.cells, row-1, last-1)
+		}
+		counted, last = row, 0
+		return err == nil
+	}
+	for i := 0; ; {
+		j := bytes.IndexByte(b[i:], '<')
+		if j < 0 || i+j+1 >= len(b) {
+			break
+		}
+		i += j + 1
+		rest := b[i:]
+		if rest[0] == '!' {
+			end := -1
+			switch {
+			case bytes.HasPrefix(rest, []byte("!--")):
+				end = after(rest, 3, "-->")
+			case bytes.HasPrefix(rest, []byte("![CDATA[")):
+				end = after(rest, 8, "]]>")
+			}
+			if end < 0 {
+				break
+			}
+			i += end + 1
+			continue
+		}
+		n := 0
+		for n < len(rest) && n <= 16 && !isSpace(rest[n]) && rest[n] != '>' && rest[n] != '/' {
+			n++
+		}
+		name := rest[:n]
+		if k := bytes.IndexByte(name, ':'); k >= 0 {
+			name = name[k+1:]
+		}
+		isRow := string(name) == "row"
+		if !isRow && string(name) != "c" {
+			i += n
+			continue
+		}
+		end := tagEnd(rest, n)
+		if end < 0 {
+			break
+		}
+		attrs := rest[n:end]
+		i += end + 1
+		if isRow {
+			if !flush() {
+				return err
+			}
+			row++
+			if v, ok := rawAttr(attrs, "r"); ok {
+				if r, err := strconv.Atoi(string(v)); err == nil && r > 0 {
+					row = r
+				}
+			}
+			col = 0
+			continue
+		}
+		e.cells++
+		col++
+		if v, ok := rawAttr(attrs, "r"); ok {
+			if c := refColumn(v); c > 0 {
+				col = c
+			}
+		}
+		last = max(last, col)
+		if v, ok := rawAttr(attrs, "t"); ok && string(v) == "s" {
+			e.strings++
+		}
+		// Empty: <c …/>, or <c …> followed by its end tag.
+		empty := len(attrs) > 0 && attrs[len(attrs)-1] == '/'
+		if !empty {
+			k := i
+			for k < len(b) && isSpace(b[k]) {
+				k++
+			}
+			empty = k+1 < len(b) && b[k] == '<' && b[k+1] == '/'
+		}
+		if empty {
+			if e.empty++; e.empty > e.lim.MaxArea/4 {
+				return fmt.Errorf(" cell %s: %w: 空的有格式单元格超过 %d 个 (more than %d empty formatted cells)",
+					mapping.CellName(max(row, 1)-1, col-1), ErrTooLarge, e.lim.MaxArea/4, e.lim.MaxArea/4)
+			}
+		}
+	}
+	flush()
+	return err
+}
+
+// refColumn is the 1-based column of a cell reference's letters, 0 for
+// none or more than Excel's columns.
+func refColumn(ref []byte) int {
+	c := 0
+	for _, ch := range ref {
+		if ch < 'A' || ch > 'Z' {
+			break
+		}
+		if c = c*26 + int(ch-'A'+1); c > excelize.MaxColumns {
+			return 0
+		}
+	}
+	return c
+}
+
+// sheetParts lists the workbook's worksheet parts in its order, each with
+// its sheet's name, from xl/workbook.xml and its relationships.
+func (p *zipParts) sheetParts() (names, paths []string) {
+	var book xWorkbook
+	var rels xRels
+	wb, _ := p.part("xl/workbook.xml")
+	rb, _ := p.part("xl/_rels/workbook.xml.rels")
+	if xml.Unmarshal(wb, &book) != nil || xml.Unmarshal(rb, &rels) != nil {
+		return nil, nil
+	}
+	for _, sh := range book.Sheets.Sheet {
+		for _, r := range rels.Rels {
+			if r.ID == sh.ID {
+				t := strings.ReplaceAll(r.Target, "\\", "/")
+				if strings.HasPrefix(t, "/") {
+					t = path.Clean(t)[1:]
+				} else {
+					t = path.Clean("xl/" + t)
+				}
+				names, paths = append(names, sh.Name), append(paths, t)
+			}
+		}
+	}
+	return names, paths
+}
+
+// check scans the workbook's worksheets (scan), sheet by sheet in its
+// order (names and paths, as sheetParts gives them); a part of
+// xl/worksheets the workbook does not name (or all of them, where its
+// parts do not parse) is named by its path.
+func (e *extent) check(p *zipParts, names, paths []string) error {
+	names, paths = slices.Clone(names), slices.Clone(paths)
+	seen := map[string]bool{}
+	for _, zf := range p.zr.File {
+		n := strings.ReplaceAll(zf.Name, "\\", "/")
+		if strings.HasPrefix(strings.ToLower(n), "xl/worksheets/") && !slices.ContainsFunc(paths, func(q string) bool { return strings.EqualFold(q, n) }) {
+			names, paths = append(names, ""), append(paths, n)
+		}
+	}
+	e.complete = true
+	for i, q := range paths {
+		if seen[strings.ToLower(q)] {
+			continue
+		}
+		seen[strings.ToLower(q)] = true
+		b, ok := p.part(q)
+		if !ok {
+			e.complete = e.complete && !p.has(q)
+			continue
+		}
+		if err := e.scan(b); err != nil {
+			if names[i] == "" {
+				return fmt.Errorf("%s%w", oneLine(q), err)
+			}
+			return fmt.Errorf("sheet %q%w", names[i], err)
+		}
 	}
 	return nil
 }

@@ -20,7 +20,9 @@ var ErrPathsDiffer = errors.New("the fast path reads the workbook differently fr
 // rejects it). The error wraps ErrPathsDiffer when the one-pass reader gives
 // other cells, merges, hidden columns or rows, properties, uncached formulas
 // or another error than excelize; a workbook that excelize finds corrupt in a
-// part the one-pass reader does not read is not one.
+// part the one-pass reader does not read is not one, nor one whose parts
+// would cost excelize's model too much (zipParts.forExcelize), which
+// excelize refuses before reading a cell.
 func CheckReadPaths(name string, data []byte, lim Limits) (fast bool, err error) {
 	lim = lim.withDefaults()
 	parts, err := sniff(data, lim)
@@ -43,6 +45,9 @@ func CheckReadPaths(name string, data []byte, lim Limits) (fast bool, err error)
 	case ferr != nil || serr != nil:
 		if ferr == nil && errors.Is(serr, ErrCorrupt) {
 			return true, nil // damage in a part the fast path does not read
+		}
+		if errors.As(serr, new(excelizeBound)) {
+			return true, nil // parts that would cost excelize's model too much
 		}
 		if fmt.Sprint(ferr) != fmt.Sprint(serr) {
 			return true, fmt.Errorf("%w: %s: fast path error %v, excelize path %v", ErrPathsDiffer, name, ferr, serr)

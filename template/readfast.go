@@ -172,7 +172,7 @@ func readFast(name, shown string, parts *zipParts, lim Limits) (wb *mapping.Work
 		}
 	}()
 	fb := &fastBook{files: make(map[string]*zip.File, len(parts.zr.File)), parts: parts, lim: lim,
-		calc: &calcBook{data: parts.data, lim: lim}}
+		calc: &calcBook{parts: parts, lim: lim}}
 	defer fb.calc.close()
 	wb, err = fb.readWorkbook(name, shown)
 	if errors.Is(err, errSlow) {

@@ -427,17 +427,23 @@ func tagWalk(b []byte, visit func(depth int, local []byte) bool) (dtd bool) {
 		}
 		i += j + 1
 		rest := b[i:]
+		if len(rest) == 0 {
+			return false
+		}
 		var end int
-		switch {
-		case bytes.HasPrefix(rest, []byte("!--")):
-			end = after(rest, 3, "-->")
-		case bytes.HasPrefix(rest, []byte("![CDATA[")):
-			end = after(rest, 8, "]]>")
-		case bytes.HasPrefix(rest, []byte("?")):
+		switch rest[0] {
+		case '!':
+			switch {
+			case bytes.HasPrefix(rest, []byte("!--")):
+				end = after(rest, 3, "-->")
+			case bytes.HasPrefix(rest, []byte("![CDATA[")):
+				end = after(rest, 8, "]]>")
+			default:
+				return true // <!DOCTYPE, <!ENTITY, or another declaration
+			}
+		case '?':
 			end = after(rest, 1, "?>")
-		case bytes.HasPrefix(rest, []byte("!")):
-			return true // <!DOCTYPE, <!ENTITY, or another declaration
-		case bytes.HasPrefix(rest, []byte("/")):
+		case '/':
 			depth--
 			end = bytes.IndexByte(rest, '>')
 		default:
@@ -449,25 +455,7 @@ func tagWalk(b []byte, visit func(depth int, local []byte) bool) (dtd bool) {
 			if k := bytes.IndexByte(name, ':'); k >= 0 {
 				name = name[k+1:]
 			}
-			// The tag ends at the first '>' outside quotes.
-			var q byte
-			end = -1
-			for k := n; k < len(rest); k++ {
-				c := rest[k]
-				switch {
-				case q != 0:
-					if c == q {
-						q = 0
-					}
-				case c == '"' || c == '\'':
-					q = c
-				case c == '>':
-					end = k
-				}
-				if end >= 0 {
-					break
-				}
-			}
+			end = tagEnd(rest, n)
 			if end < 0 || !visit(depth+1, name) {
 				return false
 			}
@@ -490,4 +478,68 @@ func after(b []byte, i int, sep string) int {
 		return -1
 	}
 	return i + k + len(sep) - 1
+}
+
+// rawAttr returns the value, undecoded, of the attribute with local name
+// local in attrs (a start tag's bytes after its name).
+func rawAttr(attrs []byte, local string) ([]byte, bool) {
+	i := 0
+	for i < len(attrs) {
+		for i < len(attrs) && (isSpace(attrs[i]) || attrs[i] == '/') {
+			i++
+		}
+		st := i
+		for i < len(attrs) && attrs[i] != '=' && !isSpace(attrs[i]) {
+			i++
+		}
+		name := attrs[st:i]
+		if k := bytes.IndexByte(name, ':'); k >= 0 {
+			name = name[k+1:]
+		}
+		for i < len(attrs) && (isSpace(attrs[i]) || attrs[i] == '=') {
+			i++
+		}
+		if i >= len(attrs) || (attrs[i] != '"' && attrs[i] != '\'') {
+			return nil, false
+		}
+		q := attrs[i]
+		j := bytes.IndexByte(attrs[i+1:], q)
+		if j < 0 {
+			return nil, false
+		}
+		if string(name) == local {
+			return attrs[i+1 : i+1+j], true
+		}
+		i += j + 2
+	}
+	return nil, false
+}
+
+// tagEnd is the index in b of the '>' that ends the tag whose attributes
+// start at from: the first outside quotes, -1 where there is none.
+func tagEnd(b []byte, from int) int {
+	end := bytes.IndexByte(b[from:], '>')
+	if end < 0 {
+		return -1
+	}
+	end += from
+	// Usually no quote holds a '>': the quotes before the first are
+	// paired ones of one kind.
+	if seg := b[from:end]; bytes.IndexByte(seg, '\'') < 0 && bytes.Count(seg, []byte{'"'})%2 == 0 {
+		return end
+	}
+	var q byte
+	for k := from; k < len(b); k++ {
+		switch c := b[k]; {
+		case q != 0:
+			if c == q {
+				q = 0
+			}
+		case c == '"' || c == '\'':
+			q = c
+		case c == '>':
+			return k
+		}
+	}
+	return -1
 }

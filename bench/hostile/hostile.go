@@ -142,6 +142,20 @@ func FarCells(rows int, comment bool) []byte {
 	}})
 }
 
+// FarStyledCells is a sheet of a label in A1 and rows rows each with an
+// empty but formatted cell in column XFD: no value a reader keeps, but a
+// reader that models every position up to a row's last cell (as excelize
+// does) makes it rows × 16,384 cells. With comment, the sheet holds an
+// XML comment.
+func FarStyledCells(rows int, comment bool) []byte {
+	return Build(Parts{Rows: func(w io.Writer) {
+		io.WriteString(w, commented(comment)+labelRow)
+		for r := 2; r <= rows+1; r++ {
+			fmt.Fprintf(w, `<row r="%d"><c r="XFD%d" s="0"/></row>`, r, r)
+		}
+	}})
+}
+
 // SharedStrings is a workbook whose shared strings table holds n strings,
 // one of them used by a cell: tens of MB that deflate to a hundred KB.
 // With comment, the sheet holds an XML comment.
@@ -200,6 +214,8 @@ func All() []File {
 	return []File{
 		{"far-cells.xlsx", "480 rows each with one cell in column XFD", FarCells(480, false)},
 		{"far-cells-comment.xlsx", "480 rows each with one cell in column XFD, and an XML comment", FarCells(480, true)},
+		{"far-styled-cells.xlsx", "a label and 480 rows each with an empty formatted cell in column XFD", FarStyledCells(480, false)},
+		{"far-styled-cells-comment.xlsx", "a label and 480 rows each with an empty formatted cell in column XFD, and an XML comment", FarStyledCells(480, true)},
 		{"shared-strings.xlsx", "3,000,000 shared strings, one used", SharedStrings(3_000_000, false)},
 		{"shared-strings-comment.xlsx", "3,000,000 shared strings, one used, and an XML comment", SharedStrings(3_000_000, true)},
 		{"styles.xlsx", "1,000,000 cell styles, one used", Styles(1_000_000, false)},
