@@ -86,7 +86,9 @@ func TestGenerate(t *testing.T) {
 		t.Fatal(err)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "*", "*.xlsx"))
-	if want := 5*(2+1) + 2*12; len(files) != want {
+	// Per shipped form: SeedCopies seed-sized and one per row count; then
+	// the two import sets.
+	if want := len(template.Forms)*(2+1) + 2*12; len(files) != want {
 		t.Errorf("%d files, want %d", len(files), want)
 	}
 	first, err := os.ReadFile(filepath.Join(dir, m.Groups[0].Files[0]))
