@@ -281,7 +281,7 @@ func DetectForms(wb *Workbook, ts []*Template) ([]Form, error) {
 		}
 	}
 	if len(forms) > 0 {
-		return forms, nil
+		return visibleFirst(forms), nil
 	}
 	cands := make([]Candidate, 0, len(near))
 	for _, t := range ts {
@@ -296,6 +296,21 @@ func DetectForms(wb *Workbook, ts []*Template) ([]Form, error) {
 		}
 	}
 	return nil, &DetectError{File: wb.Name, Candidates: cands}
+}
+
+// visibleFirst drops the forms on hidden sheets (an old copy kept out of
+// sight) when some form is on a visible sheet.
+func visibleFirst(forms []Form) []Form {
+	var visible []Form
+	for _, f := range forms {
+		if !f.Sheet.Hidden {
+			visible = append(visible, f)
+		}
+	}
+	if len(visible) == 0 {
+		return forms
+	}
+	return visible
 }
 
 // better reports whether template a with score sa beats b with sb for one

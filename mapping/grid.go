@@ -44,6 +44,9 @@ type Sheet struct {
 	// sheet's rows (len(Rows)); nil when none is hidden. Hidden rows are
 	// read like the others: hidden is not deleted.
 	HiddenRows map[int]bool
+	// Hidden says the workbook hides the sheet (hidden or very hidden). A
+	// hidden form is read only when no visible sheet is a form.
+	Hidden bool
 
 	mergeAt map[[2]int]int // top-left (and covered) coordinates → index in Merges
 	norm    [][]string     // NormLabel of every cell, computed once

@@ -343,3 +343,20 @@ func withFormulas(t *testing.T, data []byte, cells map[string]string) []byte {
 	}
 	return b.Bytes()
 }
+
+// TestHiddenSheetForm: a hidden copy of a form beside the visible forms is
+// not read; a workbook whose only form is on a hidden sheet is read.
+func TestHiddenSheetForm(t *testing.T) {
+	svc := testkit.Service(t)
+	visible := testkit.ExamplePart(t, "national-project/2020/examples/lechang-dibao-2021.yaml", "低保", nil)
+	old := testkit.ExamplePart(t, "national-project/2020/examples/lechang-canji-2021.yaml", "旧表", nil)
+	old.Hidden = true
+	forms, err := svc.ExtractForms("x.xlsx", testkit.Bundle(t, testkit.InstructionsPart(), visible, old), jxsync.ReadOptions{})
+	if err != nil || len(forms) != 1 || forms[0].Sheet != "低保" {
+		t.Fatalf("with a hidden copy: %d forms, %v", len(forms), err)
+	}
+	forms, err = svc.ExtractForms("y.xlsx", testkit.Bundle(t, testkit.InstructionsPart(), old), jxsync.ReadOptions{})
+	if err != nil || len(forms) != 1 || forms[0].Sheet != "旧表" {
+		t.Fatalf("only a hidden form: %d forms, %v", len(forms), err)
+	}
+}

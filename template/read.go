@@ -242,6 +242,9 @@ func readExcelize(name, shown string, parts *zipParts, lim Limits) (*mapping.Wor
 		if err != nil {
 			return nil, fmt.Errorf("read %s: sheet %q%w", shown, sn, err)
 		}
+		if visible, err := f.GetSheetVisible(sn); err == nil {
+			s.Hidden = !visible
+		}
 		wb.Sheets = append(wb.Sheets, s)
 	}
 	if t.cells == 0 {

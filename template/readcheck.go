@@ -81,10 +81,11 @@ func plainWorkbook(wb *mapping.Workbook) any {
 		// prints readably.
 		HiddenCols []int
 		HiddenRows []int
+		Hidden     bool
 	}
 	var out []sheet
 	for _, s := range wb.Sheets {
-		out = append(out, sheet{s.Name, s.Rows, s.Merges, s.Uncached, sortedKeys(s.HiddenCols), sortedKeys(s.HiddenRows)})
+		out = append(out, sheet{s.Name, s.Rows, s.Merges, s.Uncached, sortedKeys(s.HiddenCols), sortedKeys(s.HiddenRows), s.Hidden})
 	}
 	return []any{wb.Name, wb.Props, out}
 }

@@ -73,8 +73,9 @@ type (
 		XMLName xml.Name `xml:"http://schemas.openxmlformats.org/spreadsheetml/2006/main workbook"`
 		Sheets  struct {
 			Sheet []struct {
-				Name string `xml:"name,attr,omitempty"`
-				ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+				Name  string `xml:"name,attr,omitempty"`
+				State string `xml:"state,attr,omitempty"`
+				ID    string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
 			} `xml:"sheet"`
 		} `xml:"sheets"`
 	}
@@ -335,6 +336,7 @@ func (fb *fastBook) readWorkbook(name, shown string) (*mapping.Workbook, error) 
 		if err != nil {
 			return nil, fmt.Errorf("read %s: sheet %q%w", shown, sh.Name, err)
 		}
+		s.Hidden = sh.State != "" && sh.State != "visible" // as excelize's GetSheetVisible
 		wb.Sheets = append(wb.Sheets, s)
 	}
 	if t.cells == 0 {
