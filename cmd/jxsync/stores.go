@@ -45,14 +45,7 @@ func (g *globals) openStores(ctx context.Context, write bool) (*sync.Service, *C
 			return nil, nil, nil, err
 		}
 	}
-	var blobs store.Blobs
-	switch cfg.Store.Blobs {
-	case "s3":
-		blobs, err = s3.Open(ctx, s3.Config{Endpoint: cfg.S3.Endpoint, Bucket: cfg.S3.Bucket, Region: cfg.S3.Region,
-			AccessKey: cfg.S3.AccessKey, SecretKey: cfg.S3.SecretKey, TLS: cfg.S3.TLS})
-	default:
-		blobs, err = local.Open(filepath.Join(cfg.DataDir, "blobs"))
-	}
+	blobs, err := openBlobs(ctx, cfg)
 	if err != nil {
 		return nil, nil, nil, readOnlyError(cfg, err)
 	}
@@ -120,4 +113,15 @@ func isReadOnly(err error) bool {
 		return true
 	}
 	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
+}
+
+// openBlobs opens the configured blob store.
+func openBlobs(ctx context.Context, cfg *Config) (store.Blobs, error) {
+	switch cfg.Store.Blobs {
+	case "s3":
+		return s3.Open(ctx, s3.Config{Endpoint: cfg.S3.Endpoint, Bucket: cfg.S3.Bucket, Region: cfg.S3.Region,
+			AccessKey: cfg.S3.AccessKey, SecretKey: cfg.S3.SecretKey, TLS: cfg.S3.TLS})
+	default: // config validation admits local or s3 only
+		return local.Open(filepath.Join(cfg.DataDir, "blobs"))
+	}
 }

@@ -2,16 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
-	"github.com/jxsync/jxsync/store"
-	"github.com/jxsync/jxsync/store/local"
-	"github.com/jxsync/jxsync/store/s3"
 	"github.com/jxsync/jxsync/store/sqlite"
 	"github.com/jxsync/jxsync/sync"
 	"github.com/jxsync/jxsync/template"
@@ -110,18 +106,6 @@ func (g *globals) addStoredTemplates(cfg *Config, reg *template.Registry) error 
 		}
 	}
 	return nil
-}
-
-// openBlobs opens the configured blob store.
-func openBlobs(ctx context.Context, cfg *Config) (store.Blobs, error) {
-	switch cfg.Store.Blobs {
-	case "s3":
-		return s3.Open(ctx, s3.Config{Endpoint: cfg.S3.Endpoint, Bucket: cfg.S3.Bucket, Region: cfg.S3.Region,
-			AccessKey: cfg.S3.AccessKey, SecretKey: cfg.S3.SecretKey, TLS: cfg.S3.TLS})
-	case "local":
-		return local.Open(filepath.Join(cfg.DataDir, "blobs"))
-	}
-	return nil, errors.New("store.blobs: must be local or s3")
 }
 
 // templateOrigin says where a template version of reg comes from: the
