@@ -36,6 +36,10 @@ type NewRevision struct {
 	Unit       string
 	TemplateID string
 	Year       int
+	// UnitCode, when set, files the revision under the registered unit
+	// with that code (Unit is then the name as typed); empty files it
+	// under the unit named Unit, created when missing.
+	UnitCode string
 	// Subject tells apart several submissions of one unit, template and year
 	// (the project of a 项目支出绩效自评表); empty otherwise.
 	Subject string
@@ -74,6 +78,9 @@ type Revision struct {
 	SubmissionID    int64 // 0 for a revision of no submission
 	Seq             int   // 1, 2, … within its submission
 	Unit            string
+	// UnitCode is the code of the unit (empty for a revision of no
+	// submission).
+	UnitCode        string
 	TemplateID      string
 	TemplateVersion string
 	Year            int

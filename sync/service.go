@@ -37,6 +37,9 @@ type Service struct {
 	Records store.Records
 	// Users keeps portal accounts, sessions and reviews.
 	Users store.Users
+	// Units is the unit registry (nil: units are the names typed in
+	// workbooks).
+	Units store.Units
 }
 
 // Sentinel errors of the service.

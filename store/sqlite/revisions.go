@@ -89,12 +89,14 @@ func (db *DB) addRevision(ctx context.Context, tx *sql.Tx, st *inserts, nr *stor
 	var sub sql.NullInt64
 	seq, outcome := 0, store.OutcomeImported
 	var existing int64
-	if nr.Unit != "" {
-		id, err := upsertSubmission(ctx, tx, nr, stamp)
+	unitName, unitCode := nr.Unit, ""
+	if filed(nr) {
+		id, name, code, err := upsertSubmission(ctx, tx, nr, stamp)
 		if err != nil {
 			return nil, "", err
 		}
 		sub = sql.NullInt64{Int64: id, Valid: true}
+		unitName, unitCode = name, code
 		var latest int64
 		var print string
 		err = tx.QueryRowContext(ctx, `SELECT id, fingerprint FROM revisions WHERE submission_id = ? ORDER BY seq DESC LIMIT 1`, id).Scan(&latest, &print)
@@ -153,7 +155,7 @@ func (db *DB) addRevision(ctx context.Context, tx *sql.Tx, st *inserts, nr *stor
 			return nil, "", err
 		}
 	}
-	return &store.Revision{ID: id, SubmissionID: sub.Int64, Seq: seq, Unit: nr.Unit, TemplateID: nr.TemplateID,
+	return &store.Revision{ID: id, SubmissionID: sub.Int64, Seq: seq, Unit: unitName, UnitCode: unitCode, TemplateID: nr.TemplateID,
 		TemplateVersion: nr.TemplateVersion, Year: yearOf(nr), Subject: subjectOf(nr), BlobHash: nr.BlobHash, FileName: nr.FileName,
 		Sheet: nr.Sheet, Size: nr.Size, UploadedAt: at.UTC(), UploadedBy: nr.UploadedBy, Status: nr.Status,
 		Errors: errs, Warnings: warns, TotalScore: nr.TotalScore}, outcome, nil
@@ -171,38 +173,58 @@ func existingRevision(ctx context.Context, tx *sql.Tx, id int64) (*store.Revisio
 // yearOf and subjectOf are a new revision's year and subject as stored: a
 // revision of no submission has neither.
 func yearOf(nr *store.NewRevision) int {
-	if nr.Unit == "" {
+	if !filed(nr) {
 		return 0
 	}
 	return nr.Year
 }
 
 func subjectOf(nr *store.NewRevision) string {
-	if nr.Unit == "" {
+	if !filed(nr) {
 		return ""
 	}
 	return nr.Subject
 }
 
-func upsertSubmission(ctx context.Context, tx *sql.Tx, nr *store.NewRevision, stamp string) (int64, error) {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO units(name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING`, nr.Unit, stamp); err != nil {
-		return 0, fmt.Errorf("unit: %w", err)
-	}
+// filed reports whether a new revision belongs to a submission (its unit
+// is known).
+func filed(nr *store.NewRevision) bool {
+	return nr.Unit != "" || nr.UnitCode != ""
+}
+
+// upsertSubmission finds or creates, within tx, the submission of a new
+// revision and returns it with its unit's name and code: the registered
+// unit nr.UnitCode, else the unit named nr.Unit (created when missing).
+func upsertSubmission(ctx context.Context, tx *sql.Tx, nr *store.NewRevision, stamp string) (int64, string, string, error) {
 	var unit int64
-	if err := tx.QueryRowContext(ctx, `SELECT id FROM units WHERE name = ?`, nr.Unit).Scan(&unit); err != nil {
-		return 0, fmt.Errorf("unit: %w", err)
+	var name, code string
+	if nr.UnitCode != "" {
+		err := tx.QueryRowContext(ctx, `SELECT id, name, code FROM units WHERE code = ?`, nr.UnitCode).Scan(&unit, &name, &code)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, "", "", fmt.Errorf("unit %s: %w", nr.UnitCode, store.ErrNotFound)
+		}
+		if err != nil {
+			return 0, "", "", fmt.Errorf("unit: %w", err)
+		}
+	} else {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO units(name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING`, nr.Unit, stamp); err != nil {
+			return 0, "", "", fmt.Errorf("unit: %w", err)
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT id, name, code FROM units WHERE name = ?`, nr.Unit).Scan(&unit, &name, &code); err != nil {
+			return 0, "", "", fmt.Errorf("unit: %w", err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO submissions(unit_id, template_id, year, subject, created_at)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, unit, nr.TemplateID, nr.Year, nr.Subject, stamp); err != nil {
-		return 0, fmt.Errorf("submission: %w", err)
+		return 0, "", "", fmt.Errorf("submission: %w", err)
 	}
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM submissions WHERE unit_id = ? AND template_id = ? AND year = ? AND subject = ?`,
 		unit, nr.TemplateID, nr.Year, nr.Subject).Scan(&id)
 	if err != nil {
-		return 0, fmt.Errorf("submission: %w", err)
+		return 0, "", "", fmt.Errorf("submission: %w", err)
 	}
-	return id, nil
+	return id, name, code, nil
 }
 
 // inserts are the statements writing a revision's values, prepared once
