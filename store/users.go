@@ -49,7 +49,9 @@ type Review struct {
 	Submission int64
 	Revision   int64
 	// Status is accepted or returned.
-	Status  string
+	Status string
+	// Level is LevelDepartment or LevelBureau (empty: LevelBureau).
+	Level   string
 	Comment string
 	By      string
 	At      time.Time

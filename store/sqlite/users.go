@@ -145,19 +145,23 @@ func (db *DB) AddReview(ctx context.Context, r *store.Review) error {
 	if at.IsZero() {
 		at = db.now()
 	}
-	res, err := db.rw.ExecContext(ctx, `INSERT INTO reviews(submission_id, revision_id, status, comment, by_user, at) VALUES (?, ?, ?, ?, ?, ?)`,
-		r.Submission, r.Revision, r.Status, r.Comment, r.By, at.UTC().Format(time.RFC3339Nano))
+	level := r.Level
+	if level == "" {
+		level = store.LevelBureau
+	}
+	res, err := db.rw.ExecContext(ctx, `INSERT INTO reviews(submission_id, revision_id, status, comment, by_user, at, level) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		r.Submission, r.Revision, r.Status, r.Comment, r.By, at.UTC().Format(time.RFC3339Nano), level)
 	if err != nil {
 		return fmt.Errorf("add review: %w", err)
 	}
 	r.ID, _ = res.LastInsertId()
-	r.At = at
+	r.At, r.Level = at, level
 	return nil
 }
 
 // Reviews implements store.Users.
 func (db *DB) Reviews(ctx context.Context, submission int64) ([]*store.Review, error) {
-	rows, err := db.rw.QueryContext(ctx, `SELECT id, submission_id, revision_id, status, comment, by_user, at FROM reviews
+	rows, err := db.rw.QueryContext(ctx, `SELECT id, submission_id, revision_id, status, comment, by_user, at, level FROM reviews
 		WHERE submission_id = ? ORDER BY id`, submission)
 	if err != nil {
 		return nil, fmt.Errorf("reviews: %w", err)
@@ -167,7 +171,7 @@ func (db *DB) Reviews(ctx context.Context, submission int64) ([]*store.Review, e
 	for rows.Next() {
 		var r store.Review
 		var at string
-		if err := rows.Scan(&r.ID, &r.Submission, &r.Revision, &r.Status, &r.Comment, &r.By, &at); err != nil {
+		if err := rows.Scan(&r.ID, &r.Submission, &r.Revision, &r.Status, &r.Comment, &r.By, &at, &r.Level); err != nil {
 			return nil, fmt.Errorf("reviews: %w", err)
 		}
 		r.At, _ = time.Parse(time.RFC3339Nano, at)
