@@ -74,10 +74,10 @@ type NewRevision struct {
 
 // Revision is a stored revision.
 type Revision struct {
-	ID              int64
-	SubmissionID    int64 // 0 for a revision of no submission
-	Seq             int   // 1, 2, … within its submission
-	Unit            string
+	ID           int64
+	SubmissionID int64 // 0 for a revision of no submission
+	Seq          int   // 1, 2, … within its submission
+	Unit         string
 	// UnitCode is the code of the unit (empty for a revision of no
 	// submission).
 	UnitCode        string
