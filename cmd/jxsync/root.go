@@ -104,6 +104,7 @@ func newRoot(g *globals) *cobra.Command {
 	root.AddCommand(newTemplateCmd(g))
 	root.AddCommand(newMappingCmd(g))
 	root.AddCommand(newVersionCmd(g))
+	root.AddCommand(newBackupCmd(g), newRestoreCmd(g))
 	root.SetFlagErrorFunc(flagError)
 	chineseHelp(root)
 	return root
