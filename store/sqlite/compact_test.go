@@ -239,7 +239,7 @@ func TestMigrateCompact(t *testing.T) {
 		}
 	}
 	var blobs int
-	db.rw.QueryRowContext(ctx, `SELECT count(*) FROM revisions WHERE typeof(data) = 'blob' AND substr(data, 1, 4) = ?`, zstdMagic).Scan(&blobs)
+	db.rw.QueryRowContext(ctx, `SELECT count(*) FROM revisions WHERE typeof(data) = 'blob' AND substr(data, 1, 4) = ?`, []byte{0x28, 0xb5, 0x2f, 0xfd}).Scan(&blobs) // the zstd magic number
 	if blobs != len(forms) {
 		t.Errorf("%d compressed documents after the migration, want %d", blobs, len(forms))
 	}
@@ -299,37 +299,6 @@ func TestMigrateCompactEmpty(t *testing.T) {
 	db.rw.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = 'revisions_never_updated'`).Scan(&n)
 	if n != 1 {
 		t.Errorf("update trigger after migrating an empty store: %d", n)
-	}
-}
-
-// TestDocument: a document reads back as the result written; JSON text
-// (the format before migration 0006) reads too; a damaged document is an
-// error.
-func TestDocument(t *testing.T) {
-	res := form("甲", "x").Result
-	doc, err := encodeDocument(res)
-	if err != nil {
-		t.Fatal(err)
-	}
-	j := resultJSON(t, res)
-	if len(doc) >= len(j) {
-		t.Errorf("document of %d bytes for %d bytes of JSON", len(doc), len(j))
-	}
-	for name, b := range map[string][]byte{"compressed": doc, "JSON text": []byte(j)} {
-		got, err := decodeDocument(b)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if resultJSON(t, got) != j {
-			t.Errorf("%s reads as %s, want %s", name, resultJSON(t, got), j)
-		}
-	}
-	damaged := append([]byte(nil), doc...)
-	damaged[len(damaged)/2] ^= 0xff
-	for name, b := range map[string][]byte{"damaged": damaged, "cut": doc[:len(doc)/2], "not JSON": []byte("data")} {
-		if _, err := decodeDocument(b); err == nil {
-			t.Errorf("%s document: no error", name)
-		}
 	}
 }
 
