@@ -131,4 +131,3 @@ func redact(s string) string {
 	}
 	return u.Redacted()
 }
-
