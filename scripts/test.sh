@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every jxsync test on a fresh machine: installs what the tests need
-# when it is missing (versitygw as the S3 server; LibreOffice, poppler,
+# when it is missing (versitygw as the S3 server; PostgreSQL; LibreOffice, poppler,
 # Chinese fonts and Carlito, metric-compatible with Excel's Calibri, to print
 # workbooks as Excel does; openpyxl and Microsoft's Open XML validator to
 # check every workbook jxsync writes), then vet, gofmt and `go test ./...`.
@@ -20,6 +20,9 @@ command -v pdftotext >/dev/null 2>&1 || pkgs+=(poppler-utils)
 { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; } || pkgs+=(fonts-noto-cjk)
 { command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi -e carlito -e calibri; } || pkgs+=(fonts-crosextra-carlito)
 { command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; } || pkgs+=(nodejs npm)
+# PostgreSQL's binaries (not started as a service: store/postgres/pgtest
+# runs its own server as the postgres user).
+[ -n "${JXSYNC_TEST_POSTGRES_URL:-}" ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || pkgs+=(postgresql)
 # openpyxl for whichever python3 runs: on the PATH, else Debian's.
 { python3 -c 'import openpyxl' || /usr/bin/python3 -c 'import openpyxl'; } >/dev/null 2>&1 || pkgs+=(python3-openpyxl)
 if [ ${#pkgs[@]} -gt 0 ]; then

@@ -203,6 +203,10 @@ func byteSize(n int64) string {
 // originals are not in the local blob folder: the bucket keeps them, and
 // its own replication or versioning is the way to back them up.
 func embeddedOnly(cfg *Config, op string) error {
+	if cfg.Store.Records == "postgres" {
+		return &exitError{code: exitFailure, err: fmt.Errorf("jxsync %s 只用于内置存储（本地原件文件夹 + SQLite 数据库）；配置 store.records: postgres 时请用 pg_dump 备份数据库，原件用存储桶的复制或版本管理 "+
+			"(%s covers the embedded store only; with store.records: postgres use pg_dump, and the bucket's replication for the originals)", op, op)}
+	}
 	if cfg.Store.Blobs == "local" {
 		return nil
 	}

@@ -31,6 +31,9 @@ type Config struct {
 	Store StoreConfig `mapstructure:"store"`
 	// S3 reaches the bucket when store.blobs is s3 (JXSYNC_S3_ENDPOINT, …).
 	S3 S3Config `mapstructure:"s3"`
+	// Postgres reaches the database when store.records is postgres
+	// (JXSYNC_POSTGRES_URL).
+	Postgres PostgresConfig `mapstructure:"postgres"`
 	// Import tunes bulk imports.
 	Import ImportConfig `mapstructure:"import"`
 }
@@ -40,8 +43,18 @@ type StoreConfig struct {
 	// Blobs is where original files go: local (the default, a folder
 	// <data_dir>/blobs) or s3.
 	Blobs string `mapstructure:"blobs"`
+	// Records is where the records (revisions, values, accounts) go:
+	// sqlite (the default, the file Database) or postgres (the database
+	// postgres.url; then no SQLite file is made).
+	Records string `mapstructure:"records"`
 	// Database is the SQLite file of the records. Default <data_dir>/jxsync.db.
 	Database string `mapstructure:"database"`
+}
+
+// PostgresConfig reaches a PostgreSQL database.
+type PostgresConfig struct {
+	// URL is postgres://user:password@host:port/database?sslmode=….
+	URL string `mapstructure:"url"`
 }
 
 // S3Config reaches an S3-compatible bucket (AWS S3, MinIO, versitygw).
@@ -91,6 +104,8 @@ func loadConfig(path string, flags *pflag.FlagSet) (*Config, error) {
 	v.SetDefault("limits.max_cells", template.DefaultLimits.MaxCells)
 	v.SetDefault("store.blobs", "local")
 	v.SetDefault("store.database", "")
+	v.SetDefault("store.records", "sqlite")
+	v.SetDefault("postgres.url", "")
 	for _, k := range []string{"endpoint", "region", "access_key", "secret_key"} {
 		v.SetDefault("s3."+k, "")
 	}
@@ -138,6 +153,15 @@ func loadConfig(path string, flags *pflag.FlagSet) (*Config, error) {
 		}
 	default:
 		return nil, fmt.Errorf("config %s: store.blobs: must be local or s3, got %q", nameOr(path, "(environment)"), c.Store.Blobs)
+	}
+	switch c.Store.Records {
+	case "sqlite":
+	case "postgres":
+		if c.Postgres.URL == "" {
+			return nil, fmt.Errorf("config %s: postgres.url: required when store.records is postgres", nameOr(path, "(environment)"))
+		}
+	default:
+		return nil, fmt.Errorf("config %s: store.records: must be sqlite or postgres, got %q", nameOr(path, "(environment)"), c.Store.Records)
 	}
 	if c.Import.Workers < 1 {
 		return nil, fmt.Errorf("config %s: import.workers: must be at least 1, got %d", nameOr(path, "(environment)"), c.Import.Workers)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/store/local"
+	"github.com/jxsync/jxsync/store/postgres"
 	"github.com/jxsync/jxsync/store/s3"
 	"github.com/jxsync/jxsync/store/sqlite"
 	"github.com/jxsync/jxsync/sync"
@@ -49,19 +50,42 @@ func (g *globals) openStores(ctx context.Context, write bool) (*sync.Service, *C
 	if err != nil {
 		return nil, nil, nil, readOnlyError(cfg, err)
 	}
-	db, err := sqlite.Open(ctx, cfg.Store.Database)
+	db, err := openRecords(ctx, cfg)
 	if err != nil {
 		return nil, nil, nil, readOnlyError(cfg, err)
 	}
-	svc.Blobs, svc.Records, svc.Users, svc.Units = blobs, db, db, db
+	svc.Blobs, svc.Records, svc.Users = blobs, db, db
+	if u, ok := db.(store.Units); ok {
+		svc.Units = u
+	}
 	return svc, cfg, func() { db.Close() }, nil
+}
+
+// records is what a records store gives the service: records, accounts
+// and stored templates.
+type records interface {
+	store.Records
+	store.Users
+	store.Templates
+}
+
+// openRecords opens the configured records store: the SQLite file, or the
+// PostgreSQL database.
+func openRecords(ctx context.Context, cfg *Config) (records, error) {
+	if cfg.Store.Records == "postgres" {
+		return postgres.Open(ctx, cfg.Postgres.URL)
+	}
+	return sqlite.Open(ctx, cfg.Store.Database)
 }
 
 // checkWritable returns a read-only error when the data folder, the blob
 // folder, the database's folder or the database file exist but cannot be
 // written (a folder on a read-only share or disc, a file marked read-only).
 func checkWritable(cfg *Config) error {
-	dirs := []string{cfg.DataDir, filepath.Dir(cfg.Store.Database)}
+	dirs := []string{cfg.DataDir}
+	if cfg.Store.Records != "postgres" {
+		dirs = append(dirs, filepath.Dir(cfg.Store.Database))
+	}
 	if cfg.Store.Blobs != "s3" {
 		dirs = append(dirs, filepath.Join(cfg.DataDir, "blobs"))
 	}
@@ -76,7 +100,11 @@ func checkWritable(cfg *Config) error {
 		f.Close()
 		os.Remove(f.Name())
 	}
-	for _, p := range []string{cfg.Store.Database, cfg.Store.Database + "-wal", cfg.Store.Database + "-shm"} {
+	var files []string
+	if cfg.Store.Records != "postgres" {
+		files = []string{cfg.Store.Database, cfg.Store.Database + "-wal", cfg.Store.Database + "-shm"}
+	}
+	for _, p := range files {
 		f, err := os.OpenFile(p, os.O_RDWR, 0)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue

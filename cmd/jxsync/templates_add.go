@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/jxsync/jxsync/store/sqlite"
 	"github.com/jxsync/jxsync/sync"
 	"github.com/jxsync/jxsync/template"
 )
@@ -72,15 +71,22 @@ func addedBy() string {
 
 // addStoredTemplates adds the template versions kept in the store to reg,
 // when the store's database exists (a command run where nothing was ever
-// stored does not create one). A stored version that does not load, or a
-// blob store that cannot be reached, is reported on stderr and left out,
-// so that it does not stop the commands on the embedded templates.
+// stored does not create a SQLite file). A stored version that does not
+// load, or a blob store or PostgreSQL server that cannot be reached, is
+// reported on stderr and left out, so that it does not stop the commands
+// on the embedded templates.
 func (g *globals) addStoredTemplates(cfg *Config, reg *template.Registry) error {
-	if _, err := os.Stat(cfg.Store.Database); err != nil {
-		return nil
+	if cfg.Store.Records != "postgres" {
+		if _, err := os.Stat(cfg.Store.Database); err != nil {
+			return nil
+		}
 	}
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, cfg.Store.Database)
+	db, err := openRecords(ctx, cfg)
+	if err != nil && cfg.Store.Records == "postgres" {
+		fmt.Fprintf(g.stderr, "jxsync: 警告 (warning): 库中的模板未加载 (stored templates not loaded): %v\n", err)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

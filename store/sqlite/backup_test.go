@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/jxsync/jxsync/store/sqlite"
+	"github.com/jxsync/jxsync/store/storetest"
 )
 
 // TestBackupWhileWriting copies the records while another goroutine adds
@@ -19,7 +20,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
 	for i := 0; i < 5; i++ {
-		if _, _, err := db.AddRevision(ctx, revision(fmt.Sprintf("单位%d", i), fmt.Sprint("before", i))); err != nil {
+		if _, _, err := db.AddRevision(ctx, storetest.Revision(fmt.Sprintf("单位%d", i), fmt.Sprint("before", i))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -33,7 +34,7 @@ func TestBackupWhileWriting(t *testing.T) {
 				return
 			default:
 			}
-			if _, _, err := db.AddRevision(ctx, revision(fmt.Sprintf("并发单位%d", i), fmt.Sprint("during", i))); err != nil {
+			if _, _, err := db.AddRevision(ctx, storetest.Revision(fmt.Sprintf("并发单位%d", i), fmt.Sprint("during", i))); err != nil {
 				done <- err
 				return
 			}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/jxsync/jxsync/store/internal/doc"
 )
 
 // compactDocuments is the Go step of migration 0006: it compresses the
@@ -28,11 +30,11 @@ func compactDocuments(ctx context.Context, tx *sql.Tx) (bool, error) {
 		if err := tx.QueryRowContext(ctx, `SELECT data FROM revisions WHERE id = ?`, id).Scan(&j); err != nil {
 			return false, fmt.Errorf("compact data of revision %d: %w", id, err)
 		}
-		doc, err := compressJSON(j)
+		d, err := doc.CompressJSON(j)
 		if err != nil {
 			return false, fmt.Errorf("compact data of revision %d: %w", id, err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE revisions SET data = ? WHERE id = ?`, doc, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE revisions SET data = ? WHERE id = ?`, d, id); err != nil {
 			return false, fmt.Errorf("compact data of revision %d: %w", id, err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
+	"github.com/jxsync/jxsync/store/internal/doc"
 )
 
 const revisionColumns = `r.id, coalesce(r.submission_id, 0), r.seq, coalesce(u.name, ''), r.template_id, r.template_version,
@@ -64,7 +65,7 @@ func (db *DB) revisions(ctx context.Context, where string, args ...any) ([]*stor
 }
 
 // Data implements store.Records. It reads documents compressed or not (see
-// encodeDocument).
+// doc.Encode).
 func (db *DB) Data(ctx context.Context, id int64) (*mapping.Result, error) {
 	var data []byte
 	err := db.ro.QueryRowContext(ctx, `SELECT data FROM revisions WHERE id = ?`, id).Scan(&data)
@@ -74,7 +75,7 @@ func (db *DB) Data(ctx context.Context, id int64) (*mapping.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("data of revision %d: %w", id, err)
 	}
-	res, err := decodeDocument(data)
+	res, err := doc.Decode(data)
 	if err != nil {
 		return nil, fmt.Errorf("data of revision %d: %w", id, err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
+	"github.com/jxsync/jxsync/store/internal/doc"
 )
 
 // AddRevision records one form; see AddRevisions.
@@ -132,7 +133,7 @@ func (db *DB) addRevision(ctx context.Context, tx *sql.Tx, st *inserts, nr *stor
 	}
 	var data []byte
 	if nr.Result != nil {
-		if data, err = encodeDocument(nr.Result); err != nil {
+		if data, err = doc.Encode(nr.Result); err != nil {
 			return nil, "", err
 		}
 	}

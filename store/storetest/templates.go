@@ -1,25 +1,18 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/jxsync/jxsync/store"
-	"github.com/jxsync/jxsync/store/sqlite"
 )
 
-func TestCustomTemplates(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "jxsync.db")
-	db, err := sqlite.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+// Templates runs the shared suite of store.Templates implementations.
+func Templates(t *testing.T, e Engine) {
 	ctx := context.Background()
+	db := e.Open(t)
 	if ts, err := db.CustomTemplates(ctx); err != nil || len(ts) != 0 {
 		t.Fatalf("empty store: %v %v", ts, err)
 	}
@@ -32,7 +25,7 @@ func TestCustomTemplates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	err = db.AddTemplate(ctx, &store.CustomTemplate{ID: "hunan-dept", Version: "2025", MappingYAML: []byte("other"), BlankHash: blank})
+	err := db.AddTemplate(ctx, &store.CustomTemplate{ID: "hunan-dept", Version: "2025", MappingYAML: []byte("other"), BlankHash: blank})
 	if !errors.Is(err, store.ErrExists) {
 		t.Errorf("same id and version again: %v, want ErrExists", err)
 	}
@@ -49,13 +42,8 @@ func TestCustomTemplates(t *testing.T) {
 	if got := ts[1]; string(got.MappingYAML) != "id: hunan-dept\n" || got.BlankHash != blank || got.AddedBy != "caizheng" || got.AddedAt.IsZero() {
 		t.Errorf("stored: %+v", got)
 	}
-	// A stored version is never changed, not even by SQL on the file.
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	if _, err := raw.ExecContext(ctx, `UPDATE templates_custom SET mapping_yaml = 'x'`); err == nil || !strings.Contains(err.Error(), "never updated") {
+	// A stored version is never changed, not even by SQL past the store.
+	if err := e.Exec(t, db, `UPDATE templates_custom SET mapping_yaml = 'x'`); err == nil || !strings.Contains(err.Error(), "never updated") {
 		t.Errorf("update: %v", err)
 	}
 }

@@ -1,4 +1,9 @@
-package sqlite
+// Package doc is the stored form of a revision's extracted data, shared by
+// the records stores: the JSON of its mapping.Result, zstd-compressed.
+// Documents written before compression (SQLite before migration 0006) hold
+// the JSON text itself; a document starting with the zstd magic number is
+// compressed, one starting with "{" is not, so both read alike.
+package doc
 
 import (
 	"bytes"
@@ -11,20 +16,14 @@ import (
 	"github.com/jxsync/jxsync/mapping"
 )
 
-// A revision's extracted data (revisions.data) is kept as one document: the
-// JSON of its mapping.Result, zstd-compressed. Databases written before
-// migration 0006 hold the JSON text itself; a document starting with the
-// zstd magic number is compressed, one starting with "{" is not, so both
-// read alike.
-
 // zstdMagic starts every zstd frame.
 var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 
-// encoder compresses documents: one at a time (writes are serialised by
-// the one write connection anyway), created on first use. The fastest
-// level compresses the documents of the benchmark's import set as well as
-// the better ones (their repeats are long) and takes well under a megabyte
-// where SpeedBetterCompression takes twenty.
+// encoder compresses documents, created on first use. The fastest level
+// compresses the documents of the benchmark's import set as well as the
+// better ones (their repeats are long) and takes well under a megabyte
+// where SpeedBetterCompression takes twenty. EncodeAll is safe for
+// concurrent use.
 var encoder = gosync.OnceValues(func() (*zstd.Encoder, error) {
 	return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
 })
@@ -34,17 +33,17 @@ var decoder = gosync.OnceValues(func() (*zstd.Decoder, error) {
 	return zstd.NewReader(nil)
 })
 
-// encodeDocument returns the stored form of res.
-func encodeDocument(res *mapping.Result) ([]byte, error) {
+// Encode returns the stored form of res.
+func Encode(res *mapping.Result) ([]byte, error) {
 	j, err := json.Marshal(res)
 	if err != nil {
 		return nil, fmt.Errorf("encode data: %w", err)
 	}
-	return compressJSON(j)
+	return CompressJSON(j)
 }
 
-// compressJSON compresses a document's JSON.
-func compressJSON(j []byte) ([]byte, error) {
+// CompressJSON compresses a document's JSON.
+func CompressJSON(j []byte) ([]byte, error) {
 	enc, err := encoder()
 	if err != nil {
 		return nil, fmt.Errorf("compress data: %w", err)
@@ -52,8 +51,8 @@ func compressJSON(j []byte) ([]byte, error) {
 	return enc.EncodeAll(j, make([]byte, 0, len(j)/8)), nil
 }
 
-// decodeDocument reads a stored document, compressed or not.
-func decodeDocument(b []byte) (*mapping.Result, error) {
+// Decode reads a stored document, compressed or not.
+func Decode(b []byte) (*mapping.Result, error) {
 	j := b
 	if bytes.HasPrefix(b, zstdMagic) {
 		dec, err := decoder()

@@ -1,0 +1,10 @@
+//go:build !linux
+
+package pgtest
+
+import "errors"
+
+// start is supported on Linux only (Debian's packaged binaries).
+func start() (string, func(), error) {
+	return "", nil, errors.New("starting PostgreSQL is supported on Linux only")
+}
