@@ -54,18 +54,16 @@ func (g *globals) openStores(ctx context.Context, write bool) (*sync.Service, *C
 	if err != nil {
 		return nil, nil, nil, readOnlyError(cfg, err)
 	}
-	svc.Blobs, svc.Records, svc.Users = blobs, db, db
-	if u, ok := db.(store.Units); ok {
-		svc.Units = u
-	}
+	svc.Blobs, svc.Records, svc.Users, svc.Units = blobs, db, db, db
 	return svc, cfg, func() { db.Close() }, nil
 }
 
-// records is what a records store gives the service: records, accounts
-// and stored templates.
+// records is what a records store gives the service: records, accounts,
+// the unit registry and stored templates.
 type records interface {
 	store.Records
 	store.Users
+	store.Units
 	store.Templates
 }
 

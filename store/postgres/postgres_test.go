@@ -191,3 +191,7 @@ func TestQueryValues(t *testing.T) {
 		t.Errorf("values %s, want %s", got, want)
 	}
 }
+
+func TestUnits(t *testing.T) {
+	storetest.Units(t, func(t *testing.T) storetest.UnitStore { return mustOpen(t, pgtest.URL(t)) })
+}

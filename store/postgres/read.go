@@ -18,14 +18,14 @@ import (
 
 const revisionColumns = `r.id, coalesce(r.submission_id, 0), r.seq, coalesce(u.name, ''), r.template_id, r.template_version,
 	coalesce(s.year, 0), coalesce(s.subject, ''), r.blob_hash, r.file_name, r.size, r.uploaded_at, r.uploaded_by,
-	r.status, r.errors, r.warnings, r.total_score, r.sheet`
+	r.status, r.errors, r.warnings, r.total_score, r.sheet, coalesce(u.code, '')`
 
 const revisionFrom = ` FROM revisions r LEFT JOIN submissions s ON s.id = r.submission_id LEFT JOIN units u ON u.id = s.unit_id`
 
 func scanRevision(row pgx.Row) (*store.Revision, error) {
 	var r store.Revision
 	err := row.Scan(&r.ID, &r.SubmissionID, &r.Seq, &r.Unit, &r.TemplateID, &r.TemplateVersion, &r.Year, &r.Subject,
-		&r.BlobHash, &r.FileName, &r.Size, &r.UploadedAt, &r.UploadedBy, &r.Status, &r.Errors, &r.Warnings, &r.TotalScore, &r.Sheet)
+		&r.BlobHash, &r.FileName, &r.Size, &r.UploadedAt, &r.UploadedBy, &r.Status, &r.Errors, &r.Warnings, &r.TotalScore, &r.Sheet, &r.UnitCode)
 	if err != nil {
 		return nil, err
 	}

@@ -86,12 +86,14 @@ func addRevision(ctx context.Context, tx pgx.Tx, ids *idCache, nr *store.NewRevi
 	var sub *int64
 	seq, outcome := 0, store.OutcomeImported
 	var existing int64
-	if nr.Unit != "" {
-		id, err := upsertSubmission(ctx, tx, nr, at)
+	unitName, unitCode := nr.Unit, ""
+	if nr.Unit != "" || nr.UnitCode != "" {
+		id, name, code, err := upsertSubmission(ctx, tx, nr, at)
 		if err != nil {
 			return nil, "", err
 		}
 		sub = &id
+		unitName, unitCode = name, code
 		var latest int64
 		var print string
 		err = tx.QueryRow(ctx, `SELECT id, fingerprint FROM revisions WHERE submission_id = $1 ORDER BY seq DESC LIMIT 1`, id).Scan(&latest, &print)
@@ -147,7 +149,7 @@ func addRevision(ctx context.Context, tx pgx.Tx, ids *idCache, nr *store.NewRevi
 			return nil, "", err
 		}
 	}
-	r := &store.Revision{ID: id, Seq: seq, Unit: nr.Unit, TemplateID: nr.TemplateID,
+	r := &store.Revision{ID: id, Seq: seq, Unit: unitName, UnitCode: unitCode, TemplateID: nr.TemplateID,
 		TemplateVersion: nr.TemplateVersion, BlobHash: nr.BlobHash, FileName: nr.FileName,
 		Sheet: nr.Sheet, Size: nr.Size, UploadedAt: at, UploadedBy: nr.UploadedBy, Status: nr.Status,
 		Errors: errs, Warnings: warns, TotalScore: nr.TotalScore}
@@ -166,27 +168,40 @@ func existingRevision(ctx context.Context, tx pgx.Tx, id int64) (*store.Revision
 	return r, store.OutcomeUnchanged, nil
 }
 
-// upsertSubmission returns the id of nr's submission, adding it and its
-// unit when missing, and locks it until tx ends.
-func upsertSubmission(ctx context.Context, tx pgx.Tx, nr *store.NewRevision, at time.Time) (int64, error) {
-	if _, err := tx.Exec(ctx, `INSERT INTO units(name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, nr.Unit, at); err != nil {
-		return 0, fmt.Errorf("unit: %w", err)
-	}
+// upsertSubmission returns the id of nr's submission and its unit's name
+// and code, adding the submission (and, filed by name, the unit) when
+// missing, and locks it until tx ends: the registered unit nr.UnitCode,
+// else the unit named nr.Unit.
+func upsertSubmission(ctx context.Context, tx pgx.Tx, nr *store.NewRevision, at time.Time) (int64, string, string, error) {
 	var unit int64
-	if err := tx.QueryRow(ctx, `SELECT id FROM units WHERE name = $1`, nr.Unit).Scan(&unit); err != nil {
-		return 0, fmt.Errorf("unit: %w", err)
+	var name, code string
+	if nr.UnitCode != "" {
+		err := tx.QueryRow(ctx, `SELECT id, name, code FROM units WHERE code = $1`, nr.UnitCode).Scan(&unit, &name, &code)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return 0, "", "", fmt.Errorf("unit %s: %w", nr.UnitCode, store.ErrNotFound)
+		}
+		if err != nil {
+			return 0, "", "", fmt.Errorf("unit: %w", err)
+		}
+	} else {
+		if _, err := tx.Exec(ctx, `INSERT INTO units(name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, nr.Unit, at); err != nil {
+			return 0, "", "", fmt.Errorf("unit: %w", err)
+		}
+		if err := tx.QueryRow(ctx, `SELECT id, name, code FROM units WHERE name = $1`, nr.Unit).Scan(&unit, &name, &code); err != nil {
+			return 0, "", "", fmt.Errorf("unit: %w", err)
+		}
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO submissions(unit_id, template_id, year, subject, created_at)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, unit, nr.TemplateID, nr.Year, nr.Subject, at); err != nil {
-		return 0, fmt.Errorf("submission: %w", err)
+		return 0, "", "", fmt.Errorf("submission: %w", err)
 	}
 	var id int64
 	err := tx.QueryRow(ctx, `SELECT id FROM submissions WHERE unit_id = $1 AND template_id = $2 AND year = $3 AND subject = $4 FOR UPDATE`,
 		unit, nr.TemplateID, nr.Year, nr.Subject).Scan(&id)
 	if err != nil {
-		return 0, fmt.Errorf("submission: %w", err)
+		return 0, "", "", fmt.Errorf("submission: %w", err)
 	}
-	return id, nil
+	return id, name, code, nil
 }
 
 // idCache holds the ids of the table paths and texts a transaction has

@@ -153,19 +153,23 @@ func (db *DB) AddReview(ctx context.Context, r *store.Review) error {
 		at = db.now()
 	}
 	at = at.UTC().Truncate(time.Microsecond) // what timestamptz keeps
-	err := db.pool.QueryRow(ctx, `INSERT INTO reviews(submission_id, revision_id, status, comment, by_user, at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		r.Submission, r.Revision, r.Status, r.Comment, r.By, at).Scan(&r.ID)
+	level := r.Level
+	if level == "" {
+		level = store.LevelBureau
+	}
+	err := db.pool.QueryRow(ctx, `INSERT INTO reviews(submission_id, revision_id, status, comment, by_user, at, level)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		r.Submission, r.Revision, r.Status, r.Comment, r.By, at, level).Scan(&r.ID)
 	if err != nil {
 		return fmt.Errorf("add review: %w", err)
 	}
-	r.At = at
+	r.At, r.Level = at, level
 	return nil
 }
 
 // Reviews implements store.Users.
 func (db *DB) Reviews(ctx context.Context, submission int64) ([]*store.Review, error) {
-	rows, err := db.pool.Query(ctx, `SELECT id, submission_id, revision_id, status, comment, by_user, at FROM reviews
+	rows, err := db.pool.Query(ctx, `SELECT id, submission_id, revision_id, status, comment, by_user, at, level FROM reviews
 		WHERE submission_id = $1 ORDER BY id`, submission)
 	if err != nil {
 		return nil, fmt.Errorf("reviews: %w", err)
@@ -174,7 +178,7 @@ func (db *DB) Reviews(ctx context.Context, submission int64) ([]*store.Review, e
 	var out []*store.Review
 	for rows.Next() {
 		var r store.Review
-		if err := rows.Scan(&r.ID, &r.Submission, &r.Revision, &r.Status, &r.Comment, &r.By, &r.At); err != nil {
+		if err := rows.Scan(&r.ID, &r.Submission, &r.Revision, &r.Status, &r.Comment, &r.By, &r.At, &r.Level); err != nil {
 			return nil, fmt.Errorf("reviews: %w", err)
 		}
 		r.At = r.At.UTC()

@@ -118,7 +118,7 @@ func Users(t *testing.T, e Engine) {
 			t.Fatalf("reviews before any: %+v %v", rs, err)
 		}
 		for _, r := range []*store.Review{
-			{Submission: rev.SubmissionID, Revision: rev.ID, Status: store.ReviewReturned, Comment: "请补充原因", By: "局"},
+			{Submission: rev.SubmissionID, Revision: rev.ID, Status: store.ReviewReturned, Comment: "请补充原因", By: "局", Level: store.LevelDepartment},
 			{Submission: rev.SubmissionID, Revision: rev.ID, Status: store.ReviewAccepted, By: "局"},
 		} {
 			if err := db.AddReview(ctx, r); err != nil {
@@ -134,6 +134,12 @@ func Users(t *testing.T, e Engine) {
 		rs, err := db.Reviews(ctx, rev.SubmissionID)
 		if err != nil || len(rs) != 2 || rs[0].Comment != "请补充原因" || rs[1].Status != store.ReviewAccepted || rs[0].By != "局" {
 			t.Fatalf("reviews: %+v %v", rs, err)
+		}
+		if rs[0].Level != store.LevelDepartment || rs[1].Level != store.LevelBureau {
+			t.Errorf("review levels %q %q, want department, then bureau (the default)", rs[0].Level, rs[1].Level)
+		}
+		if err := db.AddReview(ctx, &store.Review{Submission: rev.SubmissionID, Revision: rev.ID, Status: store.ReviewAccepted, By: "局", Level: "county"}); err == nil {
+			t.Error("unknown review level accepted")
 		}
 	})
 }
