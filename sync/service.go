@@ -37,6 +37,8 @@ type Service struct {
 	Records store.Records
 	// Users keeps portal accounts, sessions and reviews.
 	Users store.Users
+	// Audit is the audit log; nil records nothing.
+	Audit store.Audit
 }
 
 // Sentinel errors of the service.
