@@ -146,8 +146,12 @@ type plainRecords struct{ store.Records }
 // failingAudit is an audit log that cannot be written.
 type failingAudit struct{ store.Audit }
 
-func (failingAudit) Append(context.Context, *store.AuditEntry) error        { return errors.New("audit disk full") }
-func (failingAudit) AppendBatch(context.Context, []*store.AuditEntry) error { return errors.New("audit disk full") }
+func (failingAudit) Append(context.Context, *store.AuditEntry) error {
+	return errors.New("audit disk full")
+}
+func (failingAudit) AppendBatch(context.Context, []*store.AuditEntry) error {
+	return errors.New("audit disk full")
+}
 
 // TestImportAuditAfterCommit: with a records store that cannot write the
 // entries in its transaction, they are written right after it; when that
