@@ -89,7 +89,7 @@ func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int,
 	go func() {
 		defer close(committed)
 		// What is in hand is committed even when ctx is cancelled.
-		s.committer(context.WithoutCancel(ctx), commits, deliver)
+		s.committer(context.WithoutCancel(ctx), commits, opts, deliver)
 	}()
 
 	// Cancelling ctx stops taking files; the files in hand are finished.
@@ -105,6 +105,7 @@ func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int,
 					q.i = i
 					commits <- *q
 				} else {
+					_ = s.auditFiles(work, opts, rs) // a failure is in the results
 					deliver(i, rs)
 				}
 			}
@@ -184,7 +185,7 @@ func (s *Service) stage(ctx context.Context, src Source, opts ImportOptions) (*q
 }
 
 // committer records queued files in batches until in is closed.
-func (s *Service) committer(ctx context.Context, in <-chan queued, deliver func(int, []*ImportResult)) {
+func (s *Service) committer(ctx context.Context, in <-chan queued, opts ImportOptions, deliver func(int, []*ImportResult)) {
 	for q, ok := <-in; ok; q, ok = <-in {
 		batch := []queued{q}
 		timer := time.NewTimer(BatchWait)
@@ -201,7 +202,7 @@ func (s *Service) committer(ctx context.Context, in <-chan queued, deliver func(
 			}
 		}
 		timer.Stop()
-		s.commitBatch(ctx, batch)
+		s.commitBatch(ctx, batch, opts)
 		for _, q := range batch {
 			deliver(q.i, q.p.out)
 		}
@@ -209,38 +210,35 @@ func (s *Service) committer(ctx context.Context, in <-chan queued, deliver func(
 }
 
 // commitBatch makes a batch's originals durable and records their
-// revisions in one transaction, or file by file when that fails.
-func (s *Service) commitBatch(ctx context.Context, batch []queued) {
+// revisions, with one audit entry per file, in one transaction, or file by
+// file when that fails.
+func (s *Service) commitBatch(ctx context.Context, batch []queued, opts ImportOptions) {
 	if d, ok := s.Blobs.(store.Deferred); ok {
 		hashes := make([]string, len(batch))
 		for i, q := range batch {
 			hashes[i] = q.hash
 		}
 		if err := d.Flush(ctx, hashes); err != nil {
-			for _, q := range batch {
-				q.p.fail(err)
+			outs := make([][]*ImportResult, len(batch))
+			for i, q := range batch {
+				outs[i], _ = q.p.fail(err)
 			}
+			_ = s.auditFiles(ctx, opts, outs...) // best effort: nothing was stored
 			return
 		}
 	}
-	files := make([][]*store.NewRevision, len(batch))
+	files := make([]*pendingFile, len(batch))
 	for i, q := range batch {
-		files[i] = q.p.nrs
+		files[i] = q.p
 	}
-	revs, outcomes, err := s.Records.AddRevisionBatch(ctx, files)
-	if err == nil {
-		for i, q := range batch {
-			q.p.finish(revs[i], outcomes[i])
-		}
-		return
+	if err := s.addAudited(ctx, opts, files); err == nil || isAudited(err) {
+		return // an audit failure after recording is in the results
 	}
 	for _, q := range batch {
-		revs, outcomes, err := s.Records.AddRevisions(ctx, q.p.nrs)
-		if err != nil {
-			q.p.fail(err)
-			continue
+		if err := s.addAudited(ctx, opts, []*pendingFile{q.p}); err != nil && !isAudited(err) {
+			rs, _ := q.p.fail(err)
+			_ = s.auditFiles(ctx, opts, rs)
 		}
-		q.p.finish(revs, outcomes)
 	}
 }
 

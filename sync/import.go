@@ -42,6 +42,12 @@ type ImportOptions struct {
 	// Force records a workbook generated from an older revision as a new
 	// revision on top instead of reporting a conflict.
 	Force bool
+	// Actor is who the audit log records the import as (one entry per
+	// file); empty: By, with role store.RoleCLI.
+	Actor Actor
+	// Action is the audit log's action of each file: store.ActionImport
+	// (when empty) or store.ActionUpload.
+	Action string
 	// OnFile, when set, is told each file's results as soon as they are
 	// final (ImportAll: in the order files finish, one call at a time), so
 	// that a report can be written as the batch goes.
@@ -113,27 +119,39 @@ func (s *Service) ImportWith(ctx context.Context, name string, data []byte, opts
 func (s *Service) ImportFile(ctx context.Context, name string, data []byte, opts ImportOptions) ([]*ImportResult, error) {
 	reps, err := s.ValidateForms(name, data, ReadOptions{})
 	if err != nil {
-		return []*ImportResult{{File: name, Outcome: OutcomeUnreadable, FirstError: err.Error()}}, nil
+		out := []*ImportResult{{File: name, Outcome: OutcomeUnreadable, FirstError: err.Error()}}
+		return out, s.auditFiles(ctx, opts, out)
 	}
 	return s.importReports(ctx, name, data, reps, opts)
 }
 
-// importReports stores the forms of one file, already validated as reps.
+// importReports stores the forms of one file, already validated as reps,
+// and records the file in the audit log (with its revisions, in their
+// transaction, when the records store can).
 func (s *Service) importReports(ctx context.Context, name string, data []byte, reps []*Report, opts ImportOptions) ([]*ImportResult, error) {
 	p, err := s.prepare(ctx, name, data, reps, opts)
-	if err != nil || len(p.nrs) == 0 {
+	if err != nil {
+		_ = s.auditFiles(ctx, opts, p.out) // the store failed; best effort
 		return p.out, err
+	}
+	if len(p.nrs) == 0 {
+		return p.out, s.auditFiles(ctx, opts, p.out)
 	}
 	hash, err := s.Blobs.Put(ctx, data)
 	if err != nil {
-		return p.fail(err)
+		rs, err := p.fail(err)
+		_ = s.auditFiles(ctx, opts, rs)
+		return rs, err
 	}
 	p.setBlob(hash)
-	revs, outcomes, err := s.Records.AddRevisions(ctx, p.nrs)
-	if err != nil {
-		return p.fail(err)
+	if err := s.addAudited(ctx, opts, []*pendingFile{p}); err != nil {
+		if isAudited(err) {
+			return p.out, fmt.Errorf("import %s: %w", name, err)
+		}
+		rs, err := p.fail(err)
+		_ = s.auditFiles(ctx, opts, rs)
+		return rs, err
 	}
-	p.finish(revs, outcomes)
 	return p.out, nil
 }
 
@@ -189,7 +207,7 @@ func (p *pendingFile) setBlob(hash string) {
 // fail marks every planned form failed on the store.
 func (p *pendingFile) fail(err error) ([]*ImportResult, error) {
 	for _, ir := range p.irs {
-		ir.Outcome, ir.FirstError = OutcomeFailed, err.Error()
+		ir.Outcome, ir.FirstError, ir.Revision = OutcomeFailed, err.Error(), 0
 	}
 	return p.out, fmt.Errorf("import %s: %w", p.name, err)
 }

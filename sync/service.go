@@ -40,6 +40,8 @@ type Service struct {
 	// Units is the unit registry (nil: units are the names typed in
 	// workbooks).
 	Units store.Units
+	// Audit is the audit log; nil records nothing.
+	Audit store.Audit
 }
 
 // Sentinel errors of the service.

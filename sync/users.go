@@ -167,6 +167,7 @@ func (s *Service) Upload(ctx context.Context, u *store.User, name string, data [
 				return nil, reps, err
 			}
 			if unit, _, _ := t.Who(rep.Result); unit != "" && !SameUnit(unit, u.Unit) {
+				s.refused(ctx, u, name, rep.Sheet, unit)
 				return nil, reps, fmt.Errorf("upload %s: 工作表“%s”的单位为“%s”，不是本单位“%s”，整个文件未保存 (sheet %q is another unit's form; nothing stored: %w)",
 					name, rep.Sheet, unit, u.Unit, rep.Sheet, ErrForbidden)
 			}
@@ -175,14 +176,22 @@ func (s *Service) Upload(ctx context.Context, u *store.User, name string, data [
 			if sub, err := strconv.ParseInt(rep.Result.Props[mapping.PropSubmission], 10, 64); err == nil && sub != 0 {
 				latest, err := s.Records.LatestOf(ctx, sub)
 				if err == nil && !SameUnit(latest.Unit, u.Unit) {
+					s.refused(ctx, u, name, rep.Sheet, latest.Unit)
 					return nil, reps, fmt.Errorf("upload %s: 工作表“%s”由其他单位的填报生成，整个文件未保存 (sheet %q was generated from another unit's submission: %w)",
 						name, rep.Sheet, rep.Sheet, ErrForbidden)
 				}
 			}
 		}
 	}
-	irs, err := s.importReports(ctx, name, data, reps, ImportOptions{By: u.Name})
+	irs, err := s.importReports(ctx, name, data, reps, ImportOptions{By: u.Name, Actor: UserActor(ctx, u), Action: store.ActionUpload})
 	return irs, reps, err
+}
+
+// refused records an agency's upload refused because sheet is the form of
+// another unit (other). The refusal stands whatever the audit log says.
+func (s *Service) refused(ctx context.Context, u *store.User, name, sheet, other string) {
+	_ = s.Record(ctx, UserActor(ctx, u), store.ActionUpload, u.Unit, 0,
+		fmt.Sprintf("%s — %s: refused (another unit's form: %s)", name, sheet, other))
 }
 
 // Review records a bureau decision (accepted or returned, with a comment
@@ -201,6 +210,13 @@ func (s *Service) Review(ctx context.Context, u *store.User, submission int64, s
 	r := &store.Review{Submission: submission, Revision: latest.ID, Status: status, Comment: comment, By: u.Name}
 	if err := s.Users.AddReview(ctx, r); err != nil {
 		return nil, err
+	}
+	detail := status
+	if comment != "" {
+		detail += ": " + comment
+	}
+	if err := s.Record(ctx, UserActor(ctx, u), store.ActionReview, latest.Unit, latest.ID, detail); err != nil {
+		return r, err
 	}
 	return r, nil
 }

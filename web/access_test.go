@@ -61,6 +61,8 @@ func TestAccessEveryRoute(t *testing.T) {
 		{"GET", "/bureau/zip?template=hubei-dept&year=2022", "", want{"anon": login, "owner": 403, "other": 403, "bureau": 200}},
 		{"GET", "/bureau/report?template=hubei-dept&year=2022", "", want{"anon": login, "owner": 403, "other": 403, "bureau": 200}},
 		{"POST", "/submissions/" + sub + "/review", "form", want{"anon": login, "owner": 403, "other": 403, "bureau": 303}},
+		{"GET", "/audit", "", want{"anon": login, "owner": 403, "other": 403, "bureau": 200}},
+		{"GET", "/audit?unit=" + url.QueryEscape(unitJiuzhu) + "&since=2020-01-01", "", want{"anon": login, "owner": 403, "other": 403, "bureau": 200}},
 
 		{"GET", "/api/me", "", want{"anon": 401, "owner": 200, "other": 200, "bureau": 200}},
 		{"GET", "/api/templates", "", want{"anon": 401, "owner": 200, "other": 200, "bureau": 200}},

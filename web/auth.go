@@ -80,6 +80,7 @@ func (s *Server) api(role string, h handlerFunc) http.Handler { return s.wrap(ro
 
 func (s *Server) wrap(role string, api, multipartCSRF bool, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(sync.WithAddress(r.Context(), s.clientIP(r))) // for the audit log
 		rq := &request{w: w, r: r, api: api}
 		u, sess, err := s.sessionOf(r)
 		if err != nil {

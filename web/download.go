@@ -91,6 +91,10 @@ func (s *Server) downloadOriginal(rq *request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.svc.Record(rq.ctx(), sync.UserActor(rq.ctx(), rq.user), store.ActionDownload, rev.Unit, rev.ID,
+		"original "+rev.FileName); err != nil {
+		return err // an original leaves only with its entry
+	}
 	send(rq.w, originalName(rev), contentTypeOf(rev.FileName), data)
 	return nil
 }
@@ -165,7 +169,12 @@ func (s *Server) downloadZip(rq *request) error {
 	if len(revs) == 0 {
 		return &httpError{http.StatusNotFound, "该年度没有填报 (no submissions)"}
 	}
-	setAttachment(rq.w, fmt.Sprintf("%s-%d年度-全部填报.zip", d.Title, d.Year), zipType)
+	zipName := fmt.Sprintf("%s-%d年度-全部填报.zip", d.Title, d.Year)
+	if err := s.svc.RecordRevisions(rq.ctx(), sync.UserActor(rq.ctx(), rq.user), store.ActionDownload, revs,
+		func(rev *store.Revision) string { return "original " + rev.FileName + " in " + zipName }); err != nil {
+		return err // originals leave only with their entries
+	}
+	setAttachment(rq.w, zipName, zipType)
 	zw := zip.NewWriter(rq.w)
 	abort := func(err error) {
 		s.log.Error("web: zip", "template", d.Template, "year", d.Year, "err", err)

@@ -179,6 +179,9 @@ var funcs = template.FuncMap{
 		}
 		return t.Local().Format("2006-01-02 15:04")
 	},
+	"seconds":    func(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05") },
+	"actionName": actionName,
+	"roleName":   roleName,
 	"revStatus":  revisionStatusName,
 	"reviewName": reviewName,
 	"sevName":    severityName,

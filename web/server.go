@@ -200,6 +200,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /bureau/zip", s.page(roleBureau, s.downloadZip))
 	s.mux.Handle("GET /bureau/report", s.page(roleBureau, s.downloadReport))
 	s.mux.Handle("POST /submissions/{id}/review", s.page(roleBureau, s.reviewForm))
+	s.mux.Handle("GET /audit", s.page(roleBureau, s.auditPage))
 
 	// JSON API.
 	s.mux.HandleFunc("POST /api/login", s.apiLogin)

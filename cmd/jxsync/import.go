@@ -24,6 +24,17 @@ type importOptions struct {
 	workers int
 	by      string
 	force   bool
+	// actor is who the audit log records: --by when given, else the OS user.
+	actor sync.Actor
+}
+
+// byActor is the audit actor of a command with a --by flag: its value when
+// given, else the OS user.
+func byActor(cmd *cobra.Command, by string) sync.Actor {
+	if !cmd.Flags().Changed("by") {
+		by = ""
+	}
+	return cliActor(by)
 }
 
 func newImportCmd(g *globals) *cobra.Command {
@@ -36,12 +47,13 @@ func newImportCmd(g *globals) *cobra.Command {
 			"Exit 0: every file stored (rejected ones too); 1: some file could not be read; 2: a store failed or misuse.",
 		Args: argsN(1, -1, "要导入的文件、文件夹或 .zip 压缩包，如 jxsync import 收到的自评表 (files, folders or .zip archives)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.actor = byActor(cmd, o.by)
 			return runImport(cmd.Context(), g, o, args)
 		},
 	}
 	cmd.Flags().StringVar(&o.report, "report", "", "写出逐文件报告 (write a per-file report; .csv or .json)")
 	cmd.Flags().IntVar(&o.workers, "workers", 0, "并行数 (parallel workers; default import.workers)")
-	cmd.Flags().StringVar(&o.by, "by", "import", "上传人 (recorded as uploaded by)")
+	cmd.Flags().StringVar(&o.by, "by", "import", "上传人，也记入审计日志（默认审计日志记系统用户名）(recorded as uploaded by, and in the audit log; there the OS user by default)")
 	cmd.Flags().BoolVar(&o.force, "force", false, "由旧修订生成的文件也保存为新修订 (store workbooks generated from an older revision anyway)")
 	return cmd
 }
@@ -60,7 +72,7 @@ func runImport(ctx context.Context, g *globals, o importOptions, args []string) 
 		workers = o.workers
 	}
 	srcs, bad := sync.Collect(args, sync.CollectLimits{MaxEntryBytes: cfg.Limits.MaxFileBytes})
-	results, err := importWithReport(ctx, g, svc, srcs, bad, workers, sync.ImportOptions{By: o.by, Force: o.force}, o.report)
+	results, err := importWithReport(ctx, g, svc, srcs, bad, workers, sync.ImportOptions{By: o.by, Force: o.force, Actor: o.actor}, o.report)
 	if err != nil {
 		return err
 	}

@@ -98,7 +98,7 @@ func newRoot(g *globals) *cobra.Command {
 	root.AddCommand(newExtractCmd(g), newValidateCmd(g), newImportCmd(g), newSyncCmd(g), newHistoryCmd(g),
 		newOriginalCmd(g), newCheckCmd(g), newSQLCmd(g), newExportCmd(g), newDiffCmd(g), newTemplatesCmd(g))
 	root.AddCommand(newReportCmd(g))
-	root.AddCommand(newServeCmd(g), newUserCmd(g))
+	root.AddCommand(newServeCmd(g), newUserCmd(g), newAuditCmd(g))
 	root.AddCommand(newRegenerateCmd(g))
 	root.AddCommand(newRevalidateCmd(g))
 	root.AddCommand(newTemplateCmd(g))

@@ -20,12 +20,13 @@ func newSyncCmd(g *globals) *cobra.Command {
 		Short: "同步文件夹与中心库 (import a folder, then list stored submissions with no file in it)",
 		Args:  argsN(1, 1, "一个文件夹 (one folder)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.actor = byActor(cmd, o.by)
 			return runSync(cmd.Context(), g, o, args[0])
 		},
 	}
 	cmd.Flags().StringVar(&o.report, "report", "", "写出逐文件报告 (write a per-file report; .csv or .json)")
 	cmd.Flags().IntVar(&o.workers, "workers", 0, "并行数 (parallel workers)")
-	cmd.Flags().StringVar(&o.by, "by", "sync", "上传人 (recorded as uploaded by)")
+	cmd.Flags().StringVar(&o.by, "by", "sync", "上传人，也记入审计日志（默认审计日志记系统用户名）(recorded as uploaded by, and in the audit log; there the OS user by default)")
 	return cmd
 }
 
@@ -44,7 +45,7 @@ func runSync(ctx context.Context, g *globals, o importOptions, dir string) error
 		workers = o.workers
 	}
 	srcs, bad := sync.Collect([]string{dir}, sync.CollectLimits{MaxEntryBytes: cfg.Limits.MaxFileBytes})
-	results, err := importWithReport(ctx, g, svc, srcs, bad, workers, sync.ImportOptions{By: o.by, Force: o.force}, o.report)
+	results, err := importWithReport(ctx, g, svc, srcs, bad, workers, sync.ImportOptions{By: o.by, Force: o.force, Actor: o.actor}, o.report)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/jxsync/jxsync/store"
+	"github.com/jxsync/jxsync/sync"
 )
 
 func newUserCmd(g *globals) *cobra.Command {
@@ -20,13 +21,14 @@ func newUserCmd(g *globals) *cobra.Command {
 		Use:   "user",
 		Short: "网页平台账号 (accounts of the web portal)",
 	}
-	var role, unit string
+	var role, unit, by string
+	cmd.PersistentFlags().StringVar(&by, "by", "", "审计日志中的操作人，默认系统用户名 (who the audit log records; default the OS user)")
 	add := &cobra.Command{
 		Use:   "add NAME --role agency|bureau [--unit UNIT]",
 		Short: "添加账号；密码从标准输入读取，终端上不回显地提示输入 (add an account; password from stdin, or prompted)",
 		Args:  argsN(1, 1, "一个用户名 (one account name)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runUserAdd(cmd.Context(), g, cmd.InOrStdin(), args[0], role, unit)
+			return runUserAdd(cmd.Context(), g, cliActor(by), cmd.InOrStdin(), args[0], role, unit)
 		},
 	}
 	add.Flags().StringVar(&role, "role", "", "角色：agency（预算单位）或 bureau（财政局）(role)")
@@ -45,7 +47,7 @@ func newUserCmd(g *globals) *cobra.Command {
 		Short: "停用账号并使其登录失效 (disable an account and end its sessions)",
 		Args:  argsN(1, 1, "一个用户名 (one account name)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runUserDisable(cmd.Context(), g, args[0], true)
+			return runUserDisable(cmd.Context(), g, cliActor(by), args[0], true)
 		},
 	}
 	enable := &cobra.Command{
@@ -53,7 +55,7 @@ func newUserCmd(g *globals) *cobra.Command {
 		Short: "重新启用账号 (enable a disabled account)",
 		Args:  argsN(1, 1, "一个用户名 (one account name)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runUserDisable(cmd.Context(), g, args[0], false)
+			return runUserDisable(cmd.Context(), g, cliActor(by), args[0], false)
 		},
 	}
 	reset := &cobra.Command{
@@ -61,7 +63,7 @@ func newUserCmd(g *globals) *cobra.Command {
 		Short: "重设密码并使其登录失效；密码从标准输入读取或提示输入 (set a new password, ending the account's sessions)",
 		Args:  argsN(1, 1, "一个用户名 (one account name)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runUserReset(cmd.Context(), g, cmd.InOrStdin(), args[0])
+			return runUserReset(cmd.Context(), g, cliActor(by), cmd.InOrStdin(), args[0])
 		},
 	}
 	cmd.AddCommand(add, list, disable, enable, reset)
@@ -69,7 +71,7 @@ func newUserCmd(g *globals) *cobra.Command {
 }
 
 // runUserAdd creates an account.
-func runUserAdd(ctx context.Context, g *globals, in io.Reader, name, role, unit string) error {
+func runUserAdd(ctx context.Context, g *globals, by sync.Actor, in io.Reader, name, role, unit string) error {
 	if role != store.RoleAgency && role != store.RoleBureau {
 		return &exitError{code: exitFailure, err: fmt.Errorf("user add: --role 应为 agency（预算单位）或 bureau（财政局），而不是“%s” (--role must be agency or bureau)", role)}
 	}
@@ -90,6 +92,9 @@ func runUserAdd(ctx context.Context, g *globals, in io.Reader, name, role, unit 
 	}
 	if err := svc.AddUser(ctx, name, role, strings.TrimSpace(unit), password); err != nil {
 		return &exitError{code: exitFailure, err: err}
+	}
+	if err := svc.Record(ctx, by, store.ActionAccount, strings.TrimSpace(unit), 0, fmt.Sprintf("add %s (%s)", name, role)); err != nil {
+		return err
 	}
 	if role == store.RoleAgency {
 		fmt.Fprintf(g.stdout, "已添加预算单位账号 %s（%s）(added agency account)\n", name, strings.TrimSpace(unit))
@@ -130,7 +135,7 @@ func runUserList(ctx context.Context, g *globals) error {
 }
 
 // runUserDisable disables (ending its sessions) or enables an account.
-func runUserDisable(ctx context.Context, g *globals, name string, disabled bool) error {
+func runUserDisable(ctx context.Context, g *globals, by sync.Actor, name string, disabled bool) error {
 	svc, _, closeStores, err := g.writableService(ctx)
 	if err != nil {
 		return err
@@ -138,6 +143,13 @@ func runUserDisable(ctx context.Context, g *globals, name string, disabled bool)
 	defer closeStores()
 	if err := svc.Users.SetDisabled(ctx, name, disabled); err != nil {
 		return &exitError{code: exitFailure, err: err}
+	}
+	what := "enable "
+	if disabled {
+		what = "disable "
+	}
+	if err := recordAccount(ctx, svc, by, name, what+name); err != nil {
+		return err
 	}
 	if disabled {
 		fmt.Fprintf(g.stdout, "已停用账号 %s (disabled)\n", name)
@@ -148,7 +160,7 @@ func runUserDisable(ctx context.Context, g *globals, name string, disabled bool)
 }
 
 // runUserReset sets a new password and ends the account's sessions.
-func runUserReset(ctx context.Context, g *globals, in io.Reader, name string) error {
+func runUserReset(ctx context.Context, g *globals, by sync.Actor, in io.Reader, name string) error {
 	svc, _, closeStores, err := g.writableService(ctx)
 	if err != nil {
 		return err
@@ -174,8 +186,21 @@ func runUserReset(ctx context.Context, g *globals, in io.Reader, name string) er
 			return err
 		}
 	}
+	if err := recordAccount(ctx, svc, by, name, "reset password of "+name); err != nil {
+		return err
+	}
 	fmt.Fprintf(g.stdout, "已重设 %s 的密码，原有登录已失效 (password reset, sessions ended)\n", name)
 	return nil
+}
+
+// recordAccount records a change of the account name in the audit log,
+// under the account's unit.
+func recordAccount(ctx context.Context, svc *sync.Service, by sync.Actor, name, detail string) error {
+	unit := ""
+	if u, err := svc.Users.User(ctx, name); err == nil {
+		unit = u.Unit
+	}
+	return svc.Record(ctx, by, store.ActionAccount, unit, 0, detail)
 }
 
 // readPassword reads a password: prompted twice without echo when the input

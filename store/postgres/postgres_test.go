@@ -195,3 +195,12 @@ func TestQueryValues(t *testing.T) {
 func TestUnits(t *testing.T) {
 	storetest.Units(t, func(t *testing.T) storetest.UnitStore { return mustOpen(t, pgtest.URL(t)) })
 }
+
+func TestAudit(t *testing.T) {
+	storetest.Audit(t, func(t *testing.T) storetest.AuditStore {
+		u := pgtest.URL(t)
+		db := mustOpen(t, u)
+		exec := func(ctx context.Context, q string) error { return exec(t, u, q) }
+		return storetest.AuditStore{Audit: db, Exec: exec, Query: db.Query}
+	})
+}

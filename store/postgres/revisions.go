@@ -35,6 +35,13 @@ func (db *DB) AddRevisions(ctx context.Context, nrs []*store.NewRevision) ([]*st
 // one after the other; a transaction that conflicts with another (a
 // deadlock, a unit or text both add) runs again.
 func (db *DB) AddRevisionBatch(ctx context.Context, files [][]*store.NewRevision) ([][]*store.Revision, [][]string, error) {
+	return db.addRevisionBatch(ctx, files, nil)
+}
+
+// addRevisionBatch is AddRevisionBatch running also, when not nil, before
+// the transaction ends.
+func (db *DB) addRevisionBatch(ctx context.Context, files [][]*store.NewRevision,
+	also func(tx pgx.Tx, revs [][]*store.Revision, outs [][]string) error) ([][]*store.Revision, [][]string, error) {
 	file := ""
 	for _, nrs := range files {
 		for _, nr := range nrs {
@@ -62,6 +69,9 @@ func (db *DB) AddRevisionBatch(ctx context.Context, files [][]*store.NewRevision
 					return fmt.Errorf("add revision %s: %w", nr.FileName, err)
 				}
 			}
+		}
+		if also != nil {
+			return also(tx, revs, outs)
 		}
 		return nil
 	})

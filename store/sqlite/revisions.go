@@ -37,6 +37,13 @@ func (db *DB) AddRevisions(ctx context.Context, nrs []*store.NewRevision) ([]*st
 // AddRevisionBatch implements store.Records: the forms of many files in one
 // transaction (one commit, one sync), in order.
 func (db *DB) AddRevisionBatch(ctx context.Context, files [][]*store.NewRevision) ([][]*store.Revision, [][]string, error) {
+	return db.addRevisionBatch(ctx, files, nil)
+}
+
+// addRevisionBatch is AddRevisionBatch; before is, when not nil, run
+// within the transaction before it commits, with what was recorded.
+func (db *DB) addRevisionBatch(ctx context.Context, files [][]*store.NewRevision,
+	before func(tx *sql.Tx, revs [][]*store.Revision, outs [][]string) error) ([][]*store.Revision, [][]string, error) {
 	file := ""
 	for _, nrs := range files {
 		for _, nr := range nrs {
@@ -67,6 +74,11 @@ func (db *DB) AddRevisionBatch(ctx context.Context, files [][]*store.NewRevision
 			if revs[f][i], outs[f][i], err = db.addRevision(ctx, tx, st, nr); err != nil {
 				return nil, nil, fmt.Errorf("add revision %s: %w", nr.FileName, err)
 			}
+		}
+	}
+	if before != nil {
+		if err := before(tx, revs, outs); err != nil {
+			return nil, nil, fmt.Errorf("add revision %s: %w", file, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
