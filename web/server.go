@@ -200,6 +200,8 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /bureau/zip", s.page(roleBureau, s.downloadZip))
 	s.mux.Handle("GET /bureau/report", s.page(roleBureau, s.downloadReport))
 	s.mux.Handle("POST /submissions/{id}/review", s.page(roleBureau, s.reviewForm))
+	s.mux.Handle("GET /units/pending", s.page(roleBureau, s.pendingUnitsPage))
+	s.mux.Handle("POST /units/pending/{id}/assign", s.page(roleBureau, s.assignUnitForm))
 
 	// JSON API.
 	s.mux.HandleFunc("POST /api/login", s.apiLogin)
