@@ -41,8 +41,8 @@ func TestImportMatchesRegisteredUnits(t *testing.T) {
 	svc := rosterService(t)
 	for _, c := range []struct{ typed, code string }{
 		{"武汉市蔡甸区第1中学", "42011410001"},      // exact name
-		{"蔡甸区第2中学", "42011410002"},          // alias
-		{"蔡甸区第3中学", "42011410003"},          // city prefix left out, no alias
+		{"蔡甸区第2中学", "42011410002"},         // alias
+		{"蔡甸区第3中学", "42011410003"},         // city prefix left out, no alias
 		{"湖北省武汉市蔡甸区第4卫生院", "42011430004"},  // province prefix added
 		{"武汉市蔡甸区　第５中学", "42011410005"},     // full-width space and digit
 		{" 武汉市蔡甸区第7救助管理站 ", "42011420007"}, // spaces around
@@ -62,9 +62,9 @@ func TestImportMatchesRegisteredUnits(t *testing.T) {
 	}
 	for _, typed := range []string{
 		"武汉市蔡甸区某某中心", // no such unit
-		"第6中学",        // no place in it: never matched by its tail
-		"蔡甸区甲站",       // two units (武汉市…, 孝感市…)
-		"武汉市蔡甸区第1中",   // a prefix of a name is not that name
+		"第6中学",       // no place in it: never matched by its tail
+		"蔡甸区甲站",      // two units (武汉市…, 孝感市…)
+		"武汉市蔡甸区第1中",  // a prefix of a name is not that name
 	} {
 		ir := importUnit(t, svc, typed, "import")
 		if ir.Outcome != sync.OutcomePending || ir.Revision == 0 {
@@ -246,17 +246,17 @@ func TestImportRosterProblems(t *testing.T) {
 	}
 	csvData := strings.Join([]string{
 		"单位编码,单位名称,上级单位编码,别名",
-		"1,甲,,",             // row 2: fine
-		",乙,1,",             // row 3: no code
-		"3,,1,",              // row 4: no name
-		"1,丙,,",             // row 5: duplicate code
-		"5,丁,77,",           // row 6: unknown parent
-		"6,戊,7,",            // row 7: cycle with row 8
-		"7,己,6,",            // row 8
-		"8,已登记单位,,",          // row 9: a registered unit's name
-		"10,庚,1,甲",          // row 10: alias is row 2's name
-		"11,辛,1,老名字；新",       // row 11: alias a registered unit's
-		"12,壬,12,",          // row 12: its own parent
+		"1,甲,,",        // row 2: fine
+		",乙,1,",        // row 3: no code
+		"3,,1,",        // row 4: no name
+		"1,丙,,",        // row 5: duplicate code
+		"5,丁,77,",      // row 6: unknown parent
+		"6,戊,7,",       // row 7: cycle with row 8
+		"7,己,6,",       // row 8
+		"8,已登记单位,,",    // row 9: a registered unit's name
+		"10,庚,1,甲",     // row 10: alias is row 2's name
+		"11,辛,1,老名字；新", // row 11: alias a registered unit's
+		"12,壬,12,",     // row 12: its own parent
 	}, "\n")
 	_, err := svc.ImportRoster(ctx, "bad.csv", []byte(csvData))
 	var re *sync.RosterError
