@@ -59,6 +59,14 @@ func TestUnitsImportAndList(t *testing.T) {
 	if !strings.Contains(out, "11001     某区一中    110           第一中学\n") || !strings.Contains(out, "120       某区民政局") {
 		t.Errorf("list after re-import:\n%s", out)
 	}
+	// A command taking a unit takes its code or alias.
+	for _, key := range []string{"11001", "第一中学"} {
+		code, out, errs = cliIn(t, data, "template", "new", "--template", "hubei-dept", "--unit", key, "--year", "2024",
+			"-o", filepath.Join(dir, "blank-"+key+".xlsx"))
+		if code != 0 || !strings.Contains(out, "某区一中 2024") {
+			t.Errorf("template new --unit %s: %d %q %q", key, code, out, errs)
+		}
+	}
 }
 
 func TestUnitsImportProblems(t *testing.T) {
