@@ -40,6 +40,11 @@ type NewRevision struct {
 	// with that code (Unit is then the name as typed); empty files it
 	// under the unit named Unit, created when missing.
 	UnitCode string
+	// PendingUnit, when set (Unit and UnitCode empty), is the unit's name
+	// as typed in a form whose unit matched no registered unit or several:
+	// the revision is kept as one of no submission and waits in the
+	// 待确认单位 queue (see PendingUnits) with Year and Subject.
+	PendingUnit string
 	// Subject tells apart several submissions of one unit, template and year
 	// (the project of a 项目支出绩效自评表); empty otherwise.
 	Subject string
@@ -118,8 +123,8 @@ type Records interface {
 	// AddRevisionBatch is AddRevisions for the forms of many files in one
 	// transaction (group commit): all are recorded, or none.
 	AddRevisionBatch(ctx context.Context, files [][]*NewRevision) ([][]*Revision, [][]string, error)
-	// Unidentified returns the revisions of no submission (their unit or
-	// year could not be read), newest first; by, when not empty, limits them
+	// Unidentified returns the revisions of no submission whose unit or
+	// year could not be read (not those waiting for a unit: PendingUnits), newest first; by, when not empty, limits them
 	// to those uploaded by that name.
 	Unidentified(ctx context.Context, by string) ([]*Revision, error)
 	// Revision returns one revision. Errors: ErrNotFound.

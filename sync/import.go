@@ -67,8 +67,9 @@ type ImportResult struct {
 	Template string `json:"template"`
 	Version  string `json:"version,omitempty"`
 	Year     int    `json:"year,omitempty"`
-	// Outcome is imported, updated, unchanged, rejected, unreadable or
-	// failed (a store error: nothing was recorded, run again).
+	// Outcome is imported, updated, unchanged, rejected, pending (waits
+	// for a unit: OutcomePending), unreadable or failed (a store error:
+	// nothing was recorded, run again).
 	Outcome string `json:"status"`
 	// Revision is the stored revision's id (0 when none).
 	Revision int64 `json:"revision"`
@@ -170,6 +171,13 @@ type pendingFile struct {
 // failure.
 func (s *Service) prepare(ctx context.Context, name string, data []byte, reps []*Report, opts ImportOptions) (*pendingFile, error) {
 	p := &pendingFile{name: name, out: make([]*ImportResult, len(reps))}
+	units, err := s.unitIndex(ctx)
+	if err != nil {
+		for i, rep := range reps {
+			p.out[i] = &ImportResult{File: name, Sheet: rep.Sheet}
+		}
+		return p, fmt.Errorf("import %s: %w", name, err)
+	}
 	seen := map[string]string{} // submission key → sheet
 	for i, rep := range reps {
 		ir := &ImportResult{File: name, Sheet: rep.Sheet}
@@ -181,9 +189,10 @@ func (s *Service) prepare(ctx context.Context, name string, data []byte, reps []
 		if nr == nil {
 			continue
 		}
+		units.fileUnder(nr, ir, unitCodeOf(rep.Result))
 		nr.Size = int64(len(data))
 		if nr.Unit != "" {
-			key := fmt.Sprintf("%s\x00%s\x00%d\x00%s", nr.Unit, nr.TemplateID, nr.Year, nr.Subject)
+			key := fmt.Sprintf("%s\x00%s\x00%s\x00%d\x00%s", nr.UnitCode, nr.Unit, nr.TemplateID, nr.Year, nr.Subject)
 			if prev, dup := seen[key]; dup {
 				ir.Outcome = OutcomeDuplicate
 				ir.FirstError = fmt.Sprintf("工作表“%s”与工作表“%s”是同一份填报（单位、模板、年度%s相同），此表未保存 (sheet %q repeats the form of sheet %q; not stored)",
@@ -216,7 +225,7 @@ func (p *pendingFile) fail(err error) ([]*ImportResult, error) {
 func (p *pendingFile) finish(revs []*store.Revision, outcomes []string) {
 	for i, ir := range p.irs {
 		ir.Revision, ir.Outcome = revs[i].ID, outcomes[i]
-		if p.nrs[i].Status == store.StatusRejected && outcomes[i] != store.OutcomeUnchanged {
+		if p.nrs[i].Status == store.StatusRejected && outcomes[i] != store.OutcomeUnchanged && outcomes[i] != OutcomePending {
 			ir.Outcome = OutcomeRejected
 		}
 	}
@@ -297,8 +306,9 @@ func (s *Service) plan(ctx context.Context, ir *ImportResult, rep *Report, opts 
 		return nil, err
 	}
 	findings = append(findings, extra...)
+	genCode := ""
 	if gen != nil {
-		unit = gen.Unit // the registered spelling of the same unit
+		unit, genCode = gen.Unit, gen.UnitCode // the registered spelling of the same unit
 	}
 	if f, ok := badName(rep.Result, t.Identity.Unit, unit, "单位名称 (unit name)"); !ok {
 		findings = append(findings, f)
@@ -315,6 +325,9 @@ func (s *Service) plan(ctx context.Context, ir *ImportResult, rep *Report, opts 
 		unit = ""
 	}
 	ir.Unit, ir.Year = unit, year
+	if unit == "" {
+		genCode = ""
+	}
 	status := store.StatusValid
 	for _, f := range findings {
 		switch f.Severity {
@@ -332,7 +345,7 @@ func (s *Service) plan(ctx context.Context, ir *ImportResult, rep *Report, opts 
 		}
 	}
 	return &store.NewRevision{
-		Unit: unit, TemplateID: t.ID, TemplateVersion: t.Version, TemplateTitle: t.Title, Year: year, Subject: subject,
+		Unit: unit, UnitCode: genCode, TemplateID: t.ID, TemplateVersion: t.Version, TemplateTitle: t.Title, Year: year, Subject: subject,
 		Sheet: rep.Sheet, Fingerprint: rep.Result.Fingerprint(), FileName: ir.File,
 		UploadedBy: opts.By, Status: status, Findings: findings, Result: rep.Result, TotalScore: t.Score(rep.Result),
 		Met: metOf(rep.Result),

@@ -166,7 +166,10 @@ func (s *Service) Upload(ctx context.Context, u *store.User, name string, data [
 			if err != nil {
 				return nil, reps, err
 			}
-			if unit, _, _ := t.Who(rep.Result); unit != "" && !SameUnit(unit, u.Unit) {
+			unit, _, _ := t.Who(rep.Result)
+			if foreign, err := s.foreignUnit(ctx, u, rep, unit); err != nil {
+				return nil, reps, err
+			} else if foreign {
 				s.refused(ctx, u, name, rep.Sheet, unit)
 				return nil, reps, fmt.Errorf("upload %s: 工作表“%s”的单位为“%s”，不是本单位“%s”，整个文件未保存 (sheet %q is another unit's form; nothing stored: %w)",
 					name, rep.Sheet, unit, u.Unit, rep.Sheet, ErrForbidden)

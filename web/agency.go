@@ -298,6 +298,9 @@ func (s *Server) formResult(rq *request, ir *sync.ImportResult, rep *sync.Report
 		v.Message, status = ir.FirstError, http.StatusUnprocessableEntity
 	case sync.OutcomeDuplicate:
 		v.Message = ir.FirstError
+	case sync.OutcomePending:
+		v.Message = fmt.Sprintf("待确认单位：表中填写的单位“%s”与单位名单中的单位对不上，文件已保存（修订 %d），等待财政确认归入哪个单位。"+
+			" (the typed unit matches no registered unit; kept, waiting for the bureau to assign it)", ir.Unit, ir.Revision)
 	case sync.OutcomeConflict:
 		v.Message = fmt.Sprintf("该文件由较早的修订生成，而库中已有更新的修订 %d，有 %d 处不同：未保存。请下载最新版本后再修改上传。"+
 			" (generated from an older revision; not stored)", ir.Revision, len(ir.Changes))

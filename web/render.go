@@ -247,6 +247,8 @@ func outcomeName(s string) string {
 		return "保存失败"
 	case sync.OutcomeDuplicate:
 		return "与前面的工作表重复，未保存"
+	case sync.OutcomePending:
+		return "已保存，待确认单位：单位名称与名单中的单位对不上，等待财政确认归入哪个单位"
 	}
 	return s
 }

@@ -201,6 +201,8 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /bureau/report", s.page(roleBureau, s.downloadReport))
 	s.mux.Handle("POST /submissions/{id}/review", s.page(roleBureau, s.reviewForm))
 	s.mux.Handle("GET /audit", s.page(roleBureau, s.auditPage))
+	s.mux.Handle("GET /units/pending", s.page(roleBureau, s.pendingUnitsPage))
+	s.mux.Handle("POST /units/pending/{id}/assign", s.page(roleBureau, s.assignUnitForm))
 
 	// JSON API.
 	s.mux.HandleFunc("POST /api/login", s.apiLogin)

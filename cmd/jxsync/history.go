@@ -52,6 +52,9 @@ func runHistory(ctx context.Context, g *globals, o historyOptions, unit string) 
 	if o.unidentified {
 		return printUnidentified(ctx, g, svc)
 	}
+	if unit, err = unitArg(ctx, g, svc, unit); err != nil {
+		return err
+	}
 	revs, err := svc.Records.History(ctx, unit)
 	if errors.Is(err, store.ErrNotFound) {
 		return unitNotFound(ctx, svc, unit)

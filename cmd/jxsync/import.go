@@ -149,6 +149,9 @@ func printSummary(w io.Writer, templates []*mapping.Template, results []*sync.Im
 			printChanges(w, "    ", t, r.Changes, 10)
 		case sync.OutcomeDuplicate:
 			fmt.Fprintf(w, "重复 duplicate  %s: %s\n", where, oneLine(r.FirstError))
+		case sync.OutcomePending:
+			fmt.Fprintf(w, "待确认单位 pending  %s (%s %d): 单位名称与名单中的单位对不上，修订 %d 等待归入单位 (jxsync units pending / units assign)\n",
+				where, oneLine(r.Unit), r.Year, r.Revision)
 		}
 	}
 	if len(keys) > 0 {
@@ -161,6 +164,9 @@ func printSummary(w io.Writer, templates []*mapping.Template, results []*sync.Im
 	}
 	fmt.Fprintf(w, "共 %d 个文件 (files), %d 张表 (forms): 新增 imported %d, 更新 updated %d, 未变 unchanged %d, 有错误 rejected %d, 无法读取 unreadable %d",
 		len(files), forms, counts["imported"], counts["updated"], counts["unchanged"], counts["rejected"], counts["unreadable"])
+	if counts["pending"] > 0 {
+		fmt.Fprintf(w, ", 待确认单位 pending %d", counts["pending"])
+	}
 	if counts["conflict"] > 0 {
 		fmt.Fprintf(w, ", 冲突 conflict %d", counts["conflict"])
 	}

@@ -83,6 +83,11 @@ func runReport(ctx context.Context, g *globals, o reportOptions) error {
 		return err
 	}
 	defer closeStores()
+	for i, u := range expected {
+		if expected[i], err = unitArg(ctx, g, svc, u); err != nil {
+			return err
+		}
+	}
 	sum, err := svc.Summary(ctx, o.template, o.year, expected)
 	if err != nil {
 		if errors.Is(err, mapping.ErrNoTemplate) {

@@ -104,6 +104,9 @@ func runTemplateNew(ctx context.Context, g *globals, o templateNewOptions, _ []s
 		return err
 	}
 	defer closeStores()
+	if o.unit, err = unitArg(ctx, g, svc, o.unit); err != nil {
+		return err
+	}
 	t, err := versionForYear(svc.Templates, o.template, o.year)
 	if err != nil {
 		return templateError(svc, o.template, err)

@@ -100,7 +100,7 @@ func (db *DB) History(ctx context.Context, unit string) ([]*store.Revision, erro
 
 // Unidentified implements store.Records.
 func (db *DB) Unidentified(ctx context.Context, by string) ([]*store.Revision, error) {
-	out, err := db.revisions(ctx, `WHERE r.submission_id IS NULL AND (? = '' OR r.uploaded_by = ?) ORDER BY r.id DESC`, by, by)
+	out, err := db.revisions(ctx, `WHERE r.submission_id IS NULL AND r.id NOT IN (SELECT revision_id FROM pending_units) AND (? = '' OR r.uploaded_by = ?) ORDER BY r.id DESC`, by, by)
 	if err != nil {
 		return nil, fmt.Errorf("unidentified revisions: %w", err)
 	}

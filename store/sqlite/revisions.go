@@ -137,7 +137,15 @@ func (db *DB) addRevision(ctx context.Context, tx *sql.Tx, st *inserts, nr *stor
 		}
 	}
 	if existing != 0 {
-		return existingRevision(ctx, tx, existing)
+		r, out, err := existingRevision(ctx, tx, existing)
+		if err == nil && !filed(nr) && nr.PendingUnit != "" {
+			if waiting, err := isWaiting(ctx, tx, existing); err != nil {
+				return nil, "", err
+			} else if waiting {
+				out = store.OutcomePending
+			}
+		}
+		return r, out, err
 	}
 	findings, err := json.Marshal(nonNil(nr.Findings))
 	if err != nil {
@@ -167,6 +175,13 @@ func (db *DB) addRevision(ctx context.Context, tx *sql.Tx, st *inserts, nr *stor
 		if err := st.values(ctx, id, nr.Result, nr.Met); err != nil {
 			return nil, "", err
 		}
+	}
+	if !filed(nr) && nr.PendingUnit != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO pending_units(revision_id, unit_name, year, subject, template_id) VALUES (?, ?, ?, ?, ?)`,
+			id, nr.PendingUnit, nr.Year, nr.Subject, nr.TemplateID); err != nil {
+			return nil, "", fmt.Errorf("pending unit: %w", err)
+		}
+		outcome = store.OutcomePending
 	}
 	return &store.Revision{ID: id, SubmissionID: sub.Int64, Seq: seq, Unit: unitName, UnitCode: unitCode, TemplateID: nr.TemplateID,
 		TemplateVersion: nr.TemplateVersion, Year: yearOf(nr), Subject: subjectOf(nr), BlobHash: nr.BlobHash, FileName: nr.FileName,
