@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/jxsync/jxsync/store"
+	"github.com/jxsync/jxsync/sync"
 	"github.com/jxsync/jxsync/web"
 )
 
@@ -73,7 +74,7 @@ func TestDashboardAndReview(t *testing.T) {
 	cz := e.login("cz")
 
 	d := getDashboard(t, cz, "template=hubei-dept&year=2022")
-	want := map[string]string{unitJiuzhu: web.StateErrors, unitMinzh: web.StateSubmitted, "新设单位": web.StateMissing, "往年单位": web.StateMissing}
+	want := map[string]string{unitJiuzhu: sync.StateErrors, unitMinzh: sync.StateSubmitted, "新设单位": sync.StateMissing, "往年单位": sync.StateMissing}
 	if got := d.states(); !equalMaps(got, want) {
 		t.Errorf("states = %v, want %v", got, want)
 	}
@@ -81,7 +82,7 @@ func TestDashboardAndReview(t *testing.T) {
 	for _, c := range d.Counts {
 		counts[c.State] = c.N
 	}
-	if d.Total != 4 || counts[web.StateMissing] != 2 || counts[web.StateErrors] != 1 || counts[web.StateSubmitted] != 1 {
+	if d.Total != 4 || counts[sync.StateMissing] != 2 || counts[sync.StateErrors] != 1 || counts[sync.StateSubmitted] != 1 {
 		t.Errorf("total %d counts %v", d.Total, counts)
 	}
 	// Without template and year: the template and year of the latest upload.
@@ -120,7 +121,7 @@ func TestDashboardAndReview(t *testing.T) {
 	wantStatus(t, "review of no submission", res, body, http.StatusNotFound)
 
 	d = getDashboard(t, cz, "template=hubei-dept&year=2022")
-	want[unitMinzh], want[unitJiuzhu] = web.StateAccepted, web.StateReturned
+	want[unitMinzh], want[unitJiuzhu] = sync.StateAccepted, sync.StateReturned
 	if got := d.states(); !equalMaps(got, want) {
 		t.Errorf("after review: %v", got)
 	}
@@ -134,7 +135,7 @@ func TestDashboardAndReview(t *testing.T) {
 	// A new upload after the review is waiting for review again.
 	res, body = jz.upload("/upload", "fixed.xlsx", hubeiWorkbook(t, corrected), true, false)
 	wantStatus(t, "corrected", res, body, http.StatusOK)
-	if got := getDashboard(t, cz, "template=hubei-dept&year=2022").states()[unitJiuzhu]; got != web.StateSubmitted {
+	if got := getDashboard(t, cz, "template=hubei-dept&year=2022").states()[unitJiuzhu]; got != sync.StateSubmitted {
 		t.Errorf("after a new upload: %s", got)
 	}
 	_, body = cz.get("/revisions/" + itoa(jzRev))
