@@ -13,6 +13,7 @@ import (
 
 	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/sync"
+	"github.com/jxsync/jxsync/template"
 	"github.com/jxsync/jxsync/web"
 )
 
@@ -108,7 +109,12 @@ func TestDashboardAndReview(t *testing.T) {
 	// Accept one, return the other with a comment the agency sees.
 	mzSub, jzSub := subOf(t, e, mzRev), subOf(t, e, jzRev)
 	res, body = cz.postForm("/submissions/"+mzSub+"/review", url.Values{"status": {"accepted"}, "comment": {"数据完整"}}, true)
+	wantStatus(t, "accept warnings unconfirmed", res, body, http.StatusConflict)
+	mustContain(t, body, "该表有警告，确认通过？")
+	res, body = cz.postForm("/submissions/"+mzSub+"/review", url.Values{"status": {"accepted"}, "comment": {"数据完整"}, "confirm": {"1"}}, true)
 	wantStatus(t, "accept", res, body, http.StatusSeeOther)
+	res, body = cz.postForm("/submissions/"+mzSub+"/review", url.Values{"status": {"returned"}, "comment": {"再看"}}, true)
+	wantStatus(t, "second review", res, body, http.StatusConflict)
 	res, body = cz.postForm("/submissions/"+jzSub+"/review", url.Values{"status": {"returned"}}, true)
 	wantStatus(t, "return without comment", res, body, http.StatusBadRequest)
 	res, body = cz.postForm("/submissions/"+jzSub+"/review", url.Values{"status": {"maybe"}, "comment": {"x"}}, true)
@@ -116,25 +122,39 @@ func TestDashboardAndReview(t *testing.T) {
 	res, body = cz.postForm("/submissions/"+jzSub+"/review", url.Values{"status": {"returned"}, "comment": {strings.Repeat("长", 2001)}}, true)
 	wantStatus(t, "comment too long", res, body, http.StatusBadRequest)
 	res, body = cz.postJSON("/api/submissions/"+jzSub+"/review", `{"status":"returned","comment":"请说明救助人次未完成的原因"}`)
-	wantStatus(t, "API return", res, body, http.StatusOK)
+	wantStatus(t, "API return of a form with errors", res, body, http.StatusConflict)
 	res, body = cz.postForm("/submissions/999999/review", url.Values{"status": {"accepted"}}, true)
 	wantStatus(t, "review of no submission", res, body, http.StatusNotFound)
 
 	d = getDashboard(t, cz, "template=hubei-dept&year=2022")
-	want[unitMinzh], want[unitJiuzhu] = sync.StateAccepted, sync.StateReturned
+	want[unitMinzh] = sync.StateAccepted
 	if got := d.states(); !equalMaps(got, want) {
 		t.Errorf("after review: %v", got)
 	}
+
+	// The corrected form is returned with a comment the agency sees.
 	jz := e.login("jz")
+	res, body = jz.upload("/upload", "fixed.xlsx", hubeiWorkbook(t, corrected), true, false)
+	wantStatus(t, "corrected", res, body, http.StatusOK)
+	jzRev = mustInt(t, firstRevision(t, body))
+	res, body = cz.postJSON("/api/submissions/"+jzSub+"/review", `{"status":"returned","comment":"请说明救助人次未完成的原因"}`)
+	wantStatus(t, "API return", res, body, http.StatusOK)
+	want[unitJiuzhu] = sync.StateReturned
+	if got := getDashboard(t, cz, "template=hubei-dept&year=2022").states(); !equalMaps(got, want) {
+		t.Errorf("after the return: %v", got)
+	}
 	_, body = jz.get("/agency")
-	mustContain(t, body, "已退回", "请说明救助人次未完成的原因")
+	mustContain(t, body, "财政退回", "请说明救助人次未完成的原因")
 	_, body = jz.get("/revisions/" + itoa(jzRev))
 	mustContain(t, body, "审核意见", "请说明救助人次未完成的原因")
 	mustNotContain(t, body, `id="review-form"`)
 
 	// A new upload after the review is waiting for review again.
-	res, body = jz.upload("/upload", "fixed.xlsx", hubeiWorkbook(t, corrected), true, false)
-	wantStatus(t, "corrected", res, body, http.StatusOK)
+	res, body = jz.upload("/upload", "fixed-2.xlsx", hubeiWorkbook(t, func(d *template.Data) {
+		corrected(d)
+		d.Fields["improvement"] = "加强管理。"
+	}), true, false)
+	wantStatus(t, "corrected again", res, body, http.StatusOK)
 	if got := getDashboard(t, cz, "template=hubei-dept&year=2022").states()[unitJiuzhu]; got != sync.StateSubmitted {
 		t.Errorf("after a new upload: %s", got)
 	}
