@@ -193,7 +193,7 @@ var funcs = template.FuncMap{
 	},
 	"revStatus":  revisionStatusName,
 	"reviewName": reviewName,
-	"levelName":  levelName,
+	"reviewWord": reviewWord,
 	"sevName":    severityName,
 	"stateName":  stateName,
 	"indent":     func(n int) string { return strings.Repeat("　", n) },
@@ -233,12 +233,11 @@ func reviewName(s string) string {
 	return s
 }
 
-// levelName names a review's level.
-func levelName(s string) string {
-	if s == store.LevelDepartment {
-		return "部门审核"
-	}
-	return "财政审核"
+// reviewWord names a decision with its level: 部门审核通过, 部门退回,
+// 财政审核通过 or 财政退回 (the state it leads to).
+func reviewWord(r *store.Review) string {
+	st, _ := sync.SubmissionState(&store.Revision{ID: r.Revision}, []*store.Review{r})
+	return sync.StateWord(st)
 }
 
 func severityName(s string) string {
