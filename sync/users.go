@@ -31,16 +31,18 @@ var (
 // SessionTTL is how long a sign-in lasts.
 const SessionTTL = 12 * time.Hour
 
-// AddUser creates an account with a bcrypt-hashed password. An agency
-// account needs its unit's name.
+// AddUser creates an account with a bcrypt-hashed password. An agency or
+// department account needs its unit: with a registry its code (a name or
+// alias given is stored as the registered unit's code; a department's must
+// be registered), else the unit's name.
 func (s *Service) AddUser(ctx context.Context, name, role, unit, password string) error {
 	switch {
 	case name == "":
 		return errors.New("add user: name: must not be empty")
-	case role != store.RoleAgency && role != store.RoleBureau:
-		return fmt.Errorf("add user %s: role: must be agency or bureau, got %q", name, role)
-	case role == store.RoleAgency && unit == "":
-		return fmt.Errorf("add user %s: unit: an agency account needs its unit", name)
+	case role != store.RoleAgency && role != store.RoleBureau && role != store.RoleDepartment:
+		return fmt.Errorf("add user %s: role: must be agency, department or bureau, got %q", name, role)
+	case role != store.RoleBureau && unit == "":
+		return fmt.Errorf("add user %s: unit: an %s account needs its unit", name, role)
 	case len(password) < 8:
 		return fmt.Errorf("add user %s: %w", name, ErrWeakPassword)
 	}
@@ -50,6 +52,8 @@ func (s *Service) AddUser(ctx context.Context, name, role, unit, password string
 	}
 	if role == store.RoleBureau {
 		unit = ""
+	} else if unit, err = s.accountUnit(ctx, role, unit); err != nil {
+		return fmt.Errorf("add user %s: %w", name, err)
 	}
 	return s.Users.AddUser(ctx, &store.User{Name: name, Role: role, Unit: unit, PasswordHash: string(hash)})
 }
@@ -119,32 +123,53 @@ func (s *Service) EndSession(ctx context.Context, token string) error {
 	return s.Users.DeleteSession(ctx, store.Hash([]byte(token)))
 }
 
-// CanSee reports whether u may read (and, for an agency, write) a
-// revision: bureau staff see all, an agency its own unit's and the
-// unidentified ones it uploaded itself.
+// CanSee reports, without the unit tree, whether u may read (and, for its
+// own unit's, write) a revision: bureau staff see all, an agency or a
+// department its own unit's, everyone the unidentified ones they uploaded
+// themselves. A department's subtree needs the tree: Service.AccessOf.
 func CanSee(u *store.User, rev *store.Revision) bool {
-	if u == nil || rev == nil || u.Disabled {
-		return false
+	return (&Access{User: u}).CanSee(rev)
+}
+
+// accountUnit is the unit an agency or department account is stored with:
+// with a registry the code of the unit that unit names (code, exact name or
+// alias), else unit as given. A department must be a registered unit.
+func (s *Service) accountUnit(ctx context.Context, role, unit string) (string, error) {
+	var reg bool
+	if s.Units != nil {
+		var err error
+		if reg, err = s.Units.Registered(ctx); err != nil {
+			return "", err
+		}
 	}
-	if u.Role == store.RoleBureau {
-		return true
+	if !reg {
+		if role == store.RoleDepartment {
+			return "", fmt.Errorf("unit: 主管部门账号须对应已登记的单位，请先导入单位名册 (jxsync units import) (a department account needs the unit registry)")
+		}
+		return unit, nil
 	}
-	if u.Role != store.RoleAgency {
-		return false
+	found, err := s.Units.Unit(ctx, unit)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", fmt.Errorf("unit: 单位名册中没有编码、名称或别名为“%s”的单位 (no such unit: %w)", unit, err)
 	}
-	// An agency sees its unit's revisions, and those it uploaded that
-	// could not be filed under any unit (to see why and fix them).
-	return rev.Unit != "" && rev.Unit == u.Unit || rev.SubmissionID == 0 && rev.Unit == "" && rev.UploadedBy != "" && rev.UploadedBy == u.Name
+	if err != nil {
+		return "", fmt.Errorf("unit: %w", err)
+	}
+	return found.Code, nil
 }
 
 // RevisionFor returns a revision if u may see it. Errors: store.ErrNotFound
-// (also when it belongs to another unit, so ids cannot be probed).
+// (also when it belongs to a unit u may not see, so ids cannot be probed).
 func (s *Service) RevisionFor(ctx context.Context, u *store.User, id int64) (*store.Revision, error) {
 	rev, err := s.Records.Revision(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if !CanSee(u, rev) {
+	a, err := s.AccessOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	if !a.CanSee(rev) {
 		return nil, fmt.Errorf("revision %d: %w", id, store.ErrNotFound)
 	}
 	return rev, nil
@@ -160,7 +185,11 @@ func (s *Service) Upload(ctx context.Context, u *store.User, name string, data [
 	if err != nil {
 		return []*ImportResult{{File: name, Outcome: OutcomeUnreadable, FirstError: err.Error()}}, nil, nil
 	}
-	if u.Role == store.RoleAgency {
+	if u.Role == store.RoleAgency || u.Role == store.RoleDepartment {
+		own, err := s.ownUnit(ctx, u)
+		if err != nil {
+			return nil, reps, err
+		}
 		for _, rep := range reps {
 			t, err := s.template(rep)
 			if err != nil {
@@ -172,13 +201,13 @@ func (s *Service) Upload(ctx context.Context, u *store.User, name string, data [
 			} else if foreign {
 				s.refused(ctx, u, name, rep.Sheet, unit)
 				return nil, reps, fmt.Errorf("upload %s: 工作表“%s”的单位为“%s”，不是本单位“%s”，整个文件未保存 (sheet %q is another unit's form; nothing stored: %w)",
-					name, rep.Sheet, unit, u.Unit, rep.Sheet, ErrForbidden)
+					name, rep.Sheet, unit, own.names[0], rep.Sheet, ErrForbidden)
 			}
 			// A workbook jxsync generated from another unit's submission is
 			// not the agency's to file, whatever its cells say.
 			if sub, err := strconv.ParseInt(rep.Result.Props[mapping.PropSubmission], 10, 64); err == nil && sub != 0 {
 				latest, err := s.Records.LatestOf(ctx, sub)
-				if err == nil && !SameUnit(latest.Unit, u.Unit) {
+				if err == nil && !(own.code != "" && latest.UnitCode == own.code || own.named(latest.Unit)) {
 					s.refused(ctx, u, name, rep.Sheet, latest.Unit)
 					return nil, reps, fmt.Errorf("upload %s: 工作表“%s”由其他单位的填报生成，整个文件未保存 (sheet %q was generated from another unit's submission: %w)",
 						name, rep.Sheet, rep.Sheet, ErrForbidden)
@@ -197,31 +226,34 @@ func (s *Service) refused(ctx context.Context, u *store.User, name, sheet, other
 		fmt.Sprintf("%s — %s: refused (another unit's form: %s)", name, sheet, other))
 }
 
-// Review records a bureau decision (accepted or returned, with a comment
-// the agency sees) on a submission's latest revision.
-func (s *Service) Review(ctx context.Context, u *store.User, submission int64, status, comment string) (*store.Review, error) {
-	if u.Role != store.RoleBureau {
-		return nil, ErrForbidden
+// ownUnit is an account's unit: its code (when registered) and the names
+// its forms may type (the registered name and aliases, else the account's
+// unit as stored).
+type ownUnit struct {
+	code  string
+	names []string
+}
+
+func (o ownUnit) named(unit string) bool {
+	for _, n := range o.names {
+		if SameUnit(unit, n) {
+			return true
+		}
 	}
-	if status != store.ReviewAccepted && status != store.ReviewReturned {
-		return nil, fmt.Errorf("review: status must be accepted or returned, got %q", status)
+	return false
+}
+
+func (s *Service) ownUnit(ctx context.Context, u *store.User) (ownUnit, error) {
+	if s.Units != nil {
+		found, err := s.Units.Unit(ctx, u.Unit)
+		if err == nil {
+			return ownUnit{code: found.Code, names: append([]string{found.Name}, found.Aliases...)}, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return ownUnit{}, fmt.Errorf("unit of %s: %w", u.Name, err)
+		}
 	}
-	latest, err := s.Records.LatestOf(ctx, submission)
-	if err != nil {
-		return nil, err
-	}
-	r := &store.Review{Submission: submission, Revision: latest.ID, Status: status, Comment: comment, By: u.Name}
-	if err := s.Users.AddReview(ctx, r); err != nil {
-		return nil, err
-	}
-	detail := status
-	if comment != "" {
-		detail += ": " + comment
-	}
-	if err := s.Record(ctx, UserActor(ctx, u), store.ActionReview, latest.Unit, latest.ID, detail); err != nil {
-		return r, err
-	}
-	return r, nil
+	return ownUnit{names: []string{u.Unit}}, nil
 }
 
 // dummyHash is a bcrypt hash to compare against for unknown names.

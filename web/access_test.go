@@ -9,6 +9,7 @@ import (
 
 	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/store"
+	"github.com/jxsync/jxsync/template"
 	"github.com/jxsync/jxsync/web"
 )
 
@@ -22,8 +23,12 @@ func TestAccessEveryRoute(t *testing.T) {
 	e.addUser("mz", store.RoleAgency, unitMinzh)
 	e.addUser("cz", store.RoleBureau, "")
 	rev := e.importFile(jiuzhuXLSX).Revision
-	e.importFile("hubei-dept/2022/examples/caidian-minzheng-2022.xlsx")
-	id, sub := itoa(rev), subOf(t, e, rev)
+	mzRev := e.importFile("hubei-dept/2022/examples/caidian-minzheng-2022.xlsx").Revision
+	id := itoa(rev)
+	// Reviews take forms that passed validation (the 救助管理站's has
+	// errors): one for the page's form, one for the API.
+	msub := subOf(t, e, mzRev)
+	xsub := subOf(t, e, e.importWorkbook("x.xlsx", hubeiWorkbook(t, func(d *template.Data) { forUnit("某某单位")(d); corrected(d) })).Revision)
 	wb := testkit.Example(t, jiuzhuXLSX)
 
 	clients := map[string]*client{"anon": e.client(), "owner": e.login("jz"), "other": e.login("mz"), "bureau": e.login("cz")}
@@ -60,7 +65,7 @@ func TestAccessEveryRoute(t *testing.T) {
 		{"GET", "/bureau", "", want{"anon": login, "owner": 403, "other": 403, "bureau": 200}},
 		{"GET", "/bureau/zip?template=hubei-dept&year=2022", "", want{"anon": login, "owner": 403, "other": 403, "bureau": 200}},
 		{"GET", "/bureau/report?template=hubei-dept&year=2022", "", want{"anon": login, "owner": 403, "other": 403, "bureau": 200}},
-		{"POST", "/submissions/" + sub + "/review", "form", want{"anon": login, "owner": 403, "other": 403, "bureau": 303}},
+		{"POST", "/submissions/" + msub + "/review", "form", want{"anon": login, "owner": 403, "other": 403, "bureau": 303}},
 		{"GET", "/audit", "", want{"anon": login, "owner": 403, "other": 403, "bureau": 200}},
 		{"GET", "/audit?unit=" + url.QueryEscape(unitJiuzhu) + "&since=2020-01-01", "", want{"anon": login, "owner": 403, "other": 403, "bureau": 200}},
 
@@ -79,7 +84,7 @@ func TestAccessEveryRoute(t *testing.T) {
 		{"GET", "/api/dashboard?template=hubei-dept&year=2022", "", want{"anon": 401, "owner": 403, "other": 403, "bureau": 200}},
 		{"GET", "/api/zip?template=hubei-dept&year=2022", "", want{"anon": 401, "owner": 403, "other": 403, "bureau": 200}},
 		{"GET", "/api/report?template=hubei-dept&year=2022", "", want{"anon": 401, "owner": 403, "other": 403, "bureau": 200}},
-		{"POST", "/api/submissions/" + sub + "/review", "json", want{"anon": 401, "owner": 403, "other": 403, "bureau": 200}},
+		{"POST", "/api/submissions/" + xsub + "/review", "json", want{"anon": 401, "owner": 403, "other": 403, "bureau": 200}},
 		{"GET", "/api/nothing", "", want{"anon": 404, "owner": 404, "other": 404, "bureau": 404}},
 	}
 	for _, rt := range routes {
@@ -93,9 +98,9 @@ func TestAccessEveryRoute(t *testing.T) {
 			case "":
 				res, body = c.do(rt.method, rt.path, "", nil)
 			case "form":
-				res, body = c.postForm(rt.path, url.Values{"status": {"accepted"}}, true)
+				res, body = c.postForm(rt.path, url.Values{"status": {"accepted"}, "confirm": {"1"}}, true)
 			case "json":
-				res, body = c.postJSON(rt.path, `{"status":"accepted","comment":"好"}`)
+				res, body = c.postJSON(rt.path, `{"status":"accepted","comment":"好","confirm":true}`)
 			case "upload":
 				res, body = c.upload(rt.path, "jiuzhu.xlsx", wb, true, true)
 			}

@@ -70,7 +70,8 @@ func carryLinks(subs []*submissionView, now int) []carryLink {
 // agencyHome shows the unit's submissions and its uploads that could not be
 // filed, the blank template download and the upload form.
 func (s *Server) agencyHome(rq *request) error {
-	subs, err := s.submissionsOf(rq.ctx(), rq.user.Unit)
+	unit := s.ownUnitName(rq.ctx(), rq.user)
+	subs, err := s.submissionsOf(rq.ctx(), unit)
 	if err != nil {
 		return err
 	}
@@ -79,7 +80,7 @@ func (s *Server) agencyHome(rq *request) error {
 		return err
 	}
 	now := s.opts.Now().Year()
-	d := &agencyHomeData{Unit: rq.user.Unit, Submissions: subs, Unidentified: unident, Templates: s.templateOptions(),
+	d := &agencyHomeData{Unit: unit, Submissions: subs, Unidentified: unident, Templates: s.templateOptions(),
 		Year: now - 1, Blank: s.opts.Blank != nil}
 	if d.Blank && s.svc.Exporter != nil {
 		d.Carry = carryLinks(subs, now)

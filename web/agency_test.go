@@ -220,6 +220,12 @@ func TestNoStoredTextUnescaped(t *testing.T) {
 	_, pages["revision"] = c.get("/revisions/" + id)
 	cz := e.login("cz")
 	sub := subOf(t, e, mustInt(t, id))
+	// A form with errors cannot be reviewed: the corrected one is returned.
+	res, body = c.upload("/upload", "corrected.xlsx", hubeiWorkbook(t, func(d *template.Data) {
+		forUnit(evil)(d)
+		corrected(d)
+	}), true, false)
+	wantStatus(t, "corrected upload", res, body, http.StatusOK)
 	res, body = cz.postForm("/submissions/"+sub+"/review", url.Values{"status": {"returned"}, "comment": {`<script>alert("z")</script>`}}, true)
 	wantStatus(t, "review", res, body, http.StatusSeeOther)
 	_, pages["dashboard"] = cz.get("/bureau?template=hubei-dept&year=2022")

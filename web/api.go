@@ -10,6 +10,7 @@ import (
 
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
+	"github.com/jxsync/jxsync/sync"
 )
 
 // apiError is the body of every API error.
@@ -72,12 +73,13 @@ func revisionsOf(rs []*store.Revision) []*apiRevision {
 	return out
 }
 
-// apiReview is a bureau decision.
+// apiReview is a department's or the bureau's decision.
 type apiReview struct {
 	ID         int64     `json:"id"`
 	Submission int64     `json:"submission"`
 	Revision   int64     `json:"revision"`
 	Status     string    `json:"status"`
+	Level      string    `json:"level"`
 	Comment    string    `json:"comment"`
 	By         string    `json:"by"`
 	At         time.Time `json:"at"`
@@ -87,7 +89,7 @@ func reviewOf(r *store.Review) *apiReview {
 	if r == nil {
 		return nil
 	}
-	return &apiReview{ID: r.ID, Submission: r.Submission, Revision: r.Revision, Status: r.Status, Comment: r.Comment, By: r.By, At: r.At}
+	return &apiReview{ID: r.ID, Submission: r.Submission, Revision: r.Revision, Status: r.Status, Level: r.Level, Comment: r.Comment, By: r.By, At: r.At}
 }
 
 // apiSubmission is a submission with its state.
@@ -130,12 +132,13 @@ func (s *Server) apiUpload(rq *request) error {
 }
 
 // apiSubmissions lists submissions: an agency's own, with every revision;
-// for bureau staff the latest of every submission, optionally filtered by
-// template, year and unit.
+// for bureau staff the latest of every submission, for a department those
+// of its subtree, optionally filtered by template, year and unit (a name or
+// code).
 func (s *Server) apiSubmissions(rq *request) error {
 	out := []apiSubmission{}
 	if rq.user.Role == roleAgency {
-		subs, err := s.submissionsOf(rq.ctx(), rq.user.Unit)
+		subs, err := s.submissionsOf(rq.ctx(), s.ownUnitName(rq.ctx(), rq.user))
 		if err != nil {
 			return err
 		}
@@ -159,15 +162,19 @@ func (s *Server) apiSubmissions(rq *request) error {
 	if err != nil {
 		return err
 	}
+	a, err := s.svc.AccessOf(rq.ctx(), rq.user)
+	if err != nil {
+		return err
+	}
 	for _, l := range latest {
-		if year != 0 && l.Year != year || q.Get("unit") != "" && fold(l.Unit) != fold(q.Get("unit")) {
+		if !a.CanSee(l) || year != 0 && l.Year != year || q.Get("unit") != "" && fold(l.Unit) != fold(q.Get("unit")) && l.UnitCode != q.Get("unit") {
 			continue
 		}
 		reviews, err := s.svc.Users.Reviews(rq.ctx(), l.SubmissionID)
 		if err != nil {
 			return err
 		}
-		state, last := stateOf(l, reviews)
+		state, last := sync.SubmissionState(l, reviews)
 		out = append(out, apiSubmission{Submission: l.SubmissionID, Unit: l.Unit, Template: l.TemplateID, Year: l.Year,
 			Subject: l.Subject, State: state, Latest: revisionOf(l), Review: reviewOf(last)})
 	}
@@ -218,7 +225,7 @@ type apiDashboardRow struct {
 // the revisions of any template and year that could not be filed under
 // any unit.
 func (s *Server) apiDashboard(rq *request) error {
-	d, err := s.dashboard(rq.ctx(), rq.r.URL.Query())
+	d, err := s.dashboard(rq)
 	if err != nil {
 		return err
 	}
@@ -240,7 +247,9 @@ func (s *Server) apiDashboard(rq *request) error {
 }
 
 // apiReview records a decision from {"status": "accepted"|"returned",
-// "comment": "..."}.
+// "comment": "...", "revision": N, "confirm": true}: revision (the one
+// reviewed; default the latest) must still be the latest, confirm accepts a
+// form with warnings.
 func (s *Server) apiReview(rq *request) error {
 	latest, err := s.submissionFor(rq, rq.r.PathValue("id"))
 	if err != nil {
@@ -250,8 +259,10 @@ func (s *Server) apiReview(rq *request) error {
 		return &httpError{http.StatusUnsupportedMediaType, "请以 application/json 提交 (send application/json)"}
 	}
 	var body struct {
-		Status  string `json:"status"`
-		Comment string `json:"comment"`
+		Status   string `json:"status"`
+		Comment  string `json:"comment"`
+		Revision int64  `json:"revision"`
+		Confirm  bool   `json:"confirm"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(rq.w, rq.r.Body, maxFormBytes)).Decode(&body); err != nil {
 		return badRequest("请求体不是有效的 JSON (bad JSON body)")
@@ -260,7 +271,13 @@ func (s *Server) apiReview(rq *request) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.svc.Review(rq.ctx(), rq.user, latest.SubmissionID, status, comment)
+	rev := latest.ID
+	if body.Revision != 0 {
+		if rev, err = s.reviewedRevision(rq, latest, strconv.FormatInt(body.Revision, 10)); err != nil {
+			return err
+		}
+	}
+	r, err := s.svc.Review(rq.ctx(), rq.user, rev, status, comment, body.Confirm)
 	if err != nil {
 		return fmt.Errorf("review submission %d: %w", latest.SubmissionID, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
+	"github.com/jxsync/jxsync/sync"
 	"github.com/jxsync/jxsync/web"
 )
 
@@ -82,7 +83,7 @@ func TestAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	if rev.Revision.Unit != unitJiuzhu || rev.Data == nil || rev.Data.Fields["unit_name"].Text != unitJiuzhu ||
-		len(rev.Findings) != 2 || len(rev.History) != 1 || rev.Reviews == nil || rev.State != web.StateErrors {
+		len(rev.Findings) != 2 || len(rev.History) != 1 || rev.Reviews == nil || rev.State != sync.StateErrors {
 		t.Errorf("revision = %s", clip(body))
 	}
 

@@ -21,8 +21,13 @@ import (
 
 // Roles, cookies and form limits.
 const (
-	roleAgency = store.RoleAgency
-	roleBureau = store.RoleBureau
+	roleAgency     = store.RoleAgency
+	roleBureau     = store.RoleBureau
+	roleDepartment = store.RoleDepartment
+	// roleReviewer is bureau staff or a department (the review queue);
+	// roleFiler an agency or a department (its own unit's forms).
+	roleReviewer = "reviewer"
+	roleFiler    = "filer"
 
 	// sessionCookie holds the session token (its hash is what is stored).
 	sessionCookie = "jxsync_session"
@@ -92,7 +97,7 @@ func (s *Server) wrap(role string, api, multipartCSRF bool, h handlerFunc) http.
 			return
 		}
 		rq.user, rq.sess = u, sess
-		if role != "" && u.Role != role {
+		if !hasRole(u, role) {
 			s.fail(rq, errForbidden)
 			return
 		}
@@ -111,6 +116,20 @@ func (s *Server) wrap(role string, api, multipartCSRF bool, h handlerFunc) http.
 			s.fail(rq, err)
 		}
 	})
+}
+
+// hasRole reports whether u may use a route of role ("" any signed-in
+// user; roleReviewer and roleFiler two roles each).
+func hasRole(u *store.User, role string) bool {
+	switch role {
+	case "":
+		return true
+	case roleReviewer:
+		return u.Role == roleBureau || u.Role == roleDepartment
+	case roleFiler:
+		return u.Role == roleAgency || u.Role == roleDepartment
+	}
+	return u.Role == role
 }
 
 // csrfOK checks the CSRF token of a state-changing request: the

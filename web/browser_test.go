@@ -249,6 +249,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	shot("revision.png")
 	step("accept",
 		chromedp.SendKeys(chromedp.CSS(`#review-form textarea`), "材料齐全，审核通过。"),
+		chromedp.Click(chromedp.CSS("#confirm")),
 		chromedp.Click(chromedp.CSS("#accept")),
 		chromedp.WaitVisible(chromedp.CSS(".msg.notice")),
 		chromedp.Navigate(e.ts.URL+"/bureau?template=hubei-dept&year=2022"),

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/jxsync/jxsync/store"
+	"github.com/jxsync/jxsync/sync"
+	"github.com/jxsync/jxsync/template"
 	"github.com/jxsync/jxsync/web"
 )
 
@@ -73,7 +75,7 @@ func TestDashboardAndReview(t *testing.T) {
 	cz := e.login("cz")
 
 	d := getDashboard(t, cz, "template=hubei-dept&year=2022")
-	want := map[string]string{unitJiuzhu: web.StateErrors, unitMinzh: web.StateSubmitted, "新设单位": web.StateMissing, "往年单位": web.StateMissing}
+	want := map[string]string{unitJiuzhu: sync.StateErrors, unitMinzh: sync.StateSubmitted, "新设单位": sync.StateMissing, "往年单位": sync.StateMissing}
 	if got := d.states(); !equalMaps(got, want) {
 		t.Errorf("states = %v, want %v", got, want)
 	}
@@ -81,7 +83,7 @@ func TestDashboardAndReview(t *testing.T) {
 	for _, c := range d.Counts {
 		counts[c.State] = c.N
 	}
-	if d.Total != 4 || counts[web.StateMissing] != 2 || counts[web.StateErrors] != 1 || counts[web.StateSubmitted] != 1 {
+	if d.Total != 4 || counts[sync.StateMissing] != 2 || counts[sync.StateErrors] != 1 || counts[sync.StateSubmitted] != 1 {
 		t.Errorf("total %d counts %v", d.Total, counts)
 	}
 	// Without template and year: the template and year of the latest upload.
@@ -107,7 +109,12 @@ func TestDashboardAndReview(t *testing.T) {
 	// Accept one, return the other with a comment the agency sees.
 	mzSub, jzSub := subOf(t, e, mzRev), subOf(t, e, jzRev)
 	res, body = cz.postForm("/submissions/"+mzSub+"/review", url.Values{"status": {"accepted"}, "comment": {"数据完整"}}, true)
+	wantStatus(t, "accept warnings unconfirmed", res, body, http.StatusConflict)
+	mustContain(t, body, "该表有警告，确认通过？")
+	res, body = cz.postForm("/submissions/"+mzSub+"/review", url.Values{"status": {"accepted"}, "comment": {"数据完整"}, "confirm": {"1"}}, true)
 	wantStatus(t, "accept", res, body, http.StatusSeeOther)
+	res, body = cz.postForm("/submissions/"+mzSub+"/review", url.Values{"status": {"returned"}, "comment": {"再看"}}, true)
+	wantStatus(t, "second review", res, body, http.StatusConflict)
 	res, body = cz.postForm("/submissions/"+jzSub+"/review", url.Values{"status": {"returned"}}, true)
 	wantStatus(t, "return without comment", res, body, http.StatusBadRequest)
 	res, body = cz.postForm("/submissions/"+jzSub+"/review", url.Values{"status": {"maybe"}, "comment": {"x"}}, true)
@@ -115,26 +122,40 @@ func TestDashboardAndReview(t *testing.T) {
 	res, body = cz.postForm("/submissions/"+jzSub+"/review", url.Values{"status": {"returned"}, "comment": {strings.Repeat("长", 2001)}}, true)
 	wantStatus(t, "comment too long", res, body, http.StatusBadRequest)
 	res, body = cz.postJSON("/api/submissions/"+jzSub+"/review", `{"status":"returned","comment":"请说明救助人次未完成的原因"}`)
-	wantStatus(t, "API return", res, body, http.StatusOK)
+	wantStatus(t, "API return of a form with errors", res, body, http.StatusConflict)
 	res, body = cz.postForm("/submissions/999999/review", url.Values{"status": {"accepted"}}, true)
 	wantStatus(t, "review of no submission", res, body, http.StatusNotFound)
 
 	d = getDashboard(t, cz, "template=hubei-dept&year=2022")
-	want[unitMinzh], want[unitJiuzhu] = web.StateAccepted, web.StateReturned
+	want[unitMinzh] = sync.StateAccepted
 	if got := d.states(); !equalMaps(got, want) {
 		t.Errorf("after review: %v", got)
 	}
+
+	// The corrected form is returned with a comment the agency sees.
 	jz := e.login("jz")
+	res, body = jz.upload("/upload", "fixed.xlsx", hubeiWorkbook(t, corrected), true, false)
+	wantStatus(t, "corrected", res, body, http.StatusOK)
+	jzRev = mustInt(t, firstRevision(t, body))
+	res, body = cz.postJSON("/api/submissions/"+jzSub+"/review", `{"status":"returned","comment":"请说明救助人次未完成的原因"}`)
+	wantStatus(t, "API return", res, body, http.StatusOK)
+	want[unitJiuzhu] = sync.StateReturned
+	if got := getDashboard(t, cz, "template=hubei-dept&year=2022").states(); !equalMaps(got, want) {
+		t.Errorf("after the return: %v", got)
+	}
 	_, body = jz.get("/agency")
-	mustContain(t, body, "已退回", "请说明救助人次未完成的原因")
+	mustContain(t, body, "财政退回", "请说明救助人次未完成的原因")
 	_, body = jz.get("/revisions/" + itoa(jzRev))
 	mustContain(t, body, "审核意见", "请说明救助人次未完成的原因")
 	mustNotContain(t, body, `id="review-form"`)
 
 	// A new upload after the review is waiting for review again.
-	res, body = jz.upload("/upload", "fixed.xlsx", hubeiWorkbook(t, corrected), true, false)
-	wantStatus(t, "corrected", res, body, http.StatusOK)
-	if got := getDashboard(t, cz, "template=hubei-dept&year=2022").states()[unitJiuzhu]; got != web.StateSubmitted {
+	res, body = jz.upload("/upload", "fixed-2.xlsx", hubeiWorkbook(t, func(d *template.Data) {
+		corrected(d)
+		d.Fields["improvement"] = "加强管理。"
+	}), true, false)
+	wantStatus(t, "corrected again", res, body, http.StatusOK)
+	if got := getDashboard(t, cz, "template=hubei-dept&year=2022").states()[unitJiuzhu]; got != sync.StateSubmitted {
 		t.Errorf("after a new upload: %s", got)
 	}
 	_, body = cz.get("/revisions/" + itoa(jzRev))

@@ -43,7 +43,7 @@ func (s *Server) downloadBlank(rq *request) error {
 	if err != nil {
 		return err
 	}
-	if rq.user.Role == roleAgency && year != 0 && s.svc.Exporter != nil {
+	if (rq.user.Role == roleAgency || rq.user.Role == roleDepartment) && year != 0 && s.svc.Exporter != nil {
 		return s.prefilledBlank(rq, t, year, q.Get("last_year") == "1", q.Get("subject"))
 	}
 	data, err := s.opts.Blank(t.ID, t.Version)
@@ -61,7 +61,7 @@ func (s *Server) downloadBlank(rq *request) error {
 // prefilledBlank sends the agency's blank form of t for year, its unit and
 // the year filled in (sync.Service.Blank), with last year's plan when asked.
 func (s *Server) prefilledBlank(rq *request, t *mapping.Template, year int, lastYear bool, subject string) error {
-	unit := rq.user.Unit
+	unit := s.ownUnitName(rq.ctx(), rq.user)
 	b, err := s.svc.Blank(rq.ctx(), t, sync.BlankOptions{Unit: unit, Year: year, LastYear: lastYear, Subject: subject})
 	switch {
 	case lastYear && errors.Is(err, store.ErrNotFound):
@@ -156,7 +156,7 @@ func (s *Server) downloadAnnotated(rq *request) error {
 // taken for a whole one; a workbook that cannot be regenerated is listed in
 // a note instead.
 func (s *Server) downloadZip(rq *request) error {
-	d, err := s.dashboard(rq.ctx(), rq.r.URL.Query())
+	d, err := s.dashboard(rq)
 	if err != nil {
 		return err
 	}
@@ -229,7 +229,7 @@ func (s *Server) downloadReport(rq *request) error {
 	if s.svc.Reporter == nil {
 		return &httpError{http.StatusNotImplemented, "汇总报表尚未配置 (no reporter)"}
 	}
-	d, err := s.dashboard(rq.ctx(), rq.r.URL.Query())
+	d, err := s.dashboard(rq)
 	if err != nil {
 		return err
 	}

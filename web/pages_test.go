@@ -25,7 +25,8 @@ func statesOn(body []byte) []string {
 }
 
 // TestStatusWords: one vocabulary on every page. A revision that failed
-// validation is 有错误; 已退回 is only the bureau's return.
+// validation is 有错误 and cannot be reviewed; 财政退回 is only the bureau's
+// return.
 func TestStatusWords(t *testing.T) {
 	e := newEnv(t, web.Options{})
 	e.addUser("jz", store.RoleAgency, unitJiuzhu)
@@ -51,32 +52,42 @@ func TestStatusWords(t *testing.T) {
 	}
 	// Failed validation, not reviewed: 有错误 everywhere, never 已退回.
 	for name, body := range pages() {
-		if got := statesOn(body); !contains(got, "errors:有错误") || contains(got, "returned:已退回") {
+		if got := statesOn(body); !contains(got, "errors:有错误") || contains(got, "returned:财政退回") {
 			t.Errorf("%s: states %q, want 有错误", name, got)
 		}
 		if name != "dashboard" { // whose filters name every state
-			mustNotContain(t, body, "已退回")
+			mustNotContain(t, body, "退回")
 			mustContain(t, body, `<span class="check rejected">有错误</span>`)
 		}
 	}
 
-	// Returned by the bureau: 已退回, and the revision still 有错误.
+	// A form with errors cannot be returned (nor accepted): the unit fixes
+	// it; the state stays 有错误.
 	res, body = cz.postForm("/submissions/"+sub+"/review", url.Values{"status": {"returned"}, "comment": {"请说明原因"}}, true)
-	wantStatus(t, "return", res, body, http.StatusSeeOther)
-	for name, body := range pages() {
-		if got := statesOn(body); !contains(got, "returned:已退回") || contains(got, "errors:有错误") {
-			t.Errorf("%s: states %q, want 已退回", name, got)
-		}
-	}
+	wantStatus(t, "return of errors", res, body, http.StatusConflict)
+	mustContain(t, body, "该表校验有错误，不能审核")
+	mustNotContain(t, body, "not reviewable")
 
-	// A corrected upload: 已提交, its validation 校验通过 (or 有警告) — the
-	// return stays in the review history only.
+	// A corrected upload: 已提交, its validation 校验通过 (or 有警告).
 	res, body = jz.upload("/upload", "救助站-改.xlsx", hubeiWorkbook(t, corrected), true, false)
 	wantStatus(t, "corrected", res, body, http.StatusOK)
 	rev = firstRevision(t, body)
 	for name, body := range pages() {
-		if got := statesOn(body); !contains(got, "submitted:已提交") || contains(got, "returned:已退回") {
+		if got := statesOn(body); !contains(got, "submitted:已提交") || contains(got, "returned:财政退回") {
 			t.Errorf("%s: states %q, want 已提交", name, got)
+		}
+		if strings.Contains(name, "revision") {
+			mustContain(t, body, `<span class="check warnings">有警告</span>`)
+		}
+	}
+
+	// Returned by the bureau (the unit has no department): 财政退回, and
+	// the revision still 有警告.
+	res, body = cz.postForm("/submissions/"+sub+"/review", url.Values{"status": {"returned"}, "comment": {"请说明原因"}}, true)
+	wantStatus(t, "return", res, body, http.StatusSeeOther)
+	for name, body := range pages() {
+		if got := statesOn(body); !contains(got, "returned:财政退回") || contains(got, "submitted:已提交") {
+			t.Errorf("%s: states %q, want 财政退回", name, got)
 		}
 		if strings.Contains(name, "revision") {
 			mustContain(t, body, `<span class="check warnings">有警告</span>`)

@@ -23,8 +23,10 @@ import (
 type pageData struct {
 	// Title is the page's title.
 	Title string
-	// User is the signed-in user (nil on the sign-in page).
-	User *store.User
+	// User is the signed-in user (nil on the sign-in page); UnitName its
+	// unit's name.
+	User     *store.User
+	UnitName string
 	// CSRF is the token forms carry.
 	CSRF string
 	// Error and Notice are messages shown at the top.
@@ -70,6 +72,16 @@ func statusOf(err error) (int, string) {
 		return http.StatusNotFound, "未找到 (not found)"
 	case errors.Is(err, sync.ErrForbidden):
 		return http.StatusForbidden, err.Error()
+	case errors.Is(err, sync.ErrNeedsConfirm):
+		return http.StatusConflict, sync.ErrNeedsConfirm.Error() + " 请勾选“确认通过”后再提交。"
+	case errors.Is(err, sync.ErrNeedsComment):
+		return http.StatusBadRequest, sync.ErrNeedsComment.Error()
+	case errors.Is(err, sync.ErrNotReviewable):
+		msg, _, _ := strings.Cut(err.Error(), ": "+sync.ErrNotReviewable.Error())
+		if strings.HasPrefix(msg, "review") {
+			_, msg, _ = strings.Cut(msg, ": ")
+		}
+		return http.StatusConflict, msg
 	case errors.Is(err, mapping.ErrNoTemplate):
 		return http.StatusNotFound, "没有该模板 (no such template)"
 	case errors.Is(err, context.Canceled):
@@ -105,7 +117,7 @@ func csrfOf(rq *request) string {
 
 // pageFor starts a page's data for the signed-in user.
 func (s *Server) pageFor(rq *request, title string, data any) *pageData {
-	return &pageData{Title: title, User: rq.user, CSRF: rq.sess.CSRF, Data: data, MaxUpload: s.opts.MaxUploadBytes}
+	return &pageData{Title: title, User: rq.user, UnitName: s.ownUnitName(rq.ctx(), rq.user), CSRF: rq.sess.CSRF, Data: data, MaxUpload: s.opts.MaxUploadBytes}
 }
 
 // render executes a page template into a buffer first, so that a template
@@ -184,8 +196,10 @@ var funcs = template.FuncMap{
 	"roleName":   roleName,
 	"revStatus":  revisionStatusName,
 	"reviewName": reviewName,
+	"reviewWord": reviewWord,
 	"sevName":    severityName,
 	"stateName":  stateName,
+	"indent":     func(n int) string { return strings.Repeat("　", n) },
 	"outcome":    outcomeName,
 	"size":       sizeText,
 	"base":       func(name string) string { return safeFileName(name, "") },
@@ -220,6 +234,13 @@ func reviewName(s string) string {
 		return "已退回"
 	}
 	return s
+}
+
+// reviewWord names a decision with its level: 部门审核通过, 部门退回,
+// 财政审核通过 or 财政退回 (the state it leads to).
+func reviewWord(r *store.Review) string {
+	st, _ := sync.SubmissionState(&store.Revision{ID: r.Revision}, []*store.Review{r})
+	return sync.StateWord(st)
 }
 
 func severityName(s string) string {

@@ -34,8 +34,9 @@ type revisionDetail struct {
 	// submission's state.
 	Reviews []*store.Review
 	State   string
-	// CanReview shows the review form (bureau, on a submission);
-	// CanUpload the upload form (agency), for the corrected workbook.
+	// CanReview shows the review form (the account may review the
+	// submission now: sync.Access.ReviewLevel); CanUpload the upload form
+	// (the unit's own account), for the corrected workbook.
 	CanReview, CanUpload bool
 	// TypedUnit and TypedYear are, for a revision of no submission, the
 	// unit and year as typed in the form (or "（空）").
@@ -67,8 +68,14 @@ func (s *Server) revisionDetail(rq *request, idText string) (*revisionDetail, er
 		return nil, err
 	}
 	ctx := rq.ctx()
+	a, err := s.svc.AccessOf(ctx, rq.user)
+	if err != nil {
+		return nil, err
+	}
+	// Only the unit itself uploads its corrected workbook (a department its
+	// own unit's, not its units').
 	d := &revisionDetail{Rev: rev, Title: s.titleOfVersion(rev.TemplateID, rev.TemplateVersion), Latest: rev,
-		CanUpload: rq.user.Role == roleAgency}
+		CanUpload: (rq.user.Role == roleAgency || rq.user.Role == roleDepartment) && (a.Owns(rev) || rev.SubmissionID == 0)}
 	var t *mapping.Template
 	d.Data, d.Findings, t, err = s.findings(ctx, rev)
 	if err != nil {
@@ -103,8 +110,8 @@ func (s *Server) revisionDetail(rq *request, idText string) (*revisionDetail, er
 	if d.Reviews, err = s.svc.Users.Reviews(ctx, rev.SubmissionID); err != nil {
 		return nil, err
 	}
-	d.State, _ = stateOf(d.Latest, d.Reviews)
-	d.CanReview = rq.user.Role == roleBureau
+	d.State, _ = sync.SubmissionState(d.Latest, d.Reviews)
+	d.CanReview = a.CanReview(d.Latest, d.State)
 	return d, nil
 }
 

@@ -170,8 +170,11 @@ func New(svc *sync.Service, opts Options) (*Server, error) {
 }
 
 // routes registers every page and API endpoint. Roles: "" any signed-in
-// user, agency or bureau. Every route that takes a revision or submission
-// id fetches it through the user's access (another unit's id is 404).
+// user, agency, bureau, reviewer (bureau or department: the review queue,
+// scoped to a department's subtree) or filer (agency or department: its own
+// unit's forms). Every route that takes a revision or submission id fetches
+// it through the user's access (a unit outside it is 404). The consolidated
+// report is the bureau's only.
 func (s *Server) routes() {
 	static, _ := fs.Sub(staticFS, "static")
 	files := http.StripPrefix("/static/", http.FileServerFS(static))
@@ -189,17 +192,17 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /login", s.loginPage)
 	s.mux.HandleFunc("POST /login", s.loginForm)
 	s.mux.Handle("POST /logout", s.page("", s.logoutForm))
-	s.mux.Handle("GET /agency", s.page(roleAgency, s.agencyHome))
+	s.mux.Handle("GET /agency", s.page(roleFiler, s.agencyHome))
 	s.mux.Handle("POST /upload", s.uploadPage(s.uploadForm))
 	s.mux.Handle("GET /blank", s.page("", s.downloadBlank))
 	s.mux.Handle("GET /revisions/{id}", s.page("", s.revisionPage))
 	s.mux.Handle("GET /revisions/{id}/original", s.page("", s.downloadOriginal))
 	s.mux.Handle("GET /revisions/{id}/export", s.page("", s.downloadExport))
 	s.mux.Handle("GET /revisions/{id}/annotated", s.page("", s.downloadAnnotated))
-	s.mux.Handle("GET /bureau", s.page(roleBureau, s.dashboardPage))
-	s.mux.Handle("GET /bureau/zip", s.page(roleBureau, s.downloadZip))
+	s.mux.Handle("GET /bureau", s.page(roleReviewer, s.dashboardPage))
+	s.mux.Handle("GET /bureau/zip", s.page(roleReviewer, s.downloadZip))
 	s.mux.Handle("GET /bureau/report", s.page(roleBureau, s.downloadReport))
-	s.mux.Handle("POST /submissions/{id}/review", s.page(roleBureau, s.reviewForm))
+	s.mux.Handle("POST /submissions/{id}/review", s.page(roleReviewer, s.reviewForm))
 	s.mux.Handle("GET /audit", s.page(roleBureau, s.auditPage))
 	s.mux.Handle("GET /units/pending", s.page(roleBureau, s.pendingUnitsPage))
 	s.mux.Handle("POST /units/pending/{id}/assign", s.page(roleBureau, s.assignUnitForm))
@@ -217,10 +220,10 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/revisions/{id}/original", s.api("", s.downloadOriginal))
 	s.mux.Handle("GET /api/revisions/{id}/export", s.api("", s.downloadExport))
 	s.mux.Handle("GET /api/revisions/{id}/annotated", s.api("", s.downloadAnnotated))
-	s.mux.Handle("GET /api/dashboard", s.api(roleBureau, s.apiDashboard))
-	s.mux.Handle("GET /api/zip", s.api(roleBureau, s.downloadZip))
+	s.mux.Handle("GET /api/dashboard", s.api(roleReviewer, s.apiDashboard))
+	s.mux.Handle("GET /api/zip", s.api(roleReviewer, s.downloadZip))
 	s.mux.Handle("GET /api/report", s.api(roleBureau, s.downloadReport))
-	s.mux.Handle("POST /api/submissions/{id}/review", s.api(roleBureau, s.apiReview))
+	s.mux.Handle("POST /api/submissions/{id}/review", s.api(roleReviewer, s.apiReview))
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, apiError{Error: "没有该接口 (no such endpoint)"})
 	})
@@ -249,7 +252,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err != nil:
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
-	case u.Role == roleBureau:
+	case u.Role == roleBureau || u.Role == roleDepartment:
 		http.Redirect(w, r, "/bureau", http.StatusSeeOther)
 	default:
 		http.Redirect(w, r, "/agency", http.StatusSeeOther)

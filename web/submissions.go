@@ -12,70 +12,34 @@ import (
 	"github.com/jxsync/jxsync/sync"
 )
 
-// Submission states, as the dashboard shows them.
-const (
-	// StateMissing: a unit expected to submit has no submission.
-	StateMissing = "missing"
-	// StateErrors: the latest revision has error findings.
-	StateErrors = "errors"
-	// StateSubmitted: the latest revision has no error and is not reviewed.
-	StateSubmitted = "submitted"
-	// StateAccepted and StateReturned: the bureau's review of the latest
-	// revision. A revision uploaded after a review is not reviewed yet.
-	StateAccepted = "accepted"
-	StateReturned = "returned"
-)
-
-// States lists the states in dashboard order.
-var States = []string{StateMissing, StateErrors, StateSubmitted, StateAccepted, StateReturned}
-
-func stateName(s string) string {
-	switch s {
-	case StateMissing:
-		return "未提交"
-	case StateErrors:
-		return "有错误"
-	case StateSubmitted:
-		return "已提交"
-	case StateAccepted:
-		return "审核通过"
-	case StateReturned:
-		return "已退回"
-	}
-	return s
-}
-
-// stateOf is the state of a submission from its latest revision and its
-// reviews (oldest first): the last review decides when it is about the
-// latest revision.
-func stateOf(latest *store.Revision, reviews []*store.Review) (string, *store.Review) {
-	var last *store.Review
-	if len(reviews) > 0 {
-		last = reviews[len(reviews)-1]
-	}
-	if last != nil && last.Revision == latest.ID {
-		switch last.Status {
-		case store.ReviewAccepted:
-			return StateAccepted, last
-		case store.ReviewReturned:
-			return StateReturned, last
-		}
-	}
-	if latest.Status == store.StatusRejected {
-		return StateErrors, last
-	}
-	return StateSubmitted, last
-}
+// stateName is the word people read for a submission state.
+func stateName(s string) string { return sync.StateWord(s) }
 
 // submissionView is one submission with its revisions, newest first.
 type submissionView struct {
 	Latest    *store.Revision
 	Revisions []*store.Revision
 	State     string
-	// Review is the last review (possibly of an earlier revision).
+	// Review is the review that decided State (nil when none).
 	Review *store.Review
 	// Title is the template's title.
 	Title string
+}
+
+// ownUnitName is the name of the signed-in account's own unit: the
+// registered name when its unit is a code of the registry, else the unit as
+// stored.
+func (s *Server) ownUnitName(ctx context.Context, u *store.User) string {
+	if u == nil {
+		return ""
+	}
+	if u.Unit == "" || s.svc.Units == nil {
+		return u.Unit
+	}
+	if found, err := s.svc.Units.Unit(ctx, u.Unit); err == nil {
+		return found.Name
+	}
+	return u.Unit
 }
 
 // submissionsOf returns a unit's submissions, newest year first.
@@ -109,7 +73,7 @@ func (s *Server) submissionsOf(ctx context.Context, unit string) ([]*submissionV
 		if err != nil {
 			return nil, err
 		}
-		sv.State, sv.Review = stateOf(sv.Latest, reviews)
+		sv.State, sv.Review = sync.SubmissionState(sv.Latest, reviews)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i].Latest, out[j].Latest
@@ -145,7 +109,11 @@ func (s *Server) submissionFor(rq *request, idText string) (*store.Revision, err
 	if err != nil {
 		return nil, err
 	}
-	if !sync.CanSee(rq.user, latest) {
+	a, err := s.svc.AccessOf(rq.ctx(), rq.user)
+	if err != nil {
+		return nil, err
+	}
+	if !a.CanSee(latest) {
 		return nil, fmt.Errorf("submission %d: %w", id, store.ErrNotFound)
 	}
 	return latest, nil

@@ -56,6 +56,12 @@ func runHistory(ctx context.Context, g *globals, o historyOptions, unit string) 
 		return err
 	}
 	revs, err := svc.Records.History(ctx, unit)
+	if errors.Is(err, store.ErrNotFound) && svc.Units != nil {
+		// A unit's code or alias names its registered unit.
+		if u, uerr := svc.Units.Unit(ctx, unit); uerr == nil {
+			revs, err = svc.Records.History(ctx, u.Name)
+		}
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return unitNotFound(ctx, svc, unit)
 	}
@@ -63,16 +69,27 @@ func runHistory(ctx context.Context, g *globals, o historyOptions, unit string) 
 		return err
 	}
 	rows := [][]string{
-		{"修订", "模板", "年度", "项目", "第几版", "状态", "错误", "警告", "总分", "上传时间", "上传人", "工作表", "文件"},
-		{"revision", "template", "year", "subject", "seq", "status", "errors", "warnings", "score", "uploaded", "by", "sheet", "file"},
+		{"修订", "模板", "年度", "项目", "第几版", "状态", "审核状态", "错误", "警告", "总分", "上传时间", "上传人", "工作表", "文件"},
+		{"revision", "template", "year", "subject", "seq", "status", "state", "errors", "warnings", "score", "uploaded", "by", "sheet", "file"},
 	}
+	reviews := map[int64][]*store.Review{}
 	for _, r := range revs {
 		score := ""
 		if r.TotalScore != nil {
 			score = fmt.Sprint(*r.TotalScore)
 		}
+		rs, ok := reviews[r.SubmissionID]
+		if !ok {
+			if rs, err = svc.Users.Reviews(ctx, r.SubmissionID); err != nil {
+				return err
+			}
+			reviews[r.SubmissionID] = rs
+		}
+		// The state each revision reached: the submission's state for the
+		// latest, the decision on it (or 已提交, 有错误) for earlier ones.
+		state, _ := sync.SubmissionState(r, rs)
 		rows = append(rows, []string{fmt.Sprint(r.ID), r.TemplateID + "@" + r.TemplateVersion, fmt.Sprint(r.Year), r.Subject,
-			fmt.Sprint(r.Seq), r.Status, fmt.Sprint(r.Errors), fmt.Sprint(r.Warnings), score,
+			fmt.Sprint(r.Seq), r.Status, sync.StateWord(state), fmt.Sprint(r.Errors), fmt.Sprint(r.Warnings), score,
 			r.UploadedAt.Local().Format("2006-01-02 15:04:05"), r.UploadedBy, r.Sheet, r.FileName})
 	}
 	printColumns(g.stdout, rows)

@@ -24,15 +24,15 @@ func newUserCmd(g *globals) *cobra.Command {
 	var role, unit, by string
 	cmd.PersistentFlags().StringVar(&by, "by", "", "审计日志中的操作人，默认系统用户名 (who the audit log records; default the OS user)")
 	add := &cobra.Command{
-		Use:   "add NAME --role agency|bureau [--unit UNIT]",
+		Use:   "add NAME --role agency|department|bureau [--unit UNIT]",
 		Short: "添加账号；密码从标准输入读取，终端上不回显地提示输入 (add an account; password from stdin, or prompted)",
 		Args:  argsN(1, 1, "一个用户名 (one account name)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runUserAdd(cmd.Context(), g, cliActor(by), cmd.InOrStdin(), args[0], role, unit)
 		},
 	}
-	add.Flags().StringVar(&role, "role", "", "角色：agency（预算单位）或 bureau（财政局）(role)")
-	add.Flags().StringVar(&unit, "unit", "", "单位名称，预算单位账号必填，须与自评表中的单位名称一致 (the agency's unit, as written in its forms)")
+	add.Flags().StringVar(&role, "role", "", "角色：agency（预算单位）、department（主管部门）或 bureau（财政局）(role)")
+	add.Flags().StringVar(&unit, "unit", "", "单位：预算单位和主管部门账号必填；已导入单位名册时为单位编码、登记名称或别名（按编码保存），否则为自评表中的单位名称 (the account's unit: a code, registered name or alias; without a registry the name in its forms)")
 	add.MarkFlagRequired("role")
 	list := &cobra.Command{
 		Use:   "list",
@@ -72,11 +72,14 @@ func newUserCmd(g *globals) *cobra.Command {
 
 // runUserAdd creates an account.
 func runUserAdd(ctx context.Context, g *globals, by sync.Actor, in io.Reader, name, role, unit string) error {
-	if role != store.RoleAgency && role != store.RoleBureau {
-		return &exitError{code: exitFailure, err: fmt.Errorf("user add: --role 应为 agency（预算单位）或 bureau（财政局），而不是“%s” (--role must be agency or bureau)", role)}
+	if role != store.RoleAgency && role != store.RoleBureau && role != store.RoleDepartment {
+		return &exitError{code: exitFailure, err: fmt.Errorf("user add: --role 应为 agency（预算单位）、department（主管部门）或 bureau（财政局），而不是“%s” (--role must be agency, department or bureau)", role)}
 	}
 	if role == store.RoleBureau && unit != "" {
-		return &exitError{code: exitFailure, err: errors.New("user add: 财政局账号不属于某个单位，不要给出 --unit (--unit is for agency accounts only)")}
+		return &exitError{code: exitFailure, err: errors.New("user add: 财政局账号不属于某个单位，不要给出 --unit (--unit is for agency and department accounts only)")}
+	}
+	if role != store.RoleBureau && strings.TrimSpace(unit) == "" {
+		return &exitError{code: exitFailure, err: fmt.Errorf("user add: %s账号须用 --unit 给出其单位 (--unit is required)", roleWord(role))}
 	}
 	svc, _, closeStores, err := g.writableService(ctx)
 	if err != nil {
@@ -96,12 +99,40 @@ func runUserAdd(ctx context.Context, g *globals, by sync.Actor, in io.Reader, na
 	if err := svc.Record(ctx, by, store.ActionAccount, strings.TrimSpace(unit), 0, fmt.Sprintf("add %s (%s)", name, role)); err != nil {
 		return err
 	}
-	if role == store.RoleAgency {
-		fmt.Fprintf(g.stdout, "已添加预算单位账号 %s（%s）(added agency account)\n", name, strings.TrimSpace(unit))
-	} else {
+	switch role {
+	case store.RoleBureau:
 		fmt.Fprintf(g.stdout, "已添加财政局账号 %s (added bureau account)\n", name)
+	default:
+		u, err := svc.Users.User(ctx, name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(g.stdout, "已添加%s账号 %s（%s）(added %s account)\n", roleWord(role), name, unitText(ctx, svc, u.Unit), role)
 	}
 	return nil
+}
+
+// roleWord names a role.
+func roleWord(role string) string {
+	switch role {
+	case store.RoleBureau:
+		return "财政局"
+	case store.RoleDepartment:
+		return "主管部门"
+	}
+	return "预算单位"
+}
+
+// unitText shows an account's unit: "code name" when it is a registered
+// unit's code, else as stored.
+func unitText(ctx context.Context, svc *sync.Service, unit string) string {
+	if unit == "" || svc.Units == nil {
+		return unit
+	}
+	if u, err := svc.Units.Unit(ctx, unit); err == nil && u.Code == unit {
+		return u.Code + " " + u.Name
+	}
+	return unit
 }
 
 // runUserList prints every account.
@@ -121,14 +152,11 @@ func runUserList(ctx context.Context, g *globals) error {
 	}
 	rows := [][]string{{"用户名", "角色", "单位", "状态", "创建时间"}}
 	for _, u := range users {
-		roleName, state := "预算单位", "启用"
-		if u.Role == store.RoleBureau {
-			roleName = "财政局"
-		}
+		state := "启用"
 		if u.Disabled {
 			state = "停用"
 		}
-		rows = append(rows, []string{u.Name, roleName, u.Unit, state, u.CreatedAt.Local().Format("2006-01-02 15:04")})
+		rows = append(rows, []string{u.Name, roleWord(u.Role), unitText(ctx, svc, u.Unit), state, u.CreatedAt.Local().Format("2006-01-02 15:04")})
 	}
 	printColumns(g.stdout, rows)
 	return nil
