@@ -3,6 +3,7 @@ package bench
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -40,6 +41,9 @@ type Child struct {
 
 // ImportRun is one end-to-end import.
 type ImportRun struct {
+	// Code is "" for this code, "base" for the code the targets are
+	// compared with (BENCH_BASE of scripts/bench.sh).
+	Code string `json:"code,omitempty"`
 	// Set is "mix" (10 to 200 indicator rows) or "seed" (seed-sized).
 	Set       string         `json:"set"`
 	Store     string         `json:"store"`
@@ -48,6 +52,9 @@ type ImportRun struct {
 	Rows      float64        `json:"mean_rows"`
 	Outcomes  map[string]int `json:"outcomes"`
 	Child     Child          `json:"child"`
+	// Storage, for the local imports of whole sets, is what the records
+	// take.
+	Storage *Storage `json:"storage,omitempty"`
 }
 
 // Rate is workbooks per second of wall time.
@@ -75,6 +82,15 @@ type RegenRun struct {
 	ExportCPU time.Duration `json:"export_cpu_ns"`
 }
 
+// Rate is revisions per second of wall time.
+func (r RegenRun) Rate() float64 { return float64(r.Workbooks) / r.Wall.Seconds() }
+
+// CPURate is revisions per CPU-second times the workers: the rate on a
+// quiet machine when the run is CPU-bound.
+func (r RegenRun) CPURate() float64 {
+	return float64(r.Workbooks) / (r.CPU.Seconds() / float64(r.Workers))
+}
+
 // BigRun is the consolidated sheet, read by jxsync (and by the plain
 // excelize reader) in a child process.
 type BigRun struct {
@@ -92,10 +108,11 @@ func WriteJSON(dir, name string, v any) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	path := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, name), b, 0o644)
+	return os.WriteFile(path, b, 0o644)
 }
 
 // ReadJSON reads dir/name into v; a missing file leaves v as it is.
@@ -110,18 +127,25 @@ func ReadJSON(dir, name string, v any) (bool, error) {
 	return true, json.Unmarshal(b, v)
 }
 
-// Targets of issue 7.
+// Targets of issue 7 (extract + validate against the peers) and of issue
+// 12 (speed, measured).
 const (
-	TargetVsOpenpyxl  = 10.0
-	TargetVsExcelize  = 1.5
-	TargetImportLocal = 500.0
-	TargetImportS3    = 200.0
+	TargetVsOpenpyxl = 10.0
+	TargetVsExcelize = 1.5
+	// TargetImportLocal and TargetImportS3 are seed-sized workbooks per
+	// second on 2 cores; TargetImportRows is 10–200-row ones, either store.
+	TargetImportLocal = 1000.0
+	TargetImportS3    = 500.0
+	TargetImportRows  = 300.0
 	TargetRegenerate  = 500.0
-	TargetBigTime     = 5 * time.Second
-	TargetBigRSS      = 300 << 20
+	TargetBigTime     = 3 * time.Second
+	TargetBigRSS      = 200 << 20
 	// FlatRSS is how much the peak RSS may grow from 1,000 to 10,000
 	// workbooks and still count as independent of the count.
-	FlatRSS = 1.25
+	FlatRSS = 1.1
+	// TargetStorage is the most the records may grow per byte of the
+	// originals.
+	TargetStorage = 2.0
 )
 
 func passMiss(ok bool) string {
@@ -145,18 +169,22 @@ func setName(set string, rows float64) string {
 // bench/results.md.
 func Report(dir string) (string, error) {
 	var (
-		env      map[string]string
-		groups   []GroupRates
-		openpyxl map[string]PeerRate
-		imports  []ImportRun
-		regens   []RegenRun
-		bigs     []BigRun
+		env        map[string]string
+		groups     []GroupRates
+		openpyxl   map[string]PeerRate
+		imports    []ImportRun
+		regens     []RegenRun
+		bigs       []BigRun
+		baseEnv    map[string]string
+		baseRegens []RegenRun
+		baseBigs   []BigRun
 	)
 	for _, f := range []struct {
 		name string
 		v    any
 	}{{"env.json", &env}, {"throughput.json", &groups}, {"openpyxl.json", &openpyxl}, {"imports.json", &imports},
-		{"regenerate.json", &regens}, {"bigsheet.json", &bigs}} {
+		{"regenerate.json", &regens}, {"bigsheet.json", &bigs},
+		{"base/env.json", &baseEnv}, {"base/regenerate.json", &baseRegens}, {"base/bigsheet.json", &baseBigs}} {
 		if _, err := ReadJSON(dir, f.name, f.v); err != nil {
 			return "", fmt.Errorf("%s: %w", f.name, err)
 		}
@@ -170,7 +198,161 @@ func Report(dir string) (string, error) {
 	w("so that other work on the machine does not change them; import and regenerate rates are per wall-clock second.\n\n")
 
 	// Summary of the targets.
-	w("## Targets\n\n| target | measured | |\n|---|---|---|\n")
+	base := "the base"
+	if baseEnv["ref"] != "" {
+		base = fmt.Sprintf("the base (`%s`, %s)", baseEnv["ref"], baseEnv["commit"])
+	}
+	w("## Targets\n\n")
+	w("Each target beside %s, measured in the same run on the same files. ", base)
+	w("*CPU-bound* is the rate per CPU-second of the process (and of versitygw) times the 2 cores: the rate on a quiet machine when the work is CPU-bound; ")
+	w("the machine is shared, so the verdict says when only the CPU-bound rate meets the target.\n\n")
+	w("| target | measured | CPU-bound | base | base CPU-bound | × base | |\n|---|---|---|---|---|---|---|\n")
+	row := func(target, measured, cpu, bm, bcpu, ratio, verdict string) {
+		w("| %s | %s | %s | %s | %s | %s | %s |\n", target, measured, cpu, bm, bcpu, ratio, verdict)
+	}
+	rateVerdict := func(rate, cpu, target float64) string {
+		switch {
+		case rate >= target:
+			return passMiss(true)
+		case cpu >= target:
+			return passMiss(false) + " (CPU-bound PASS)"
+		}
+		return passMiss(false)
+	}
+	type key struct{ code, set, store string }
+	runs := map[key][]ImportRun{}
+	for _, r := range imports {
+		k := key{r.Code, r.Set, r.Store}
+		runs[k] = append(runs[k], r)
+	}
+	for _, rs := range runs {
+		sort.Slice(rs, func(i, j int) bool { return rs[i].Workbooks < rs[j].Workbooks })
+	}
+	lastOf := func(code, set, st string) (ImportRun, bool) {
+		rs := runs[key{code, set, st}]
+		if len(rs) == 0 {
+			return ImportRun{}, false
+		}
+		return rs[len(rs)-1], true
+	}
+	rate := func(r ImportRun, ok bool) (string, string) {
+		if !ok {
+			return "–", "–"
+		}
+		return fmt.Sprintf("%.0f/s", r.Rate()), fmt.Sprintf("%.0f/s", r.CPURate())
+	}
+	ratio := func(a, b float64) string {
+		if !(a > 0 && b > 0) || math.IsInf(a, 0) || math.IsInf(b, 0) {
+			return "–"
+		}
+		return fmt.Sprintf("%.2f×", a/b)
+	}
+	for _, set := range []string{"seed", "mix"} {
+		for _, st := range []string{"local", "s3"} {
+			cur, ok := lastOf("", set, st)
+			if !ok {
+				continue
+			}
+			bs, bok := lastOf("base", set, st)
+			target := TargetImportRows
+			if set == "seed" {
+				target = TargetImportLocal
+				if st == "s3" {
+					target = TargetImportS3
+				}
+			}
+			m, c := rate(cur, true)
+			bm, bc := rate(bs, bok)
+			if bok && bs.Outcomes["unreadable"] > 0 {
+				bm += fmt.Sprintf(" (%d unreadable to it)", bs.Outcomes["unreadable"])
+			}
+			row(fmt.Sprintf("import of %d workbooks, %s, into %s ≥ %.0f/s on 2 cores", cur.Workbooks, setName(set, cur.Rows), st, target),
+				m, c, bm, bc, ratio(cur.CPURate(), bs.CPURate()), rateVerdict(cur.Rate(), cur.CPURate(), target))
+		}
+	}
+	for _, st := range []string{"local", "s3"} {
+		growth := func(code string) (string, float64, bool) {
+			rs := runs[key{code, "mix", st}]
+			if len(rs) < 2 {
+				return "–", 0, false
+			}
+			a, z := rs[0], rs[len(rs)-1]
+			g := float64(z.Child.MaxRSS) / float64(a.Child.MaxRSS)
+			return fmt.Sprintf("%s → %s (%.2f×)", mb(a.Child.MaxRSS), mb(z.Child.MaxRSS), g), g, true
+		}
+		m, g, ok := growth("")
+		if !ok {
+			continue
+		}
+		bm, bg, _ := growth("base")
+		rs := runs[key{"", "mix", st}]
+		row(fmt.Sprintf("peak RSS independent of the count (10–200 rows, %s, %d → %d workbooks; ≤ %.2f×)", st, rs[0].Workbooks, rs[len(rs)-1].Workbooks, FlatRSS),
+			m, "–", bm, "–", ratio(g, bg), passMiss(g <= FlatRSS))
+	}
+	bigOf := func(bs []BigRun) (BigRun, bool) {
+		for _, b := range bs {
+			if b.Reader == "jxsync" {
+				return b, true
+			}
+		}
+		return BigRun{}, false
+	}
+	if bg, ok := bigOf(bigs); ok {
+		bm := "–"
+		var bt float64
+		if bb, bok := bigOf(baseBigs); bok {
+			bm, bt = fmt.Sprintf("%.2f s, %s", bb.Child.Wall.Seconds(), mb(bb.Child.MaxRSS)), bb.Child.Wall.Seconds()
+			if bb.Error != "" {
+				bm = bb.Error
+			}
+		}
+		ok := bg.Error == "" && bg.Child.Wall < TargetBigTime && bg.Child.MaxRSS < TargetBigRSS
+		m := fmt.Sprintf("%.2f s, %s", bg.Child.Wall.Seconds(), mb(bg.Child.MaxRSS))
+		if bg.Error != "" {
+			m = bg.Error
+		}
+		row(fmt.Sprintf("%d-row sheet: extract + validate < %s and < %s", bg.Rows, TargetBigTime, mb(TargetBigRSS)),
+			m, fmt.Sprintf("%.2f s CPU", (bg.Child.User+bg.Child.System).Seconds()), bm, "–", ratio(bt, bg.Child.Wall.Seconds()), passMiss(ok))
+	}
+	regenOf := func(rs []RegenRun, set string) (RegenRun, bool) {
+		for _, r := range rs {
+			if r.Set == set {
+				return r, true
+			}
+		}
+		return RegenRun{}, false
+	}
+	for _, set := range []string{"seed", "mix"} {
+		rg, ok := regenOf(regens, set)
+		if !ok {
+			continue
+		}
+		r, c := rg.Rate(), rg.CPURate()
+		bm, bc, br := "not measured", "–", 0.0
+		if b, bok := regenOf(baseRegens, set); bok {
+			bm, bc, br = fmt.Sprintf("%.0f/s", b.Rate()), fmt.Sprintf("%.0f/s", b.CPURate()), b.CPURate()
+		}
+		verdict := rateVerdict(r, c, TargetRegenerate)
+		target := fmt.Sprintf("regenerate ≥ %.0f/s on 2 cores, %s", TargetRegenerate, setName(set, rg.Rows))
+		if set != "seed" {
+			target, verdict = fmt.Sprintf("regenerate on 2 cores, %s (no target)", setName(set, rg.Rows)), ""
+		}
+		row(target, fmt.Sprintf("%.0f/s", r), fmt.Sprintf("%.0f/s", c), bm, bc, ratio(c, br), verdict)
+	}
+	for _, set := range []string{"mix", "seed"} {
+		cur, ok := lastOf("", set, "local")
+		if !ok || cur.Storage == nil {
+			continue
+		}
+		bm, bg := "–", 0.0
+		if bs, bok := lastOf("base", set, "local"); bok && bs.Storage != nil {
+			bg = bs.Storage.Growth()
+			bm = fmt.Sprintf("%.2f×", bg)
+		}
+		g := cur.Storage.Growth()
+		row(fmt.Sprintf("records growth ≤ %.0f× the originals (%d workbooks, %s, %s of originals)", TargetStorage, cur.Workbooks, setName(set, cur.Rows), mb(cur.Storage.Originals)),
+			fmt.Sprintf("%.2f× (%s)", g, mb(cur.Storage.Records)), "–", bm, "–", ratio(g, bg), passMiss(g <= TargetStorage))
+	}
 	minOf := func(kind, peer string) (float64, string) {
 		best, at := 0.0, ""
 		for _, g := range groups {
@@ -196,50 +378,12 @@ func Report(dir string) (string, error) {
 		return best, at
 	}
 	if r, at := minOf("seed", "openpyxl"); at != "" {
-		w("| extract + validate ≥ %.0f× openpyxl (seed-sized forms, one core) | %.1f× at the least (%s) | %s |\n", TargetVsOpenpyxl, r, at, passMiss(r >= TargetVsOpenpyxl))
+		row(fmt.Sprintf("extract + validate ≥ %.0f× openpyxl (seed-sized forms, one core; issue 7)", TargetVsOpenpyxl), fmt.Sprintf("%.1f× at the least (%s)", r, at), "–", "not measured", "–", "–", passMiss(r >= TargetVsOpenpyxl))
 	}
 	if r, at := minOf("seed", "excelize"); at != "" {
-		w("| extract + validate ≥ %.1f× the plain excelize reader (seed-sized forms, one core) | %.1f× at the least (%s) | %s |\n", TargetVsExcelize, r, at, passMiss(r >= TargetVsExcelize))
+		row(fmt.Sprintf("extract + validate ≥ %.1f× the plain excelize reader (seed-sized forms, one core; issue 7)", TargetVsExcelize), fmt.Sprintf("%.1f× at the least (%s)", r, at), "–", "not measured", "–", "–", passMiss(r >= TargetVsExcelize))
 	}
-	type key struct{ set, store string }
-	runs := map[key][]ImportRun{}
-	for _, r := range imports {
-		k := key{r.Set, r.Store}
-		runs[k] = append(runs[k], r)
-	}
-	for _, set := range []string{"mix", "seed"} {
-		for _, st := range []string{"local", "s3"} {
-			rs := runs[key{set, st}]
-			if len(rs) == 0 {
-				continue
-			}
-			sort.Slice(rs, func(i, j int) bool { return rs[i].Workbooks < rs[j].Workbooks })
-			last := rs[len(rs)-1]
-			target := TargetImportLocal
-			if st == "s3" {
-				target = TargetImportS3
-			}
-			w("| import of %d workbooks, %s, into %s ≥ %.0f/s on 2 cores | %.0f/s | %s |\n", last.Workbooks, setName(set, last.Rows), st, target, last.Rate(), passMiss(last.Rate() >= target))
-			if len(rs) > 1 {
-				first := rs[0]
-				g := float64(last.Child.MaxRSS) / float64(first.Child.MaxRSS)
-				w("| peak RSS independent of the count (%s, %d → %d workbooks; ≤ %.2f×) | %s → %s (%.2f×) | %s |\n", st, first.Workbooks, last.Workbooks,
-					FlatRSS, mb(first.Child.MaxRSS), mb(last.Child.MaxRSS), g, passMiss(g <= FlatRSS))
-			}
-		}
-	}
-	for _, rg := range regens {
-		r := float64(rg.Workbooks) / rg.Wall.Seconds()
-		w("| regenerate ≥ %.0f/s on 2 cores, %s | %.0f/s | %s |\n", TargetRegenerate, setName(rg.Set, rg.Rows), r, passMiss(r >= TargetRegenerate))
-	}
-	for _, bg := range bigs {
-		if bg.Reader != "jxsync" {
-			continue
-		}
-		ok := bg.Error == "" && bg.Child.Wall < TargetBigTime && bg.Child.MaxRSS < TargetBigRSS
-		w("| %d-row sheet: extract + validate < %s and < %s | %.2f s, %s | %s |\n", bg.Rows, TargetBigTime, mb(TargetBigRSS),
-			bg.Child.Wall.Seconds(), mb(bg.Child.MaxRSS), passMiss(ok))
-	}
+	w("\n*× base* compares the CPU-bound rates (for the sheet: the base's time over this code's; for RSS and storage: this code's figure over the base's).\n")
 
 	// Throughput per template.
 	if len(groups) > 0 {
@@ -261,49 +405,69 @@ func Report(dir string) (string, error) {
 			w("| %s | %d | %.0f | %s | %.0f | %.0f | %s | %.1f× | %.0f%% |\n", g.Group.Name(), len(g.Group.Files), j, o, e, fl, op, j/e, 100*j/fl)
 		}
 	}
+	codeName := func(c string) string {
+		if c == "" {
+			return "this code"
+		}
+		return "base"
+	}
 	if len(imports) > 0 {
-		w("\n## Import, end to end\n\n`jxsync import DIR… --workers 2 --data-dir FRESH` as a child process (peak RSS from its rusage); S3 is versitygw on loopback, ")
+		w("\n## Import, end to end\n\n`jxsync import DIR… --workers 2 --data-dir FRESH` as a child process (peak RSS from its rusage), this code's binary and the base's in turn on the same files; S3 is versitygw on loopback, ")
 		w("sharing the 2 cores. *CPU-bound rate* is workbooks per CPU-second of the import (and of versitygw) times 2 cores: the rate on a quiet machine when the run is CPU-bound. ")
-		w("Every workbook is a different unit's; those rejected (the repeated rows break the forms' weight totals) are stored like the others.\n\n")
-		w("| workbooks | store | count | wall | workbooks/s | CPU-bound rate | peak RSS | outcomes |\n|---|---|---|---|---|---|---|---|\n")
+		w("Every workbook is a different unit's; those rejected (the repeated rows break the forms' weight totals) are stored like the others; ")
+		w("the forms of templates added after the base are unreadable to it.\n\n")
+		w("| code | workbooks | store | count | wall | workbooks/s | CPU-bound rate | peak RSS | outcomes |\n|---|---|---|---|---|---|---|---|---|\n")
 		for _, r := range imports {
 			var oc []string
 			for k, v := range r.Outcomes {
 				oc = append(oc, fmt.Sprintf("%s %d", k, v))
 			}
 			sort.Strings(oc)
-			w("| %s | %s | %d | %.1f s | %.0f | %.0f | %s | %s |\n", setName(r.Set, r.Rows), r.Store, r.Workbooks, r.Child.Wall.Seconds(), r.Rate(), r.CPURate(), mb(r.Child.MaxRSS), strings.Join(oc, ", "))
+			w("| %s | %s | %s | %d | %.1f s | %.0f | %.0f | %s | %s |\n", codeName(r.Code), setName(r.Set, r.Rows), r.Store, r.Workbooks, r.Child.Wall.Seconds(), r.Rate(), r.CPURate(), mb(r.Child.MaxRSS), strings.Join(oc, ", "))
 		}
 		w("\n")
-		for _, st := range []string{"local", "s3"} {
-			rs := runs[key{"mix", st}]
-			if len(rs) > 1 {
-				a, z := rs[0], rs[len(rs)-1]
-				w("%s, %d → %d workbooks: rate ×%.2f, peak RSS ×%.2f (%+.1f MB per 1,000 workbooks).\n", st, a.Workbooks, z.Workbooks, z.Rate()/a.Rate(),
-					float64(z.Child.MaxRSS)/float64(a.Child.MaxRSS), float64(z.Child.MaxRSS-a.Child.MaxRSS)/(1<<20)/float64(z.Workbooks-a.Workbooks)*1000)
+		for _, c := range []string{"", "base"} {
+			for _, st := range []string{"local", "s3"} {
+				rs := runs[key{c, "mix", st}]
+				if len(rs) > 1 {
+					a, z := rs[0], rs[len(rs)-1]
+					w("%s, %s, %d → %d workbooks: rate ×%.2f, peak RSS ×%.2f (%+.1f MB per 1,000 workbooks).\n", codeName(c), st, a.Workbooks, z.Workbooks, z.Rate()/a.Rate(),
+						float64(z.Child.MaxRSS)/float64(a.Child.MaxRSS), float64(z.Child.MaxRSS-a.Child.MaxRSS)/(1<<20)/float64(z.Workbooks-a.Workbooks)*1000)
+				}
 			}
 		}
 	}
 	if len(regens) > 0 {
-		w("\n## Regenerate\n\n`sync.Service.Export` (read a revision and its data from the store, then `template.Export`: lay the form out filled, write the .xlsx) of stored revisions, 2 workers.\n\n")
-		w("| revisions | count | wall | workbooks/s | per CPU-second | template.Export alone, per CPU-second | size |\n|---|---|---|---|---|---|---|\n")
-		for _, rg := range regens {
-			w("| %s | %d | %.1f s | %.0f | %.0f | %.0f | %.0f KB |\n", setName(rg.Set, rg.Rows), rg.Workbooks, rg.Wall.Seconds(), float64(rg.Workbooks)/rg.Wall.Seconds(),
-				float64(rg.Workbooks)/rg.CPU.Seconds(), float64(rg.Workbooks)/rg.ExportCPU.Seconds(), float64(rg.Bytes)/float64(rg.Workbooks)/1024)
+		w("\n## Regenerate\n\n`sync.Service.Export` (read a revision and its data from the store, then `template.Export`: lay the form out filled, write the .xlsx) of stored revisions, 2 workers; ")
+		w("the base's own benchrun does the same on the store its import wrote.\n\n")
+		w("| code | revisions | count | wall | workbooks/s | CPU-bound rate | template.Export alone, per CPU-second | size |\n|---|---|---|---|---|---|---|---|\n")
+		for _, c := range []struct {
+			name string
+			rs   []RegenRun
+		}{{"this code", regens}, {"base", baseRegens}} {
+			for _, rg := range c.rs {
+				w("| %s | %s | %d | %.1f s | %.0f | %.0f | %.0f | %.0f KB |\n", c.name, setName(rg.Set, rg.Rows), rg.Workbooks, rg.Wall.Seconds(), rg.Rate(),
+					rg.CPURate(), float64(rg.Workbooks)/rg.ExportCPU.Seconds(), float64(rg.Bytes)/float64(rg.Workbooks)/1024)
+			}
 		}
 	}
 	if len(bigs) > 0 {
-		w("\n## The consolidated sheet (a child process each)\n\n| reader | indicator rows | wall | inside | CPU | peak RSS | |\n|---|---|---|---|---|---|---|\n")
-		for _, bg := range bigs {
-			note := fmt.Sprintf("%d findings", bg.Findings)
-			if bg.Reader == "excelize" {
-				note = "reads the cells only"
+		w("\n## The consolidated sheet (a child process each)\n\n| code | reader | indicator rows | wall | inside | CPU | peak RSS | |\n|---|---|---|---|---|---|---|---|\n")
+		for _, c := range []struct {
+			name string
+			bs   []BigRun
+		}{{"this code", bigs}, {"base", baseBigs}} {
+			for _, bg := range c.bs {
+				note := fmt.Sprintf("%d findings", bg.Findings)
+				if bg.Reader == "excelize" {
+					note = "reads the cells only"
+				}
+				if bg.Error != "" {
+					note = bg.Error
+				}
+				w("| %s | %s | %d | %.2f s | %.2f s | %.2f s | %s | %s |\n", c.name, bg.Reader, bg.Rows, bg.Child.Wall.Seconds(), bg.Inner.Seconds(),
+					(bg.Child.User + bg.Child.System).Seconds(), mb(bg.Child.MaxRSS), note)
 			}
-			if bg.Error != "" {
-				note = bg.Error
-			}
-			w("| %s | %d | %.2f s | %.2f s | %.2f s | %s | %s |\n", bg.Reader, bg.Rows, bg.Child.Wall.Seconds(), bg.Inner.Seconds(),
-				(bg.Child.User + bg.Child.System).Seconds(), mb(bg.Child.MaxRSS), note)
 		}
 		w("\n*inside* is the time the child measured around the work itself (jxsync: read, detect, extract and validate), without starting up and loading the templates.\n")
 	}

@@ -8,16 +8,22 @@
 #   2. extract + validate throughput on one core per template, with the peers on
 #      the same files: openpyxl, a plain excelize reader and the unzip-and-scan floor;
 #   3. end-to-end import (jxsync import --workers 2, a child process each) of 1,000
-#      and BENCH_N workbooks of 10 to 200 rows, and of BENCH_N seed-sized ones, into
-#      the local store and into S3 (versitygw on loopback): workbooks/s, peak RSS;
-#   4. regenerate (template.Export of stored revisions) on 2 cores;
-#   5. the consolidated sheet: time and peak RSS to extract and validate.
+#      (a tenth of BENCH_N when BENCH_N ≤ 1,000) and BENCH_N workbooks of 10 to 200
+#      rows, and of BENCH_N seed-sized ones, into the local store and into S3
+#      (versitygw on loopback): workbooks/s, peak RSS, records growth — by this
+#      code's jxsync and by the base's (BENCH_BASE) in turn, on the same files;
+#   4. regenerate (sync.Service.Export of stored revisions) on 2 cores, this code's
+#      benchrun on its store, the base's benchrun on the base's store;
+#   5. the consolidated sheet: time and peak RSS to extract and validate (this code
+#      and the base, each by its own benchrun).
+# bench/results.md puts the targets of issue 12 beside the base's figures.
 # It installs what it needs when missing (Debian's python3-openpyxl, versitygw).
 #
 # Environment: BENCH_N (default 10000; BENCH_N=1000 for a quick run), BENCH_BIG
 # (100000), BENCH_CORPUS (the corpus folder, kept between runs; default
 # ${TMPDIR:-/tmp}/jxsync-bench-corpus), BENCH_MIN_CPU (CPU seconds per reader
-# and group, default 1), BENCH_REGEN (revisions to regenerate, default 2000).
+# and group, default 1), BENCH_REGEN (revisions to regenerate, default 2000),
+# BENCH_BASE (the git ref measured beside this code, see below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +35,13 @@ BIG=${BENCH_BIG:-100000}
 CORPUS=${BENCH_CORPUS:-${TMPDIR:-/tmp}/jxsync-bench-corpus}
 MIN_CPU=${BENCH_MIN_CPU:-1}
 REGEN=${BENCH_REGEN:-2000}
+# The base is the code before the speed work of issue 12: on the first-parent
+# line, 8e3b8be ("Group commit: ...") is the first commit of that work; its
+# parent 017809e (the merge of 'portal', which holds 6cc6402) is the last one
+# before it, with fsync and commit per file and without the storage compaction.
+# Other hardening of issue 12 (bounded reading, 23ab45c's store-failure stop)
+# predates it and is in both.
+BASE=${BENCH_BASE:-017809e}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/jxsync-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 RESULTS="$WORK/results"
@@ -53,7 +66,15 @@ echo "== building"
 go build -o "$WORK/jxsync" ./cmd/jxsync
 go build -o "$WORK/benchrun" ./bench/cmd/benchrun
 B="$WORK/benchrun"
-"$B" env -results "$RESULTS" "BENCH_N=$N BENCH_BIG=$BIG ./scripts/bench.sh" "$OPENPYXL"
+"$B" env -results "$RESULTS" "BENCH_N=$N BENCH_BIG=$BIG BENCH_BASE=$BASE ./scripts/bench.sh" "$OPENPYXL"
+
+echo "== building the base, $BASE"
+BASE_COMMIT=$(git rev-parse --short "$BASE^{commit}")
+mkdir -p "$WORK/base" "$WORK/basework" "$RESULTS/base"
+git archive "$BASE_COMMIT" | tar -x -C "$WORK/base"
+(cd "$WORK/base" && go build -o "$WORK/base-jxsync" ./cmd/jxsync && go build -o "$WORK/base-benchrun" ./bench/cmd/benchrun)
+BB="$WORK/base-benchrun"
+printf '{"ref": "%s", "commit": "%s"}\n' "$BASE" "$BASE_COMMIT" >"$RESULTS/base/env.json"
 
 echo "== corpus in $CORPUS"
 "$B" corpus -corpus "$CORPUS" -n "$N" -big "$BIG"
@@ -66,14 +87,19 @@ GOMAXPROCS=1 "$B" throughput -corpus "$CORPUS" -results "$RESULTS" -min "${MIN_C
 echo "== the same files with openpyxl $OPENPYXL"
 "$PY" bench/peers/openpyxl_read.py "$CORPUS/manifest.json" "$MIN_CPU" >"$RESULTS/openpyxl.json"
 
-echo "== import, local store and S3 (versitygw)"
-"$B" import -corpus "$CORPUS" -results "$RESULTS" -jxsync "$WORK/jxsync" -work "$WORK"
+echo "== import, local store and S3 (versitygw), this code and the base"
+"$B" import -corpus "$CORPUS" -results "$RESULTS" -jxsync "$WORK/jxsync" -work "$WORK" \
+  -base "$WORK/base-jxsync" -basework "$WORK/basework"
 
-echo "== regenerate"
+echo "== regenerate, this code"
 "$B" regenerate -results "$RESULTS" -work "$WORK" -max "$REGEN"
+echo "== regenerate, the base"
+"$BB" regenerate -results "$RESULTS/base" -work "$WORK/basework" -max "$REGEN"
 
-echo "== the $BIG-row sheet"
+echo "== the $BIG-row sheet, this code"
 "$B" bigsheet -corpus "$CORPUS" -results "$RESULTS"
+echo "== the $BIG-row sheet, the base"
+"$BB" bigsheet -corpus "$CORPUS" -results "$RESULTS/base"
 
 "$B" report -results "$RESULTS" -out bench/results.md
 echo

@@ -51,6 +51,46 @@ type queued struct {
 
 // ImportAllWith is ImportAll with options.
 func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int, opts ImportOptions, progress Progress) []*ImportResult {
+	out := make([][]*ImportResult, len(srcs))
+	s.runBatch(ctx, srcs, workers, opts, progress, func(i int, rs []*ImportResult) { out[i] = rs })
+	var flat []*ImportResult
+	for _, rs := range out {
+		flat = append(flat, rs...)
+	}
+	return flat
+}
+
+// ImportEach imports sources like ImportAllWith but keeps no file's
+// results: each (when set) is told every file's results in the order of
+// sources — a file is held back only while an earlier one is still in
+// hand — and the returned tally only counts them. Use it where the number
+// of files is not bounded (the CLI) so that memory does not grow with it.
+func (s *Service) ImportEach(ctx context.Context, srcs []Source, workers int, opts ImportOptions, progress Progress, each func(rs []*ImportResult)) ImportTally {
+	var tally ImportTally
+	ahead := map[int][]*ImportResult{} // files finished before an earlier one
+	next := 0
+	s.runBatch(ctx, srcs, workers, opts, progress, func(i int, rs []*ImportResult) {
+		ahead[i] = rs
+		for {
+			rs, ok := ahead[next]
+			if !ok {
+				return
+			}
+			delete(ahead, next)
+			next++
+			tally.Add(rs)
+			if each != nil {
+				each(rs)
+			}
+		}
+	})
+	return tally
+}
+
+// runBatch is the batch of ImportAllWith and ImportEach: final is told
+// each file's index and results once, one call at a time — as files finish,
+// then, in the order of sources, the files that were not tried (cancelled).
+func (s *Service) runBatch(ctx context.Context, srcs []Source, workers int, opts ImportOptions, progress Progress, final func(int, []*ImportResult)) {
 	if workers < 1 {
 		workers = 1
 	}
@@ -58,7 +98,7 @@ func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int,
 		_, _ = sw.Sweep(ctx, LeftoverAge) // what killed imports left; best effort
 	}
 	halt := make(chan struct{}) // closed when the store is seen down
-	out := make([][]*ImportResult, len(srcs))
+	delivered := make([]bool, len(srcs))
 	var mu gosync.Mutex
 	done, failures := 0, 0
 	var stopped string
@@ -66,7 +106,7 @@ func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int,
 	deliver := func(i int, rs []*ImportResult) {
 		mu.Lock()
 		defer mu.Unlock()
-		out[i] = rs
+		delivered[i] = true
 		if failed(rs) {
 			if failures++; failures >= MaxStoreFailures && stopped == "" {
 				stopped = rs[0].FirstError
@@ -82,6 +122,7 @@ func (s *Service) ImportAllWith(ctx context.Context, srcs []Source, workers int,
 		if progress != nil {
 			progress(done, len(srcs), rs[0])
 		}
+		final(i, rs)
 	}
 
 	commits := make(chan queued, MaxBatch)
@@ -136,14 +177,11 @@ feed:
 		why = fmt.Sprintf("未处理：存储连续 %d 次失败，导入已停止，请检查存储后重新运行 (not processed: the store failed %d times in a row: %s)",
 			MaxStoreFailures, MaxStoreFailures, stopped)
 	}
-	var flat []*ImportResult
-	for i, rs := range out {
-		if len(rs) == 0 {
-			rs = []*ImportResult{{File: srcs[i].Name, Outcome: OutcomeCancelled, FirstError: why}}
+	for i, ok := range delivered {
+		if !ok {
+			final(i, []*ImportResult{{File: srcs[i].Name, Outcome: OutcomeCancelled, FirstError: why}})
 		}
-		flat = append(flat, rs...)
 	}
-	return flat
 }
 
 // stage reads, validates and plans one source and writes its original

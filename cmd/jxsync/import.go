@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -72,71 +73,95 @@ func runImport(ctx context.Context, g *globals, o importOptions, args []string) 
 		workers = o.workers
 	}
 	srcs, bad := sync.Collect(args, sync.CollectLimits{MaxEntryBytes: cfg.Limits.MaxFileBytes})
-	results, err := importWithReport(ctx, g, svc, srcs, bad, workers, sync.ImportOptions{By: o.by, Force: o.force, Actor: o.actor}, o.report)
+	tally, err := importWithReport(ctx, g, svc, srcs, bad, workers, sync.ImportOptions{By: o.by, Force: o.force, Actor: o.actor}, o.report, nil)
 	if err != nil {
 		return err
 	}
-	return exitFor(ctx, results)
+	return exitFor(ctx, tally)
 }
 
 // importWithReport imports srcs — stopping on SIGINT or SIGTERM after the
 // files in hand — writing the --report file (when path is set) as it goes,
 // adds the files that could not be collected (bad), and prints the summary.
+// It keeps no file's results: each file's are written to the report and
+// the summary's attention lines, told to each (when set), and counted.
 func importWithReport(ctx context.Context, g *globals, svc *sync.Service, srcs []sync.Source, bad []*sync.ImportResult,
-	workers int, opts sync.ImportOptions, path string) ([]*sync.ImportResult, error) {
+	workers int, opts sync.ImportOptions, path string, each func([]*sync.ImportResult)) (sync.ImportTally, error) {
 	var rep *importReport
 	if path != "" {
 		var err error
 		if rep, err = openImportReport(path); err != nil {
-			return nil, &exitError{code: exitFailure, err: err}
+			return sync.ImportTally{}, &exitError{code: exitFailure, err: err}
 		}
 		opts.OnFile = rep.add
 	}
-	results := runBatch(ctx, g, svc, srcs, workers, opts)
-	results = append(results, bad...)
-	printSummary(g.stdout, svc.Templates, results)
+	tally := runBatch(ctx, g, svc, srcs, workers, opts, each)
+	for _, b := range bad {
+		rs := []*sync.ImportResult{b}
+		tally.Add(rs)
+		tally.attention(rs)
+		if each != nil {
+			each(rs)
+		}
+	}
+	tally.print()
 	if rep != nil {
 		rep.add(bad)
 		if err := rep.close(); err != nil {
-			return results, &exitError{code: exitFailure, err: err}
+			return tally.ImportTally, &exitError{code: exitFailure, err: err}
 		}
 		fmt.Fprintf(g.stdout, "报告 (report): %s\n", path)
 	}
-	return results, nil
+	return tally.ImportTally, nil
 }
 
-// runBatch imports srcs with a progress bar on a terminal.
-func runBatch(ctx context.Context, g *globals, svc *sync.Service, srcs []sync.Source, workers int, opts sync.ImportOptions) []*sync.ImportResult {
+// runBatch imports srcs with a progress bar on a terminal and returns the
+// summary so far: counts, and the attention lines of the files, which go
+// straight to stdout when no progress bar is drawn.
+func runBatch(ctx context.Context, g *globals, svc *sync.Service, srcs []sync.Source, workers int, opts sync.ImportOptions,
+	each func([]*sync.ImportResult)) *importSummary {
+	sum := &importSummary{w: g.stdout, templates: svc.Templates}
 	var progress sync.Progress
 	if f, ok := osFile(g.stderr); ok && term.IsTerminal(int(f.Fd())) && len(srcs) > 1 {
+		// Lines on stdout would tear the bar: they wait for its end.
+		sum.held = &bytes.Buffer{}
 		bar, step := newProgress(g.stderr, len(srcs), 100*time.Millisecond)
 		progress = func(_, _ int, r *sync.ImportResult) { step(r.File) }
-		defer bar.Finish()
+		defer func() {
+			bar.Finish()
+			io.Copy(g.stdout, sum.held)
+			sum.held = nil
+		}()
 	}
-	return svc.ImportAllWith(ctx, srcs, workers, opts, progress)
+	sum.ImportTally = svc.ImportEach(ctx, srcs, workers, opts, progress, func(rs []*sync.ImportResult) {
+		sum.attention(rs)
+		if each != nil {
+			each(rs)
+		}
+	})
+	return sum
 }
 
-// printSummary lists the forms and files that need attention, counts
-// outcomes (of forms; a file that could not be read counts once) and says
-// how many sheets were read as which form.
-func printSummary(w io.Writer, templates []*mapping.Template, results []*sync.ImportResult) {
-	counts := map[string]int{}
-	files := map[string]bool{}
-	perTemplate := map[string]int{}
-	var keys []string
-	forms := 0
-	for _, r := range results {
-		files[r.File] = true
-		counts[r.Outcome]++
+// importSummary is an import's summary as it goes: the counts, and the lines of
+// the forms and files that need attention, written as files finish (in
+// the order of the sources) to w, or held while a progress bar is drawn.
+type importSummary struct {
+	sync.ImportTally
+	w         io.Writer
+	held      *bytes.Buffer
+	templates []*mapping.Template
+}
+
+// attention writes the lines of one file's forms that need attention.
+func (s *importSummary) attention(rs []*sync.ImportResult) {
+	w := s.w
+	if s.held != nil {
+		w = s.held
+	}
+	for _, r := range rs {
 		where := oneLine(r.File)
 		if r.Sheet != "" {
-			forms++
 			where = fmt.Sprintf("%s [%s]", oneLine(r.File), oneLine(r.Sheet))
-			key := r.Template + "@" + r.Version
-			if perTemplate[key] == 0 {
-				keys = append(keys, key)
-			}
-			perTemplate[key]++
 		}
 		switch r.Outcome {
 		case sync.OutcomeRejected:
@@ -145,7 +170,7 @@ func printSummary(w io.Writer, templates []*mapping.Template, results []*sync.Im
 			fmt.Fprintf(w, "未导入 %-10s %s: %s\n", r.Outcome, where, oneLine(r.FirstError))
 		case sync.OutcomeConflict:
 			fmt.Fprintf(w, "冲突 conflict   %s: %s\n", where, oneLine(r.FirstError))
-			t, _ := mapping.Find(templates, r.Template+"@"+r.Version)
+			t, _ := mapping.Find(s.templates, r.Template+"@"+r.Version)
 			printChanges(w, "    ", t, r.Changes, 10)
 		case sync.OutcomeDuplicate:
 			fmt.Fprintf(w, "重复 duplicate  %s: %s\n", where, oneLine(r.FirstError))
@@ -154,16 +179,26 @@ func printSummary(w io.Writer, templates []*mapping.Template, results []*sync.Im
 				where, oneLine(r.Unit), r.Year, r.Revision)
 		}
 	}
-	if len(keys) > 0 {
+}
+
+// print ends the summary: how many sheets were read as which form and the
+// outcomes (of forms; a file that could not be read counts once).
+func (s *importSummary) print() {
+	w, counts := s.w, s.Outcomes
+	if len(s.Templates) > 0 {
+		keys := make([]string, 0, len(s.Templates))
+		for k := range s.Templates {
+			keys = append(keys, k)
+		}
 		sort.Strings(keys)
 		parts := make([]string, len(keys))
 		for i, k := range keys {
-			parts[i] = fmt.Sprintf("%s %d", k, perTemplate[k])
+			parts[i] = fmt.Sprintf("%s %d", k, s.Templates[k])
 		}
 		fmt.Fprintf(w, "读取的表 (forms read): %s\n", strings.Join(parts, ", "))
 	}
 	fmt.Fprintf(w, "共 %d 个文件 (files), %d 张表 (forms): 新增 imported %d, 更新 updated %d, 未变 unchanged %d, 有错误 rejected %d, 无法读取 unreadable %d",
-		len(files), forms, counts["imported"], counts["updated"], counts["unchanged"], counts["rejected"], counts["unreadable"])
+		s.Files, s.Forms, counts["imported"], counts["updated"], counts["unchanged"], counts["rejected"], counts["unreadable"])
 	if counts["pending"] > 0 {
 		fmt.Fprintf(w, ", 待确认单位 pending %d", counts["pending"])
 	}
@@ -181,19 +216,12 @@ func printSummary(w io.Writer, templates []*mapping.Template, results []*sync.Im
 
 // exitFor maps outcomes to the exit code: 2 when the import was
 // interrupted (ctx done) or a store failed, 1 when a file could not be read.
-func exitFor(ctx context.Context, results []*sync.ImportResult) error {
+func exitFor(ctx context.Context, t sync.ImportTally) error {
 	if ctx.Err() != nil {
 		return &exitError{code: exitFailure, err: fmt.Errorf("导入已中断：已处理的文件见上，其余文件未导入，请重新运行 (import interrupted; run again for the rest)")}
 	}
-	failed, unreadable := 0, 0
-	for _, r := range results {
-		switch r.Outcome {
-		case sync.OutcomeFailed, sync.OutcomeCancelled:
-			failed++
-		case sync.OutcomeUnreadable, sync.OutcomeConflict, sync.OutcomeDuplicate:
-			unreadable++
-		}
-	}
+	failed := t.Outcomes[sync.OutcomeFailed] + t.Outcomes[sync.OutcomeCancelled]
+	unreadable := t.Outcomes[sync.OutcomeUnreadable] + t.Outcomes[sync.OutcomeConflict] + t.Outcomes[sync.OutcomeDuplicate]
 	switch {
 	case failed > 0:
 		return &exitError{code: exitFailure, err: fmt.Errorf("%d 个文件因存储错误未导入，请稍后重新运行 (%d file(s) failed; run again)", failed, failed)}

@@ -45,16 +45,22 @@ func runSync(ctx context.Context, g *globals, o importOptions, dir string) error
 		workers = o.workers
 	}
 	srcs, bad := sync.Collect([]string{dir}, sync.CollectLimits{MaxEntryBytes: cfg.Limits.MaxFileBytes})
-	results, err := importWithReport(ctx, g, svc, srcs, bad, workers, sync.ImportOptions{By: o.by, Force: o.force, Actor: o.actor}, o.report)
+	var revisions []int64 // the stored revisions only: not the files' results
+	tally, err := importWithReport(ctx, g, svc, srcs, bad, workers, sync.ImportOptions{By: o.by, Force: o.force, Actor: o.actor}, o.report,
+		func(rs []*sync.ImportResult) {
+			for _, r := range rs {
+				if r.Revision != 0 {
+					revisions = append(revisions, r.Revision)
+				}
+			}
+		})
 	if err != nil {
 		return err
 	}
 	present := map[int64]bool{}
-	for _, r := range results {
-		if r.Revision != 0 {
-			if rev, err := svc.Records.Revision(ctx, r.Revision); err == nil {
-				present[rev.SubmissionID] = true
-			}
+	for _, id := range revisions {
+		if rev, err := svc.Records.Revision(ctx, id); err == nil {
+			present[rev.SubmissionID] = true
 		}
 	}
 	latest, err := svc.Records.Latest(ctx, "")
@@ -72,5 +78,5 @@ func runSync(ctx context.Context, g *globals, o importOptions, dir string) error
 		missing++
 		fmt.Fprintf(g.stdout, "  %s %d %s@%s %s  最新修订 %d (%s)\n", rev.Unit, rev.Year, rev.TemplateID, rev.TemplateVersion, rev.Subject, rev.ID, rev.FileName)
 	}
-	return exitFor(ctx, results)
+	return exitFor(ctx, tally)
 }

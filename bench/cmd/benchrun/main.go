@@ -7,7 +7,7 @@
 //	benchrun corpus     -corpus DIR [-n 10000] [-big 100000]
 //	benchrun crosscheck -corpus DIR
 //	benchrun throughput -corpus DIR -results DIR [-min 1s]
-//	benchrun import     -corpus DIR -results DIR -jxsync BIN -work DIR
+//	benchrun import     -corpus DIR -results DIR -jxsync BIN -work DIR [-base BIN -basework DIR]
 //	benchrun regenerate -results DIR -work DIR [-max 2000]
 //	benchrun bigsheet   -corpus DIR -results DIR
 //	benchrun env        -results DIR COMMAND OPENPYXL-VERSION
@@ -27,6 +27,7 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -56,6 +57,8 @@ func main() {
 	minCPU := fs.Duration("min", time.Second, "CPU time per reader and group")
 	bin := fs.String("jxsync", "", "jxsync binary")
 	work := fs.String("work", "", "folder for data folders and the S3 server")
+	baseBin := fs.String("base", "", "jxsync binary of the base code, run beside -jxsync")
+	baseWork := fs.String("basework", "", "folder for the base's data folders")
 	maxRegen := fs.Int("max", 2000, "revisions to regenerate")
 	out := fs.String("out", "", "output file")
 	fs.Parse(args)
@@ -70,7 +73,7 @@ func main() {
 	case "throughput":
 		err = throughput(*corpus, *results, *minCPU)
 	case "import":
-		err = imports(*corpus, *results, *bin, *work)
+		err = imports(*corpus, *results, []code{{"", *bin, *work}, {"base", *baseBin, *baseWork}})
 	case "regenerate":
 		err = regenerate(*results, *work, *maxRegen)
 	case "bigsheet":
@@ -178,13 +181,21 @@ func child(cmd *exec.Cmd) (bench.Child, error) {
 	return c, err
 }
 
-var summaryRE = regexp.MustCompile(`共 (\d+) 个文件 \(files\): 新增 imported (\d+), 更新 updated (\d+), 未变 unchanged (\d+), 退回 rejected (\d+), 无法读取 unreadable (\d+)`)
+// summaryRE matches the import summary of this code and of the base
+// (退回 rejected there, 有错误 rejected here).
+var summaryRE = regexp.MustCompile(`共 (\d+) 个文件 \(files\), \d+ 张表 \(forms\): 新增 imported (\d+), 更新 updated (\d+), 未变 unchanged (\d+), \S+ rejected (\d+), 无法读取 unreadable (\d+)`)
 
-// imports runs jxsync import of the 10–200-row set (1,000 of it, then all
-// of it) and of the seed-sized set into a fresh local store and a fresh S3
-// bucket each time. The local data folders of the whole sets are kept for
-// regenerate (data-local-mix, data-local-seed).
-func imports(corpus, results, bin, work string) error {
+// code is a jxsync binary to measure: this code (name "") or the base, and
+// the folder for its data folders.
+type code struct{ name, bin, work string }
+
+// imports runs jxsync import of the 10–200-row set (1,000 of it — a tenth
+// when the set has no more than 1,000 — then all of it) and of the
+// seed-sized set into a fresh local store and a fresh S3 bucket each time,
+// with each binary of codes in turn on the same files. The local data
+// folders of the whole sets are kept for regenerate (data-local-mix,
+// data-local-seed in each code's folder), and their records measured.
+func imports(corpus, results string, codes []code) error {
 	m, err := manifest(corpus)
 	if err != nil {
 		return err
@@ -198,77 +209,140 @@ func imports(corpus, results, bin, work string) error {
 	var plans []plan
 	if m.ImportCount > 1000 {
 		plans = append(plans, plan{"mix", 1000, []string{m.ImportSmall}, meanRows(1000)})
+	} else if k := m.ImportCount / 10; k > 0 {
+		names, err := filepath.Glob(filepath.Join(corpus, m.ImportSmall, "*.xlsx"))
+		if err != nil {
+			return err
+		}
+		sort.Strings(names)
+		if len(names) < k {
+			return fmt.Errorf("%d workbooks in %s", len(names), m.ImportSmall)
+		}
+		for i := range names[:k] {
+			names[i], _ = filepath.Rel(corpus, names[i])
+		}
+		plans = append(plans, plan{"mix", k, names[:k], meanRows(k)})
 	}
-	plans = append(plans, plan{"mix", m.ImportCount, []string{m.ImportSmall, m.ImportRest}, m.ImportRows},
+	whole := []string{m.ImportSmall}
+	if m.ImportCount > 1000 { // the first 1,000 are in ImportSmall
+		whole = append(whole, m.ImportRest)
+	}
+	plans = append(plans, plan{"mix", m.ImportCount, whole, m.ImportRows},
 		plan{"seed", m.ImportCount, []string{m.ImportSeed}, m.SeedRows})
 	var runs []bench.ImportRun
 	for _, p := range plans {
 		for _, st := range []string{"local", "s3"} {
-			name := fmt.Sprintf("%s-%s-%d", st, p.set, p.n)
-			dataDir := filepath.Join(work, "data-"+name)
-			if p.n == m.ImportCount && st == "local" {
-				dataDir = filepath.Join(work, "data-local-"+p.set)
-			}
-			os.RemoveAll(dataDir)
-			env := append(os.Environ(), "GOMAXPROCS=2")
-			var srv *bench.S3Server
-			if st == "s3" {
-				if srv, err = bench.StartS3(filepath.Join(work, "s3-"+name)); err != nil {
+			for _, c := range codes {
+				if c.bin == "" {
+					continue
+				}
+				run, err := importRun(corpus, c, p.set, p.n, p.paths, p.rows, st, p.n == m.ImportCount && st == "local")
+				if err != nil {
 					return err
 				}
-				env = append(env, srv.Env()...)
+				runs = append(runs, run)
 			}
-			logPath := filepath.Join(work, "import-"+name+".log")
-			logFile, err := os.Create(logPath)
-			if err != nil {
-				return err
-			}
-			args := []string{"import"}
-			for _, d := range p.paths {
-				args = append(args, filepath.Join(corpus, d))
-			}
-			args = append(args, "--workers", "2", "--data-dir", dataDir)
-			cmd := exec.Command(bin, args...)
-			cmd.Env, cmd.Stdout, cmd.Stderr = env, logFile, logFile
-			var s3CPU time.Duration
-			if srv != nil {
-				s3CPU = srv.CPU()
-			}
-			c, err := child(cmd)
-			logFile.Close()
-			if srv != nil {
-				c.Other = srv.CPU() - s3CPU
-				srv.Stop()
-			}
-			var exit *exec.ExitError
-			if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
-				return fmt.Errorf("import %s: %v (see %s)", name, err, logPath)
-			}
-			run := bench.ImportRun{Set: p.set, Store: st, Workbooks: p.n, Workers: 2, Rows: p.rows, Child: c, Outcomes: map[string]int{}}
-			b, _ := os.ReadFile(logPath)
-			sm := summaryRE.FindSubmatch(b)
-			if sm == nil {
-				return fmt.Errorf("import %s: no summary in %s", name, logPath)
-			}
-			for i, k := range []string{"files", "imported", "updated", "unchanged", "rejected", "unreadable"} {
-				v, _ := strconv.Atoi(string(sm[i+1]))
-				if v > 0 {
-					run.Outcomes[k] = v
-				}
-			}
-			if run.Outcomes["files"] != p.n || run.Outcomes["imported"]+run.Outcomes["rejected"] != p.n {
-				return fmt.Errorf("import %s: the summary counts %v (see %s)", name, run.Outcomes, logPath)
-			}
-			delete(run.Outcomes, "files")
-			logf("import %-18s %6.1f s  %5.0f/s  (CPU-bound %5.0f/s)  peak RSS %4d MB  %v", name, c.Wall.Seconds(), run.Rate(), run.CPURate(), c.MaxRSS>>20, run.Outcomes)
-			runs = append(runs, run)
-			if !(p.n == m.ImportCount && st == "local") {
-				os.RemoveAll(dataDir)
-			}
-			os.RemoveAll(filepath.Join(work, "s3-"+name))
 		}
 	}
 	return bench.WriteJSON(results, "imports.json", runs)
+}
+
+// importRun runs one import of paths (under corpus) by c into a fresh
+// store; keep keeps (and measures) its local data folder.
+func importRun(corpus string, c code, set string, n int, paths []string, rows float64, st string, keep bool) (bench.ImportRun, error) {
+	name := fmt.Sprintf("%s-%s-%d", st, set, n)
+	label := name
+	if c.name != "" {
+		label = c.name + " " + name
+	}
+	dataDir := filepath.Join(c.work, "data-"+name)
+	if keep {
+		dataDir = filepath.Join(c.work, "data-local-"+set)
+	}
+	os.RemoveAll(dataDir)
+	env := append(os.Environ(), "GOMAXPROCS=2")
+	var srv *bench.S3Server
+	var err error
+	if st == "s3" {
+		if srv, err = bench.StartS3(filepath.Join(c.work, "s3-"+name)); err != nil {
+			return bench.ImportRun{}, err
+		}
+		env = append(env, srv.Env()...)
+	}
+	logPath := filepath.Join(c.work, "import-"+name+".log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return bench.ImportRun{}, err
+	}
+	args := []string{"import"}
+	var originals int64
+	for _, d := range paths {
+		args = append(args, filepath.Join(corpus, d))
+		originals += treeSize(filepath.Join(corpus, d))
+	}
+	args = append(args, "--workers", "2", "--data-dir", dataDir)
+	cmd := exec.Command(c.bin, args...)
+	cmd.Env, cmd.Stdout, cmd.Stderr = env, logFile, logFile
+	var s3CPU time.Duration
+	if srv != nil {
+		s3CPU = srv.CPU()
+	}
+	ch, err := child(cmd)
+	logFile.Close()
+	if srv != nil {
+		ch.Other = srv.CPU() - s3CPU
+		srv.Stop()
+	}
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
+		return bench.ImportRun{}, fmt.Errorf("import %s: %v (see %s)", label, err, logPath)
+	}
+	run := bench.ImportRun{Code: c.name, Set: set, Store: st, Workbooks: n, Workers: 2, Rows: rows, Child: ch, Outcomes: map[string]int{}}
+	b, _ := os.ReadFile(logPath)
+	sm := summaryRE.FindSubmatch(b)
+	if sm == nil {
+		return run, fmt.Errorf("import %s: no summary in %s", label, logPath)
+	}
+	for i, k := range []string{"files", "imported", "updated", "unchanged", "rejected", "unreadable"} {
+		v, _ := strconv.Atoi(string(sm[i+1]))
+		if v > 0 {
+			run.Outcomes[k] = v
+		}
+	}
+	// The base does not know the templates added since: those files are
+	// unreadable to it.
+	if run.Outcomes["files"] != n || run.Outcomes["imported"]+run.Outcomes["rejected"] != n && c.name == "" ||
+		run.Outcomes["imported"]+run.Outcomes["rejected"]+run.Outcomes["unreadable"] != n {
+		return run, fmt.Errorf("import %s: the summary counts %v (see %s)", label, run.Outcomes, logPath)
+	}
+	delete(run.Outcomes, "files")
+	if keep {
+		growth, err := bench.RecordsGrowth(filepath.Join(dataDir, "jxsync.db"))
+		if err != nil {
+			return run, fmt.Errorf("import %s: %w", label, err)
+		}
+		run.Storage = &bench.Storage{Originals: originals, Records: growth}
+	}
+	logf("import %-24s %6.1f s  %5.0f/s  (CPU-bound %5.0f/s)  peak RSS %4d MB  %v", label, ch.Wall.Seconds(), run.Rate(), run.CPURate(), ch.MaxRSS>>20, run.Outcomes)
+	if !keep {
+		os.RemoveAll(dataDir)
+	}
+	os.RemoveAll(filepath.Join(c.work, "s3-"+name))
+	return run, nil
+}
+
+// treeSize is the size of a file, or of the files under a folder.
+func treeSize(path string) int64 {
+	var n int64
+	filepath.WalkDir(path, func(_ string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
 }
 
 func meanRows(n int) float64 {
