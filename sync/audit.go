@@ -53,8 +53,7 @@ func entry(ctx context.Context, a Actor, action, unit string, revision int64, de
 }
 
 // Record appends one entry to the audit log: a (action, one of the
-// store.Action constants) on unit (its code; the unit's name until units
-// have codes; empty when none) and revision (0 when none), detail saying
+// store.Action constants) on unit (its code; empty when none) and revision (0 when none), detail saying
 // what for people. Without an audit log (s.Audit nil) it does nothing.
 func (s *Service) Record(ctx context.Context, a Actor, action, unit string, revision int64, detail string) error {
 	if s.Audit == nil {
@@ -101,7 +100,7 @@ func fileEntry(ctx context.Context, opts ImportOptions, out []*ImportResult) *st
 	for _, r := range out {
 		file = r.File
 		if unit == "" {
-			unit = r.Unit
+			unit = r.UnitCode
 		}
 		if rev == 0 {
 			rev = r.Revision
@@ -224,7 +223,7 @@ func (s *Service) RecordRevisions(ctx context.Context, a Actor, action string, r
 	}
 	es := make([]*store.AuditEntry, len(revs))
 	for i, rev := range revs {
-		es[i] = entry(ctx, a, action, rev.Unit, rev.ID, detail(rev))
+		es[i] = entry(ctx, a, action, rev.UnitCode, rev.ID, detail(rev))
 	}
 	if err := s.Audit.AppendBatch(ctx, es); err != nil {
 		return fmt.Errorf("record %s: %w", action, err)

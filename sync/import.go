@@ -63,7 +63,10 @@ type ImportResult struct {
 	Sheet string `json:"sheet,omitempty"`
 	// Unit, Template, Version and Year identify its submission (empty when
 	// they could not be read).
-	Unit     string `json:"unit"`
+	Unit string `json:"unit"`
+	// UnitCode is the code of the unit it was filed under (empty when
+	// none); the audit log names units by it.
+	UnitCode string `json:"-"`
 	Template string `json:"template"`
 	Version  string `json:"version,omitempty"`
 	Year     int    `json:"year,omitempty"`
@@ -224,7 +227,7 @@ func (p *pendingFile) fail(err error) ([]*ImportResult, error) {
 // finish sets the results of the recorded revisions.
 func (p *pendingFile) finish(revs []*store.Revision, outcomes []string) {
 	for i, ir := range p.irs {
-		ir.Revision, ir.Outcome = revs[i].ID, outcomes[i]
+		ir.Revision, ir.Outcome, ir.UnitCode = revs[i].ID, outcomes[i], revs[i].UnitCode
 		if p.nrs[i].Status == store.StatusRejected && outcomes[i] != store.OutcomeUnchanged && outcomes[i] != OutcomePending {
 			ir.Outcome = OutcomeRejected
 		}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/web"
 )
@@ -46,20 +45,28 @@ func TestAuditTrail(t *testing.T) {
 		return got
 	}
 
-	res, body := jz.upload("/api/upload", "救助站.xlsx", testkit.Example(t, jiuzhuXLSX), false, true)
+	// The form with its deviation reason: valid, so that it can be reviewed.
+	res, body := jz.upload("/api/upload", "救助站.xlsx", hubeiWorkbook(t, corrected), false, true)
 	wantStatus(t, "upload", res, body, http.StatusOK)
 	var up struct{ Result struct{ Revision int64 } }
 	if err := json.Unmarshal(body, &up); err != nil || up.Result.Revision == 0 {
 		t.Fatalf("upload: %v %s", err, body)
 	}
 	rev := up.Result.Revision
+	// The log names units by code: the unit created from the typed name
+	// has a generated one.
+	jiuzhu, err := e.svc.Units.Unit(ctx, unitJiuzhu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unitJiuzhu := jiuzhu.Code
 	if e := last("upload", store.AuditEntry{Actor: "jz", Role: store.RoleAgency, Action: store.ActionUpload, UnitCode: unitJiuzhu, Revision: rev}); !strings.HasPrefix(e.Detail, "救助站.xlsx — ") {
 		t.Errorf("upload detail %q", e.Detail)
 	}
 	n := len(log())
 
 	// Another unit's form is refused, and the refusal recorded.
-	res, body = mz.upload("/api/upload", "他人.xlsx", testkit.Example(t, jiuzhuXLSX), false, true)
+	res, body = mz.upload("/api/upload", "他人.xlsx", hubeiWorkbook(t, corrected), false, true)
 	wantStatus(t, "upload of another unit's form", res, body, http.StatusForbidden)
 	if e := last("refused upload", store.AuditEntry{Actor: "mz", Role: store.RoleAgency, Action: store.ActionUpload, UnitCode: unitMinzh}); !strings.Contains(e.Detail, "refused") {
 		t.Errorf("refused upload detail %q", e.Detail)
@@ -98,7 +105,7 @@ func TestAuditTrail(t *testing.T) {
 	// A review, from the page's form.
 	res, body = cz.postForm("/submissions/"+subOf(t, e, rev)+"/review", url.Values{"status": {"returned"}, "comment": {"请补充偏差原因"}}, true)
 	wantStatus(t, "review", res, body, http.StatusSeeOther)
-	if e := last("review", store.AuditEntry{Actor: "cz", Role: store.RoleBureau, Action: store.ActionReview, UnitCode: unitJiuzhu, Revision: rev}); e.Detail != "returned: 请补充偏差原因" {
+	if e := last("review", store.AuditEntry{Actor: "cz", Role: store.RoleBureau, Action: store.ActionReview, UnitCode: unitJiuzhu, Revision: rev}); e.Detail != "bureau returned: 请补充偏差原因" {
 		t.Errorf("review detail %q", e.Detail)
 	}
 

@@ -91,7 +91,7 @@ func (s *Server) downloadOriginal(rq *request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.Record(rq.ctx(), sync.UserActor(rq.ctx(), rq.user), store.ActionDownload, rev.Unit, rev.ID,
+	if err := s.svc.Record(rq.ctx(), sync.UserActor(rq.ctx(), rq.user), store.ActionDownload, rev.UnitCode, rev.ID,
 		"original "+rev.FileName); err != nil {
 		return err // an original leaves only with its entry
 	}

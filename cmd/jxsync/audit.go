@@ -58,6 +58,13 @@ func runAudit(ctx context.Context, g *globals, o auditOptions) error {
 	if err != nil {
 		return err
 	}
+	// A unit is named by its code, registered name or alias; the log
+	// holds codes.
+	if f.Unit != "" {
+		if u, err := svc.ResolveUnit(ctx, f.Unit); err == nil {
+			f.Unit = u.Code
+		}
+	}
 	defer closeStores()
 	es, err := svc.Audit.List(ctx, f)
 	if err != nil {
