@@ -78,6 +78,7 @@ func Export(t *mapping.Template, res *mapping.Result, props map[string]string) (
 			return nil, fmt.Errorf("export: property %s: %w", k, err)
 		}
 	}
+	f.SetZipWriter(newPartZip)
 	var b bytes.Buffer
 	if _, err := f.WriteTo(&b); err != nil {
 		return nil, fmt.Errorf("export: %w", err)

@@ -13,7 +13,7 @@ import (
 // 绩效指标 table with 分值 / 得分 / 偏差原因分析及改进措施, and 总分.
 var nationalProject2020 = &Form{
 	ID: "national-project", Version: "2020", Sheet: "项目支出绩效自评表",
-	Title: "项目支出绩效自评表", layout: layoutNationalProject,
+	Title: "项目支出绩效自评表", layout: layoutNationalProject, styles: addProjectStyles,
 }
 
 // projectBlankRows is how many indicator rows the blank template offers.
@@ -109,14 +109,6 @@ func layoutNationalProject(w *sheetWriter, d *Data) {
 // addProjectStyles defines the styles this form adds to the shared ones: the
 // （YYYY年度） line, centred without a border.
 func addProjectStyles(w *sheetWriter) {
-	if w.err != nil {
-		return
-	}
-	if _, ok := w.styles["projectYear"]; ok {
-		return
-	}
-	id, err := w.f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: fontLabel, Size: 12},
+	w.addStyle("projectYear", &excelize.Style{Font: &excelize.Font{Family: fontLabel, Size: 12},
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}})
-	w.err = err
-	w.styles["projectYear"] = id
 }

@@ -25,6 +25,9 @@ type Form struct {
 	Landscape bool
 	// layout writes the form; d is nil for the blank template.
 	layout func(w *sheetWriter, d *Data)
+	// styles, when not nil, defines the styles layout adds to the shared
+	// ones (see defineStyles), in the order layout adds them.
+	styles func(w *sheetWriter)
 }
 
 // Forms are the official forms jxsync ships, one per template version.
@@ -42,21 +45,21 @@ func FindForm(id, version string) (*Form, error) {
 
 // Build lays the form out in a new workbook, filled with d (nil: blank).
 func (fm *Form) Build(d *Data) (*excelize.File, error) {
-	f := excelize.NewFile()
-	if err := f.SetSheetName("Sheet1", fm.Sheet); err != nil {
-		return nil, fmt.Errorf("build %s: %w", fm.ID, err)
-	}
-	w := newSheetWriter(f, fm.Sheet, 0)
-	fm.layout(w, d)
-	w.printForm(fm.Landscape)
-	if err := w.done(); err != nil {
-		return nil, fmt.Errorf("build %s@%s: %w", fm.ID, fm.Version, err)
-	}
-	err := f.SetDocProps(&excelize.DocProperties{Title: fm.Title, Creator: "jxsync", Language: "zh-CN",
-		Created: "2026-01-01T00:00:00Z", Modified: "2026-01-01T00:00:00Z"})
+	b, err := fm.base()
 	if err != nil {
 		return nil, fmt.Errorf("build %s@%s: %w", fm.ID, fm.Version, err)
 	}
+	f, w, err := b.open(fm.Sheet)
+	if err != nil {
+		return nil, fmt.Errorf("build %s@%s: %w", fm.ID, fm.Version, err)
+	}
+	fm.layout(w, d)
+	w.printForm(fm.Landscape)
+	if err := w.done(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("build %s@%s: %w", fm.ID, fm.Version, err)
+	}
+	b.detach(f)
 	return f, nil
 }
 

@@ -44,7 +44,11 @@ type sheetWriter struct {
 	titles  [2]int
 	tables  [][2]int
 	keeps   [][2]int
-	err     error
+	// fixed is set when the workbook's styles are shared with other
+	// workbooks (see formBase): no style may be added, every one used must
+	// be among styles already.
+	fixed bool
+	err   error
 }
 
 // newSheetWriter returns a writer of sheet in f with the shared styles defined.
@@ -63,16 +67,26 @@ func border() []excelize.Border {
 	return bs
 }
 
+// addStyle defines the named style unless it is defined already.
+func (w *sheetWriter) addStyle(name string, s *excelize.Style) {
+	if w.err != nil {
+		return
+	}
+	if _, ok := w.styles[name]; ok {
+		return
+	}
+	if w.fixed {
+		w.err = fmt.Errorf("add style %s: the form's base does not define it", name)
+		return
+	}
+	id, err := w.f.NewStyle(s)
+	w.err = err
+	w.styles[name] = id
+}
+
 // defineStyles defines the shared named styles used by put.
 func (w *sheetWriter) defineStyles() {
-	add := func(name string, s *excelize.Style) {
-		if w.err != nil {
-			return
-		}
-		id, err := w.f.NewStyle(s)
-		w.err = err
-		w.styles[name] = id
-	}
+	add := w.addStyle
 	center := &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}
 	left := &excelize.Alignment{Horizontal: "left", Vertical: "center", WrapText: true}
 	add("title", &excelize.Style{Font: &excelize.Font{Family: fontLabel, Size: 18, Bold: true},

@@ -190,7 +190,7 @@ func (w *sheetWriter) pageBreaks(scale, pageH float64) (breaks []int) {
 		titles = w.span(w.titles[0], w.titles[1])
 	}
 	start, used := 1, 0.0
-	for row := 1; row <= w.lastRow(); row++ {
+	for row, last := 1, w.lastRow(); row <= last; row++ {
 		h := w.span(row, row)
 		free := room
 		if len(breaks) > 0 {

@@ -119,41 +119,6 @@ func BenchmarkReadPaths(b *testing.B) {
 	})
 }
 
-func BenchmarkExport(b *testing.B) {
-	reg, err := LoadRegistry(os.DirFS("../templates"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, name := range []string{"caidian-jiuzhu-2022", "lechang-canji-2021"} {
-		var data []byte
-		for n, d := range benchExamples(b) {
-			if n == name {
-				data = d
-			}
-		}
-		wb, err := Read(name, data, Limits{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		t, s, err := mapping.Detect(wb, reg.Templates)
-		if err != nil {
-			b.Fatal(err)
-		}
-		res, err := t.Extract(wb, s)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Run(name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := Export(t, res, map[string]string{mapping.PropUnit: "x"}); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
-
 // Read's two paths must agree: on every workbook the fast path reads, its
 // workbook (cells, merges, properties) or error is the excelize path's.
 
