@@ -36,12 +36,12 @@ func revision(unit string, content string) *store.NewRevision {
 		Blocks: map[string][]mapping.BlockResult{"goals": {{Row: 7,
 			Fields: map[string]mapping.Value{"goal": {Type: mapping.TypeText, Raw: "目标", Text: "目标", Cell: "表!A7"}},
 			Tables: map[string][]mapping.Row{"indicators": {
-				{Row: 9, Values: map[string]mapping.Value{
+				mapping.NewRow(9, map[string]mapping.Value{
 					"level1": {Type: mapping.TypeHeading, Raw: "产出指标", Text: "产出指标", Cell: "表!B9"},
 					"level3": {Type: mapping.TypeText, Raw: "人次", Text: "人次", Cell: "表!D9"},
 					"target": {Type: mapping.TypeIndicator, Raw: "100人次", Number: f64(100), Unit: "人次", Cell: "表!E9"},
 					"actual": {Type: mapping.TypeIndicator, Raw: "38人次", Number: f64(38), Unit: "人次", Cell: "表!F9"},
-				}},
+				}),
 			}},
 		}}},
 	}
