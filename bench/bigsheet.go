@@ -50,7 +50,7 @@ func BigSheet(s *Seed, rows int) ([]byte, error) {
 	}
 	first, last := tr[0].Row-1, tr[len(tr)-1].Row-1
 	level3 := -1
-	if v, ok := tr[0].Values["level3"]; ok {
+	if v, ok := tr[0].Lookup("level3"); ok {
 		if _, c, err := mapping.ParseCellName(v.Cell[strings.IndexByte(v.Cell, '!')+1:]); err == nil {
 			level3 = c
 		}

@@ -111,17 +111,18 @@ func wordsTables(out *[]Difference, path, where string, ts []Table, a, b map[str
 				continue
 			}
 			keyed := rb[i]
-			if tb.Key != "" && keyed.Values[tb.Key].Empty() {
+			if tb.Key != "" && keyed.Value(tb.Key).Empty() {
 				keyed = ra[i]
 			}
-			names := append(append([]string(nil), cols...), wordsExtraNames(titles, ra[i].Values, rb[i].Values)...)
+			va, vb := ra[i].Map(), rb[i].Map()
+			names := append(append([]string(nil), cols...), wordsExtraNames(titles, va, vb)...)
 			for _, n := range names {
 				w := rowWhere
 				if n != tb.Key {
 					w = wordsWithKey(rowWhere, keyTitle, tb.Key, keyed)
 				}
 				w += " " + wordsOrName(titles[n], n)
-				if d, ok := wordsCompare(rowPath+"."+n, w, ra[i].Values, rb[i].Values, n); ok {
+				if d, ok := wordsCompare(rowPath+"."+n, w, va, vb, n); ok {
 					*out = append(*out, d)
 				}
 			}
@@ -196,7 +197,7 @@ func wordsWithKey(where, keyTitle, key string, r Row) string {
 	if key == "" {
 		return where
 	}
-	if k := wordsShown(r.Values[key]); k != "" {
+	if k := wordsShown(r.Value(key)); k != "" {
 		return fmt.Sprintf("%s %s“%s”", where, keyTitle, k)
 	}
 	return where
@@ -206,7 +207,7 @@ func wordsWithKey(where, keyTitle, key string, r Row) string {
 func wordsRowSummary(tb Table, r Row) string {
 	var parts []string
 	for _, c := range tb.Columns {
-		if s := wordsShown(r.Values[c.Name]); s != "" && c.Name != tb.Key {
+		if s := wordsShown(r.Value(c.Name)); s != "" && c.Name != tb.Key {
 			parts = append(parts, c.Title+" "+s)
 		}
 	}
@@ -216,7 +217,7 @@ func wordsRowSummary(tb Table, r Row) string {
 // wordsFirstCell is where a row was read: the cell of its first value.
 func wordsFirstCell(tb Table, r Row) string {
 	for _, c := range tb.Columns {
-		if v, ok := r.Values[c.Name]; ok && v.Cell != "" {
+		if v, ok := r.Lookup(c.Name); ok && v.Cell != "" {
 			return v.Cell
 		}
 	}

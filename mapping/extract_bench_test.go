@@ -173,3 +173,69 @@ func BenchmarkCheck(b *testing.B) {
 		})
 	}
 }
+
+// largeTable is the 200-row national-project form with its indicator rows
+// repeated to n rows, as a consolidated sheet holds them: the merges of
+// the 一级/二级 groups repeated with the rows, a label beside the table
+// grown with it, the rows below moved down.
+func largeTable(b *testing.B, n int) (*mapping.Template, *mapping.Workbook, *mapping.Sheet) {
+	b.Helper()
+	ts := loadTemplates(b)
+	wb, err := template.Read("big.xlsx", projectRows(b, 200), template.Limits{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	t, s, err := mapping.Detect(wb, ts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := t.Extract(wb, s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := res.Tables["indicators"]
+	first, last := rows[0].Row-1, rows[len(rows)-1].Row-1
+	k := last - first + 1
+	big := &mapping.Sheet{Name: s.Name}
+	big.Rows = append(big.Rows, s.Rows[:first]...)
+	for i := 0; i < n; i++ {
+		big.Rows = append(big.Rows, s.Rows[first+i%k])
+	}
+	big.Rows = append(big.Rows, s.Rows[last+1:]...)
+	shift := n - k
+	for _, m := range s.Merges {
+		switch {
+		case m.Bottom < first:
+			big.Merges = append(big.Merges, m)
+		case m.Top > last:
+			big.Merges = append(big.Merges, mapping.Range{Top: m.Top + shift, Left: m.Left, Bottom: m.Bottom + shift, Right: m.Right})
+		case m.Top >= first && m.Bottom <= last:
+			for base := 0; base+m.Bottom-first < n; base += k {
+				big.Merges = append(big.Merges, mapping.Range{Top: m.Top + base, Left: m.Left, Bottom: m.Bottom + base, Right: m.Right})
+			}
+		default:
+			big.Merges = append(big.Merges, mapping.Range{Top: m.Top, Left: m.Left, Bottom: m.Bottom + shift, Right: m.Right})
+		}
+	}
+	return t, &mapping.Workbook{Name: "big.xlsx", Sheets: []*mapping.Sheet{big}}, big
+}
+
+// BenchmarkLargeTable reads and checks a national-project form of 20,000
+// indicator rows (issue 12): the sheet is built once, each iteration
+// reads it afresh (a copy without the view detection caches) and checks
+// what it read.
+func BenchmarkLargeTable(b *testing.B) {
+	t, wb, s := largeTable(b, 20_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		fresh := &mapping.Sheet{Name: s.Name, Rows: s.Rows, Merges: s.Merges}
+		res, err := t.Extract(&mapping.Workbook{Name: wb.Name, Sheets: []*mapping.Sheet{fresh}}, fresh)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := len(res.Tables["indicators"]); n != 20_000 {
+			b.Fatalf("read %d rows, want 20000", n)
+		}
+		t.Check(res)
+	}
+}

@@ -54,14 +54,14 @@ func TestExtractFieldsAndBlocks(t *testing.T) {
 		t.Fatalf("goal 1 rows = %d, want 4: %+v", len(rows), rows)
 	}
 	// 一级 and 二级 filled down from the rows above, pointing at their source.
-	if r := rows[2]; r.Values["level1"].Text != "产出指标" || r.Values["level2"].Text != "质量指标" ||
-		r.Values["level1"].Cell != "表!B7" || r.Values["level3"].Text != "收治率" {
+	if r := rows[2]; r.Value("level1").Text != "产出指标" || r.Value("level2").Text != "质量指标" ||
+		r.Value("level1").Cell != "表!B7" || r.Value("level3").Text != "收治率" {
 		t.Errorf("row 3 = %+v", r)
 	}
-	if r := rows[3]; r.Values["level1"].Text != "效益指标" || r.Row != 10 {
+	if r := rows[3]; r.Value("level1").Text != "效益指标" || r.Row != 10 {
 		t.Errorf("row 4 = %+v", r)
 	}
-	if rows2 := goals[1].Tables["rows"]; len(rows2) != 1 || rows2[0].Values["target"].Op != ">=" {
+	if rows2 := goals[1].Tables["rows"]; len(rows2) != 1 || rows2[0].Value("target").Op != ">=" {
 		t.Errorf("goal 2 rows = %+v", rows2)
 	}
 	if len(res.Problems) != 0 {
@@ -74,8 +74,8 @@ func TestExtractMergedLabelsAndFillDown(t *testing.T) {
 	grid := strings.Replace(hubeiLike, "|产出指标|数量指标|救助人次", "|产出指标|数量指标|救助人次", 1)
 	res := extract(t, grid, Range{6, 1, 8, 1}, Range{0, 0, 0, 5})
 	rows := res.Blocks["goals"][0].Tables["rows"]
-	if rows[1].Values["level1"].Cell != "表!B7" || rows[1].Values["level1"].Text != "产出指标" {
-		t.Errorf("merged level1 = %+v", rows[1].Values["level1"])
+	if rows[1].Value("level1").Cell != "表!B7" || rows[1].Value("level1").Text != "产出指标" {
+		t.Errorf("merged level1 = %+v", rows[1].Value("level1"))
 	}
 	// A merged label: the value is right of the merge, not the next column.
 	grid2 := "单位名称||蔡甸区民政局\n年度目标:x\n一级指标|二级指标|三级指标|年初目标值|实际完成值"
@@ -114,7 +114,7 @@ func TestExtractTableStops(t *testing.T) {
 	grid := strings.Replace(hubeiLike, "|||收治率|100%|100%", "|||收治率|100%|100%\n", 1)
 	res := extract(t, grid)
 	rows := res.Blocks["goals"][0].Tables["rows"]
-	if len(rows) != 4 || rows[3].Values["level3"].Text != "权益" || rows[3].Row != 11 {
+	if len(rows) != 4 || rows[3].Value("level3").Text != "权益" || rows[3].Row != 11 {
 		t.Errorf("rows across a blank row = %+v", rows)
 	}
 	if len(res.Problems) != 0 {
@@ -122,7 +122,7 @@ func TestExtractTableStops(t *testing.T) {
 	}
 	// A repeated header (page break) is skipped.
 	grid = strings.Replace(hubeiLike, "|||收治率|100%|100%", "|一级指标|二级指标|三级指标|年初目标值|实际完成值\n|||收治率|100%|100%", 1)
-	if rows := extract(t, grid).Blocks["goals"][0].Tables["rows"]; len(rows) != 4 || rows[2].Values["level3"].Text != "收治率" {
+	if rows := extract(t, grid).Blocks["goals"][0].Tables["rows"]; len(rows) != 4 || rows[2].Value("level3").Text != "收治率" {
 		t.Errorf("rows with repeated header = %+v", rows)
 	}
 }

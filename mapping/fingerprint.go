@@ -22,7 +22,10 @@ func (r *Result) Flatten() map[string]Value {
 	tables := func(prefix string, ts map[string][]Row) {
 		for name, rows := range ts {
 			for i, row := range rows {
-				fields(fmt.Sprintf("%s%s[%d].", prefix, name, i), row.Values)
+				p := fmt.Sprintf("%s%s[%d].", prefix, name, i)
+				for k, v := range row.All() {
+					out[p+k] = v
+				}
 			}
 		}
 	}

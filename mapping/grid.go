@@ -48,10 +48,13 @@ type Sheet struct {
 	// hidden form is read only when no visible sheet is a form.
 	Hidden bool
 
-	mergeAt map[[2]int]int // top-left (and covered) coordinates → index in Merges
-	norm    [][]string     // NormLabel of every cell, computed once
-	view    *view          // the view detection and extraction share
-	texts   int            // how many cells have text
+	// mergeRows indexes Merges by row: the merges covering row r (below
+	// len(Rows)) are Merges[mergeIdx[mergeRows[r]:mergeRows[r+1]]].
+	mergeRows []int32
+	mergeIdx  []int32
+	norm      [][]string // NormLabel of every cell, computed once
+	view      *view      // the view detection and extraction share
+	texts     int        // how many cells have text
 }
 
 // normalized returns NormLabel of every cell, computed on first use (a
@@ -118,21 +121,67 @@ func (s *Sheet) Width() int {
 
 // MergeAt returns the merged range covering (r, c), if any.
 func (s *Sheet) MergeAt(r, c int) (Range, bool) {
-	if s.mergeAt == nil {
-		s.mergeAt = make(map[[2]int]int)
-		for i, m := range s.Merges {
-			for rr := m.Top; rr <= m.Bottom; rr++ {
-				for cc := m.Left; cc <= m.Right; cc++ {
-					s.mergeAt[[2]int{rr, cc}] = i
-				}
-			}
-		}
-	}
-	i, ok := s.mergeAt[[2]int{r, c}]
-	if !ok {
+	if r < 0 || c < 0 {
 		return Range{}, false
 	}
-	return s.Merges[i], true
+	if r >= len(s.Rows) {
+		// Below the data: merges are indexed by the sheet's rows only.
+		for i := len(s.Merges) - 1; i >= 0; i-- {
+			if m := s.Merges[i]; r >= m.Top && r <= m.Bottom && c >= m.Left && c <= m.Right {
+				return m, true
+			}
+		}
+		return Range{}, false
+	}
+	if s.mergeRows == nil {
+		s.indexMerges()
+	}
+	// Of overlapping merges (a broken workbook), the last one wins.
+	idx := s.mergeIdx[s.mergeRows[r]:s.mergeRows[r+1]]
+	for j := len(idx) - 1; j >= 0; j-- {
+		if m := s.Merges[idx[j]]; c >= m.Left && c <= m.Right {
+			return m, true
+		}
+	}
+	return Range{}, false
+}
+
+// indexMerges builds mergeRows and mergeIdx: for each of the sheet's rows,
+// the merges covering it, in the order of Merges. A sheet of 100,000 rows
+// under merged groups takes a few bytes a row where a map of every covered
+// cell took tens of megabytes.
+func (s *Sheet) indexMerges() {
+	n := len(s.Rows)
+	rows := make([]int32, n+1)
+	span := func(m Range) (int, int) {
+		return max(m.Top, 0), min(m.Bottom, n-1)
+	}
+	for _, m := range s.Merges {
+		if m.Left > m.Right {
+			continue
+		}
+		top, bottom := span(m)
+		for r := top; r <= bottom; r++ {
+			rows[r+1]++
+		}
+	}
+	for r := 0; r < n; r++ {
+		rows[r+1] += rows[r]
+	}
+	idx := make([]int32, rows[n])
+	next := make([]int32, n)
+	copy(next, rows[:n])
+	for i, m := range s.Merges {
+		if m.Left > m.Right {
+			continue
+		}
+		top, bottom := span(m)
+		for r := top; r <= bottom; r++ {
+			idx[next[r]] = int32(i)
+			next[r]++
+		}
+	}
+	s.mergeRows, s.mergeIdx = rows, idx
 }
 
 // Span returns the range a cell occupies: its merge, or the cell itself.

@@ -53,8 +53,8 @@ func TestTableHiddenDuplicateHeader(t *testing.T) {
 		if got := brief(rows); !equalStrings(got, tc.want) {
 			t.Errorf("%s: rows\n got %q\nwant %q", tc.name, got, tc.want)
 		}
-		if len(rows) > 0 && rows[0].Values["actual"].Cell != tc.cell {
-			t.Errorf("%s: actual read from %s, want %s", tc.name, rows[0].Values["actual"].Cell, tc.cell)
+		if len(rows) > 0 && rows[0].Value("actual").Cell != tc.cell {
+			t.Errorf("%s: actual read from %s, want %s", tc.name, rows[0].Value("actual").Cell, tc.cell)
 		}
 	}
 }

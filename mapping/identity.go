@@ -53,7 +53,7 @@ func (t *Template) Score(res *Result) *float64 {
 // RowMet tells whether a table row's target (column target) was met by its
 // actual (column actual); ok is false for rows without both.
 func RowMet(r Row) (met, ok bool) {
-	t, a := valueOf(r.Values["target"]), valueOf(r.Values["actual"])
+	t, a := valueOf(r.get("target")), valueOf(r.get("actual"))
 	if t == nil || a == nil {
 		return false, false
 	}

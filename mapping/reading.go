@@ -64,7 +64,12 @@ func (v *validation) reading() {
 		for i := range ts {
 			for _, r := range rows[ts[i].Name] {
 				for _, col := range ts[i].Columns {
-					if val, ok := r.Values[col.Name]; ok {
+					if !r.Has(col.Name) {
+						continue
+					}
+					// The cell is named only for a value reported.
+					if val := r.get(col.Name); v.reported(col.Required, val) {
+						val, _ = r.Lookup(col.Name)
 						v.value(orName(col.Title, col.Name), r.Row, col.Required, val)
 					}
 				}
@@ -302,6 +307,13 @@ func exampleYear(t *Template) int {
 		return 2024
 	}
 	return y
+}
+
+// reported reports whether value may report val: it is not of its type,
+// an uncached formula's or required and empty. It does not look at
+// val.Cell.
+func (v *validation) reported(required bool, val Value) bool {
+	return val.Error != "" || len(v.res.Uncached) > 0 && val.Raw == "" || required && val.Empty()
 }
 
 // value reports one value that is required but empty, not of its type, or

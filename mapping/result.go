@@ -25,14 +25,6 @@ type Result struct {
 	Props map[string]string `json:"props,omitempty"`
 }
 
-// Row is one row of a repeating table.
-type Row struct {
-	// Row is the 1-based sheet row number.
-	Row int `json:"row"`
-	// Values holds the row's values by column name.
-	Values map[string]Value `json:"values"`
-}
-
 // BlockResult is one instance of a repeated block.
 type BlockResult struct {
 	// Row is the 1-based sheet row of the block's start label.

@@ -117,7 +117,19 @@ func (t *Template) readTable(v *view, rg region, tb *Table, prefix string, probs
 func (tr *tableReader) read(start int, probs *[]Problem) []Row {
 	v, tb := tr.v, tr.tb
 	rows := []Row{}
-	last := map[string]Value{} // filled-down values of the previous row
+	rc := &rowCols{names: make([]string, len(tb.Columns)), sheet: v.s.Name}
+	for i := range tb.Columns {
+		rc.names[i] = tb.Columns[i].Name
+	}
+	// The values of a row as they are read, and the filled-down values of
+	// the previous row, by column index.
+	type found struct {
+		val    Value
+		r, c   int
+		exists bool
+	}
+	cur := make([]found, len(tb.Columns))
+	last := make([]found, len(tb.Columns))
 	for r := start; r < tr.rg.bottom && r < len(v.s.Rows); r++ {
 		first := v.firstLabel(r)
 		if first != "" && hasPrefixAny(first, tr.stops) {
@@ -135,10 +147,10 @@ func (tr *tableReader) read(start int, probs *[]Problem) []Row {
 			tr.gap(r, probs)
 			break
 		}
-		row := Row{Row: r + 1, Values: map[string]Value{}}
 		newGroup := false // a filled-down column to the left starts a new group
 		for i := range tb.Columns {
 			col := &tb.Columns[i]
+			cur[i] = found{}
 			c, present := tr.cols[col.Name]
 			if !present {
 				continue
@@ -150,29 +162,32 @@ func (tr *tableReader) read(start int, probs *[]Problem) []Row {
 				if !own {
 					cell = Cell{}
 				}
-				val := Parse(col.Type, col.Unit, cell)
-				val.Cell = v.ref(or, oc)
-				row.Values[col.Name] = val
+				cur[i] = found{Parse(col.Type, col.Unit, cell), or, oc, true}
 				continue
 			}
 			if !isRow && tr.spansOthers(or, oc, c) {
 				cell = Cell{} // text merged across the table is not a 一级/二级 value
 			}
-			val := Parse(col.Type, col.Unit, cell)
-			val.Cell = v.ref(or, oc)
-			prev, had := last[col.Name]
+			f := found{Parse(col.Type, col.Unit, cell), or, oc, true}
+			prev := last[i]
 			switch {
-			case val.Empty() && newGroup:
+			case f.val.Empty() && newGroup:
 				// a new 一级指标 without a 二级指标: nothing to inherit
-			case val.Empty() && had:
-				val = prev
-			case !val.Empty() && own && had && NormLabel(val.Text) != NormLabel(prev.Text):
+			case f.val.Empty() && prev.exists:
+				f = prev
+			case !f.val.Empty() && own && prev.exists && NormLabel(f.val.Text) != NormLabel(prev.val.Text):
 				newGroup = true
 			}
-			last[col.Name] = val
-			row.Values[col.Name] = val
+			last[i] = f
+			cur[i] = f
 		}
 		if isRow {
+			row := rc.newRow(r + 1)
+			for i, f := range cur {
+				if f.exists {
+					rc.set(row, i, f.val, f.r, f.c)
+				}
+			}
 			rows = append(rows, row)
 		}
 	}

@@ -78,7 +78,7 @@ func brief(rows []Row) []string {
 	for _, r := range rows {
 		var parts []string
 		for _, c := range []string{"level1", "level2", "level3", "target", "actual", "score"} {
-			v := r.Values[c]
+			v := r.Value(c)
 			if v.Type == TypeHeading {
 				parts = append(parts, v.Text)
 			} else {
@@ -126,7 +126,7 @@ func TestTableBlankRows(t *testing.T) {
 		wantRows(t, tc.name, rows, probs, tableFormRows)
 	}
 	rows, _ = readRows(t, insertLines(tableForm, 5, ""))
-	if len(rows) != 4 || rows[2].Row != 6 || rows[2].Values["level3"].Cell != "表!D6" {
+	if len(rows) != 4 || rows[2].Row != 6 || rows[2].Value("level3").Cell != "表!D6" {
 		t.Errorf("row after the blank = %+v", rows[2])
 	}
 
@@ -240,7 +240,7 @@ func TestTableColumnsByHeader(t *testing.T) {
 	if len(rows) == 0 {
 		t.Fatal("no rows")
 	}
-	if c := rows[0].Values["actual"].Cell; c != "表!G3" {
+	if c := rows[0].Value("actual").Cell; c != "表!G3" {
 		t.Errorf("actual read from %s, want 表!G3", c)
 	}
 	oldRight := insertColumn(tableForm, 6, "实际完成值", "")
@@ -249,7 +249,7 @@ func TestTableColumnsByHeader(t *testing.T) {
 	if len(rows) == 0 {
 		t.Fatal("no rows")
 	}
-	if c := rows[0].Values["actual"].Cell; c != "表!F3" {
+	if c := rows[0].Value("actual").Cell; c != "表!F3" {
 		t.Errorf("actual read from %s, want 表!F3", c)
 	}
 }
@@ -262,7 +262,7 @@ func TestTableFillDown(t *testing.T) {
 	if len(rows) != 4 {
 		t.Fatalf("partial merge: %q", brief(rows))
 	}
-	if c := rows[2].Values["level1"].Cell; c != "表!B3" {
+	if c := rows[2].Value("level1").Cell; c != "表!B3" {
 		t.Errorf("level1 of row 5 from %s, want 表!B3", c)
 	}
 	// An empty merge reads as empty cells: it continues the group above.
@@ -283,7 +283,7 @@ func TestTableFillDown(t *testing.T) {
 	if len(rows) != 4 {
 		t.Fatalf("new level1: %q", brief(rows))
 	}
-	if got := rows[3].Values["level2"]; !got.Empty() {
+	if got := rows[3].Value("level2"); !got.Empty() {
 		t.Errorf("level2 under a new level1 = %+v, want empty", got)
 	}
 	// The same 一级 typed again without its 二级 keeps the group's.
@@ -303,7 +303,7 @@ func TestTableFillDown(t *testing.T) {
 	wantRows(t, "merged text row", rows, probs, tableFormRows)
 	// Unmerged, the same text is a 一级 on a row of its own.
 	rows, _ = readRows(t, insertLines(tableForm, 4, "|以下为分项指标"))
-	if len(rows) != 4 || rows[1].Values["level1"].Text != "以下为分项指标" {
+	if len(rows) != 4 || rows[1].Value("level1").Text != "以下为分项指标" {
 		t.Errorf("unmerged heading: %q", brief(rows))
 	}
 }
@@ -324,7 +324,7 @@ func TestTableRepeatedHeaders(t *testing.T) {
 	}
 	// A row naming an indicator 三级指标 with values is a row.
 	rows, _ := readRows(t, insertLines(tableForm, 5, "|||三级指标|1|1|1"))
-	if len(rows) != 5 || rows[2].Values["level3"].Text != "三级指标" {
+	if len(rows) != 5 || rows[2].Value("level3").Text != "三级指标" {
 		t.Errorf("row named like a header: %q", brief(rows))
 	}
 
@@ -370,7 +370,7 @@ func TestTableInBlocks(t *testing.T) {
 	if n := len(goals[0].Tables["rows"]); n != 4 {
 		t.Errorf("goal 1: %d rows, want 4", n)
 	}
-	if rows := goals[1].Tables["rows"]; len(rows) != 2 || rows[1].Values["level3"].Text != "网点" || rows[1].Values["level2"].Text != "数量指标" {
+	if rows := goals[1].Tables["rows"]; len(rows) != 2 || rows[1].Value("level3").Text != "网点" || rows[1].Value("level2").Text != "数量指标" {
 		t.Errorf("goal 2 rows = %+v", rows)
 	}
 	if len(res.Problems) != 0 {

@@ -50,18 +50,18 @@ func (t *Template) UpgradeResult(res *Result) (*Result, []string, error) {
 			used[prefix+oldName] = true
 			var out []Row
 			for _, r := range rows {
-				nr := Row{Row: r.Row, Values: map[string]Value{}}
+				nr := NewRow(r.Row, map[string]Value{})
 				for _, c := range tb.Columns {
 					key := tb.Name + "." + c.Name
 					oc := c.Name
 					if o, ok := t.Upgrade.Renamed[key]; ok {
 						_, oc, _ = strings.Cut(o, ".")
 					}
-					if v, ok := r.Values[oc]; ok {
+					if v, ok := r.Lookup(oc); ok {
 						used[prefix+oldName+"."+oc] = true
-						nr.Values[c.Name] = reparse(v, c.Type, c.Unit)
+						nr.Set(c.Name, reparse(v, c.Type, c.Unit))
 					} else if d, ok := t.Upgrade.Defaults[key]; ok {
-						nr.Values[c.Name] = Parse(c.Type, c.Unit, Cell{Text: d, Raw: d})
+						nr.Set(c.Name, Parse(c.Type, c.Unit, Cell{Text: d, Raw: d}))
 					}
 				}
 				out = append(out, nr)

@@ -118,21 +118,21 @@ func upgradeInput() *Result {
 			"orphan":      text(TypeText, "", "B7"), // empty: never reported
 		},
 		Tables: map[string][]Row{"rows": {
-			{Row: 10, Values: map[string]Value{
+			NewRow(10, map[string]Value{
 				"name": text(TypeText, "救助人次", "A10"), "target": text(TypeIndicator, "≥100人次", "B10"),
 				"note": text(TypeText, "疫情影响", "C10"), "extra": text(TypeText, "附1", "D10"),
-			}},
-			{Row: 11, Values: map[string]Value{
+			}),
+			NewRow(11, map[string]Value{
 				"name": text(TypeText, "满意度", "A11"), "target": text(TypeIndicator, "90%", "B11"),
 				"note": text(TypeText, "", "C11"), "extra": text(TypeText, "", "D11"),
-			}},
+			}),
 		}},
 		Blocks: map[string][]BlockResult{"goals": {{
 			Row:    20,
 			Fields: map[string]Value{"goal": text(TypeText, "提高救助水平", "A20")},
-			Tables: map[string][]Row{"items": {{Row: 22, Values: map[string]Value{
+			Tables: map[string][]Row{"items": {NewRow(22, map[string]Value{
 				"level3": text(TypeText, "寻亲人数", "C22"), "actual": text(TypeIndicator, "38人", "F22"),
-			}}}},
+			})}},
 		}}},
 		Props: map[string]string{PropSubmission: "7"},
 	}
@@ -178,7 +178,7 @@ func TestUpgradeResultCarriesRenamesAndDefaults(t *testing.T) {
 	if len(rows) != 2 || rows[0].Row != 10 {
 		t.Fatalf("rows = %+v", rows)
 	}
-	r := rows[0].Values
+	r := rows[0].Map()
 	if r["name"].Raw != "救助人次" || r["target"].Op != ">=" || r["target"].Number == nil || *r["target"].Number != 100 {
 		t.Errorf("row 0 name/target = %+v / %+v", r["name"], r["target"])
 	}
@@ -200,10 +200,10 @@ func TestUpgradeResultCarriesRenamesAndDefaults(t *testing.T) {
 		t.Fatalf("goals = %+v", goals)
 	}
 	items := goals[0].Tables["items"]
-	if len(items) != 1 || items[0].Values["level3"].Raw != "寻亲人数" || items[0].Values["actual"].Raw != "38人" {
+	if len(items) != 1 || items[0].Value("level3").Raw != "寻亲人数" || items[0].Value("actual").Raw != "38人" {
 		t.Fatalf("items = %+v", items)
 	}
-	if w := items[0].Values["weight"]; w.Number == nil || *w.Number != 10 {
+	if w := items[0].Value("weight"); w.Number == nil || *w.Number != 10 {
 		t.Errorf("items weight = %+v, want the default 10", w)
 	}
 	// Notes: the dropped values (declared) and the lost one (not declared),
@@ -298,10 +298,10 @@ func TestUpgradeShippedHubei(t *testing.T) {
 			out.Fields["contact"], out.Fields["budget_weight"], out.Fields["total_weight"])
 	}
 	rows := out.Blocks["goals"][0].Tables["indicators"]
-	if len(rows) != 10 || rows[0].Values["actual"].Raw != "38人次" {
+	if len(rows) != 10 || rows[0].Value("actual").Raw != "38人次" {
 		t.Fatalf("indicators = %+v", rows)
 	}
-	if _, ok := rows[0].Values["weight"]; ok {
+	if ok := rows[0].Has("weight"); ok {
 		t.Error("a 2022 row has a 分值 after the upgrade")
 	}
 	if len(notes) != 1 || !strings.Contains(notes[0], "fields.header_unit") || !strings.Contains(notes[0], "dropped") {

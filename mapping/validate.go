@@ -93,7 +93,7 @@ func (v *validation) check(c *compiledCheck) {
 		var order []string
 		groups := map[string][]int{}
 		for i, r := range inst.rows {
-			val := r.Values[c.Group]
+			val := r.get(c.Group)
 			key := val.Text
 			if val.Empty() || key == "" {
 				continue
@@ -110,7 +110,7 @@ func (v *validation) check(c *compiledCheck) {
 				grp[j] = rows[i]
 			}
 			first := inst.rows[idx[0]]
-			env["group"], env["head"] = grp, v.valueOf(first.Values[c.Group])
+			env["group"], env["head"] = grp, v.valueOf(first.get(c.Group))
 			env["row"], env["rows"], env["block"] = rows[idx[0]], rows, blockEnv
 			v.eval(c, scope{env: env, vals: rowValue(first, fields)})
 		}
@@ -200,7 +200,7 @@ func (v *validation) fieldValue(block map[string]Value) func(string) (Value, boo
 
 func rowValue(r Row, fallback func(string) (Value, bool)) func(string) (Value, bool) {
 	return func(name string) (Value, bool) {
-		if val, ok := r.Values[name]; ok {
+		if val, ok := r.Lookup(name); ok {
 			return val, true
 		}
 		return fallback(name)
@@ -208,10 +208,10 @@ func rowValue(r Row, fallback func(string) (Value, bool)) func(string) (Value, b
 }
 
 func (v *validation) rowEnv(r Row) map[string]any {
-	m := make(map[string]any, len(r.Values))
-	for k, val := range r.Values {
+	m := make(map[string]any, r.Len())
+	r.each(func(k string, val Value) {
 		m[k] = v.valueOf(val)
-	}
+	})
 	return m
 }
 

@@ -128,10 +128,10 @@ func (s *Service) carryLastYear(ctx context.Context, t *mapping.Template, o Blan
 	plan := func(rows []mapping.Row) []mapping.Row {
 		out := make([]mapping.Row, 0, len(rows))
 		for _, r := range rows {
-			nr := mapping.Row{Row: r.Row, Values: map[string]mapping.Value{}}
-			for k, v := range r.Values {
+			nr := mapping.NewRow(r.Row, map[string]mapping.Value{})
+			for k, v := range r.All() {
 				if !outcomeColumns[k] {
-					nr.Values[k] = v
+					nr.Set(k, v)
 				}
 			}
 			out = append(out, nr)

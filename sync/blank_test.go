@@ -71,8 +71,8 @@ func TestBlank(t *testing.T) {
 		t.Fatalf("carried: from %+v, %q %d %q, %d rows", b.From, u, y, subject, len(rows))
 	}
 	for _, r := range rows {
-		if r.Values["target"].Empty() || !r.Values["actual"].Empty() || !r.Values["score"].Empty() {
-			t.Errorf("row %d: target %q actual %q score %q", r.Row, r.Values["target"].Raw, r.Values["actual"].Raw, r.Values["score"].Raw)
+		if r.Value("target").Empty() || !r.Value("actual").Empty() || !r.Value("score").Empty() {
+			t.Errorf("row %d: target %q actual %q score %q", r.Row, r.Value("target").Raw, r.Value("actual").Raw, r.Value("score").Raw)
 		}
 	}
 }

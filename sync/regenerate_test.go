@@ -65,7 +65,7 @@ func indicatorRows(res *mapping.Result) []string {
 	var out []string
 	for _, g := range res.Blocks["goals"] {
 		for _, r := range g.Tables["indicators"] {
-			out = append(out, r.Values["level3"].Raw+"|"+r.Values["target"].Raw+"|"+r.Values["actual"].Raw)
+			out = append(out, r.Value("level3").Raw+"|"+r.Value("target").Raw+"|"+r.Value("actual").Raw)
 		}
 	}
 	return out

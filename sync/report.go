@@ -329,10 +329,10 @@ func indicatorRows(r *store.Revision, res *mapping.Result) []IndicatorRow {
 					continue
 				}
 				ir := IndicatorRow{Unit: r.Unit, Subject: r.Subject, Revision: r.ID, Goal: goal,
-					Level1: textOf(row.Values["level1"]), Level2: textOf(row.Values["level2"]),
-					Level3: textOf(row.Values["level3"]),
-					Target: strings.TrimSpace(row.Values["target"].Raw), Actual: strings.TrimSpace(row.Values["actual"].Raw),
-					Weight: scoreOf(row.Values["weight"]), Score: scoreOf(row.Values["score"])}
+					Level1: textOf(row.Value("level1")), Level2: textOf(row.Value("level2")),
+					Level3: textOf(row.Value("level3")),
+					Target: strings.TrimSpace(row.Value("target").Raw), Actual: strings.TrimSpace(row.Value("actual").Raw),
+					Weight: scoreOf(row.Value("weight")), Score: scoreOf(row.Value("score"))}
 				if met, ok := mapping.RowMet(row); ok {
 					ir.Met = &met
 				}
@@ -355,8 +355,8 @@ func indicatorRows(r *store.Revision, res *mapping.Result) []IndicatorRow {
 
 // isIndicator tells an indicator row: one with a 三级指标 or a target.
 func isIndicator(row mapping.Row) bool {
-	_, l3 := row.Values["level3"]
-	_, tg := row.Values["target"]
+	l3 := row.Has("level3")
+	tg := row.Has("target")
 	return l3 || tg
 }
 

@@ -44,13 +44,16 @@ func (s *Service) ValidateForms(name string, data []byte, o ReadOptions) ([]*Rep
 	if err != nil {
 		return nil, err
 	}
+	// The checks see the extraction only: the sheets (of a consolidated
+	// sheet, tens of megabytes) are let go before them, the package kept.
+	pkg := &mapping.Workbook{Macros: wb.Macros, ExternalLinks: wb.ExternalLinks}
 	out := make([]*Report, 0, len(forms))
 	for _, res := range forms {
 		r, err := s.check(name, res)
 		if err != nil {
 			return nil, err
 		}
-		addPackageFindings(r, wb)
+		addPackageFindings(r, pkg)
 		out = append(out, r)
 	}
 	return out, nil

@@ -148,7 +148,7 @@ func exampleTables(t *mapping.Template, res *mapping.Result) []exampleTable {
 		}
 		votes := map[string]map[int]int{}
 		for _, r := range rows {
-			for name, v := range r.Values {
+			for name, v := range r.All() {
 				_, ref, _ := strings.Cut(v.Cell, "!")
 				if _, c, err := mapping.ParseCellName(ref); err == nil {
 					if votes[name] == nil {
@@ -208,7 +208,7 @@ func (m moved) tables(tables map[string][]mapping.Row) map[string][]mapping.Row 
 	for name, rows := range tables {
 		out[name] = []mapping.Row{}
 		for _, r := range rows {
-			out[name] = append(out[name], mapping.Row{Row: m.row(r.Row), Values: m.values(r.Values, r.Row)})
+			out[name] = append(out[name], mapping.NewRow(m.row(r.Row), m.values(r.Map(), r.Row)))
 		}
 	}
 	return out
@@ -549,7 +549,7 @@ func repeatLevel2(f *excelize.File, sheet string, tables []exampleTable) (moved,
 func groupStart(tb exampleTable) int {
 	for _, r := range tb.rows[1:] {
 		ownCell := func(name string) bool {
-			_, ref, _ := strings.Cut(r.Values[name].Cell, "!")
+			_, ref, _ := strings.Cut(r.Value(name).Cell, "!")
 			return ref == mapping.CellName(r.Row-1, tb.cols[name])
 		}
 		if ownCell("level1") && ownCell("level2") {

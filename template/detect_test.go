@@ -201,8 +201,8 @@ func TestRetypedHeaders(t *testing.T) {
 			t.Fatalf("goal %d: %d rows, want %d; problems %+v", i, len(got), len(want), res.Problems)
 		}
 		for r := range want {
-			if got[r].Values["actual"].Raw != want[r].Values["actual"].Raw || got[r].Values["target"].Raw != want[r].Values["target"].Raw {
-				t.Errorf("goal %d row %d: %+v, want %+v", i, r, got[r].Values, want[r].Values)
+			if got[r].Value("actual").Raw != want[r].Value("actual").Raw || got[r].Value("target").Raw != want[r].Value("target").Raw {
+				t.Errorf("goal %d row %d: %+v, want %+v", i, r, got[r].Map(), want[r].Map())
 			}
 		}
 	}

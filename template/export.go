@@ -26,7 +26,7 @@ func DataOf(t *mapping.Template, res *mapping.Result) *Data {
 			for _, r := range rows[tb.Name] {
 				m := map[string]string{}
 				for _, col := range tb.Columns {
-					v, ok := r.Values[col.Name]
+					v, ok := r.Lookup(col.Name)
 					if !ok {
 						continue
 					}

@@ -66,7 +66,7 @@ func checkGroupsMerged(t *testing.T, xlsx []byte, res *mapping.Result) {
 		merged[m.GetStartAxis()] = m.GetEndAxis()
 	}
 	eachRow(res, func(r mapping.Row) {
-		v, ok := r.Values["level1"]
+		v, ok := r.Lookup("level1")
 		if !ok || v.Empty() {
 			return
 		}

@@ -50,7 +50,7 @@ func TestHiddenDuplicateColumn(t *testing.T) {
 		if len(rows) == 0 {
 			t.Fatalf("%s: no indicators", ex)
 		}
-		sheet, ref, _ := strings.Cut(rows[0].Values["actual"].Cell, "!")
+		sheet, ref, _ := strings.Cut(rows[0].Value("actual").Cell, "!")
 		first, ac, err := mapping.ParseCellName(ref)
 		if err != nil {
 			t.Fatal(err)
@@ -105,11 +105,11 @@ func TestHiddenDuplicateColumn(t *testing.T) {
 					t.Fatalf("%s (%s): %d indicators, want %d", name, m.name, len(got), len(rows))
 				}
 				for i, r := range got {
-					want := rows[i].Values["actual"].Raw
+					want := rows[i].Value("actual").Raw
 					if shown == inserted {
 						want = fmt.Sprintf("%d%%", 50+i)
 					}
-					v := r.Values["actual"]
+					v := r.Value("actual")
 					if _, ref, _ := strings.Cut(v.Cell, "!"); v.Raw != want || !strings.HasPrefix(ref, mapping.ColumnName(shown)) {
 						t.Errorf("%s (%s): row %d actual %q at %s, want %q in column %s", name, m.name, i+1, v.Raw, v.Cell, want, mapping.ColumnName(shown))
 						break
@@ -160,7 +160,7 @@ func withColumn(t *testing.T, data []byte, sheet string, rows []mapping.Row, hea
 		t.Fatal(err)
 	}
 	for i, r := range rows {
-		_, ref, _ := strings.Cut(r.Values["actual"].Cell, "!")
+		_, ref, _ := strings.Cut(r.Value("actual").Cell, "!")
 		row, _, err := mapping.ParseCellName(ref)
 		if err != nil {
 			t.Fatal(err)

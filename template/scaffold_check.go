@@ -370,7 +370,7 @@ func (mc *MappingCheck) table(tb *mapping.Table, path string, results []*mapping
 			filled, bad, col := 0, 0, ""
 			var first, badText string
 			for _, r := range rows {
-				v, ok := r.Values[c.Name]
+				v, ok := r.Lookup(c.Name)
 				if !ok {
 					continue
 				}

@@ -61,7 +61,7 @@ func TestScaffoldNewForm(t *testing.T) {
 		if want.Level2 != "" {
 			level2 = want.Level2
 		}
-		got := rows[i].Values
+		got := rows[i].Map()
 		for col, w := range map[string]string{"level1": level1, "level2": level2, "level3": want.Level3, "explanation": want.Explain,
 			"weight": want.Weight, "target": want.Target, "actual": want.Actual, "score": want.Score, "deviation": want.Reason} {
 			if got[col].Raw != w || got[col].Error != "" {
@@ -149,7 +149,7 @@ func TestScaffoldBlankForm(t *testing.T) {
 		}
 		for _, rows := range res.Tables {
 			for _, r := range rows {
-				for _, v := range r.Values {
+				for _, v := range r.All() {
 					if !v.Empty() {
 						out[v.Cell+" "+v.Raw] = true
 					}
@@ -237,8 +237,8 @@ func TestScaffoldTwoRowHeaderAndNotes(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := res.Tables["indicators"]
-	if len(got) != 2 || got[0].Values["target"].Raw != "≥1200人" || got[0].Values["actual"].Raw != "1260人" ||
-		got[1].Values["score"].Raw != "48" || got[1].Values["level1"].Raw != "效益指标" {
+	if len(got) != 2 || got[0].Value("target").Raw != "≥1200人" || got[0].Value("actual").Raw != "1260人" ||
+		got[1].Value("score").Raw != "48" || got[1].Value("level1").Raw != "效益指标" {
 		t.Errorf("rows: %+v\n%s", got, r.Mapping)
 	}
 	if v := res.Fields["project_name"]; v.Raw != "城乡低保" || r.Template.Identity.Subject != "project_name" {

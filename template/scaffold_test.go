@@ -38,7 +38,7 @@ func cellValues(res *mapping.Result, only func(path string, v mapping.Value) boo
 	tables := func(prefix string, ts map[string][]mapping.Row) {
 		for name, rows := range ts {
 			for _, r := range rows {
-				for col, v := range r.Values {
+				for col, v := range r.All() {
 					put(prefix+"tables."+name+"."+col, v)
 				}
 			}

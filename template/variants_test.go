@@ -92,7 +92,7 @@ func typeAsText(f *excelize.File, sheet string, t *mapping.Template, orig *mappi
 		}
 	}
 	eachRow(orig, func(r mapping.Row) {
-		for _, v := range r.Values {
+		for _, v := range r.All() {
 			_ = retype(v)
 		}
 	})
@@ -298,7 +298,7 @@ func comparable(r *mapping.Result) any {
 		for name, rs := range tables {
 			out[name] = []map[string]mapping.Value{}
 			for _, row := range rs {
-				out[name] = append(out[name], strip(row.Values))
+				out[name] = append(out[name], strip(row.Map()))
 			}
 		}
 		return out

@@ -64,12 +64,12 @@ func TestBlankPrefilled(t *testing.T) {
 		t.Fatalf("%d indicator rows carried, want 10", len(rows))
 	}
 	for _, r := range rows {
-		if r.Values["level3"].Empty() || r.Values["target"].Empty() || !r.Values["actual"].Empty() {
-			t.Errorf("row %d: level3 %q target %q actual %q", r.Row, r.Values["level3"].Raw, r.Values["target"].Raw, r.Values["actual"].Raw)
+		if r.Value("level3").Empty() || r.Value("target").Empty() || !r.Value("actual").Empty() {
+			t.Errorf("row %d: level3 %q target %q actual %q", r.Row, r.Value("level3").Raw, r.Value("target").Raw, r.Value("actual").Raw)
 		}
 	}
-	if rows[0].Values["target"].Raw != "100人次" {
-		t.Errorf("first target %q, want last year's 100人次", rows[0].Values["target"].Raw)
+	if rows[0].Value("target").Raw != "100人次" {
+		t.Errorf("first target %q, want last year's 100人次", rows[0].Value("target").Raw)
 	}
 
 	// The bureau has no unit: the template as shipped.

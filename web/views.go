@@ -80,7 +80,7 @@ func tableViews(ts []mapping.Table, tables map[string][]mapping.Row) []tableView
 		for _, row := range tables[tb.Name] {
 			tr := tableRow{Row: row.Row}
 			for _, c := range tb.Columns {
-				v, ok := row.Values[c.Name]
+				v, ok := row.Lookup(c.Name)
 				if !ok {
 					tr.Cells = append(tr.Cells, valueRow{})
 					continue

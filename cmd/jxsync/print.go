@@ -44,7 +44,7 @@ func printTables(w io.Writer, indent string, ts []mapping.Table, tables map[stri
 		for _, row := range rows {
 			var parts []string
 			for _, c := range tb.Columns {
-				if v, ok := row.Values[c.Name]; ok {
+				if v, ok := row.Lookup(c.Name); ok {
 					parts = append(parts, c.Title+"="+show(v))
 				}
 			}

@@ -92,8 +92,8 @@ func TestRegenerateCommand(t *testing.T) {
 		t.Errorf("budget = %+v", v)
 	}
 	rows := indicatorsOf(res)
-	if len(rows) != 10 || rows[0].Values["level3"].Raw != "流浪乞讨救助人次" || rows[0].Values["target"].Raw != "100人次" ||
-		rows[0].Values["actual"].Raw != "38人次" || !rows[0].Values["weight"].Empty() {
+	if len(rows) != 10 || rows[0].Value("level3").Raw != "流浪乞讨救助人次" || rows[0].Value("target").Raw != "100人次" ||
+		rows[0].Value("actual").Raw != "38人次" || !rows[0].Value("weight").Empty() {
 		t.Errorf("indicators: %d rows, first %+v", len(rows), rows)
 	}
 	if res.Props[mapping.PropVersion] != "2023" || res.Props[mapping.PropSubmission] == "" || res.Props[mapping.PropRevision] == "" {
@@ -255,9 +255,9 @@ func TestTemplateNewCommand(t *testing.T) {
 		t.Fatalf("%d indicator rows, want 10", len(rows))
 	}
 	for _, r := range rows {
-		if r.Values["level3"].Empty() || r.Values["target"].Empty() || !r.Values["actual"].Empty() || !r.Values["score"].Empty() {
-			t.Errorf("row %d: level3 %q target %q actual %q score %q", r.Row, r.Values["level3"].Raw, r.Values["target"].Raw,
-				r.Values["actual"].Raw, r.Values["score"].Raw)
+		if r.Value("level3").Empty() || r.Value("target").Empty() || !r.Value("actual").Empty() || !r.Value("score").Empty() {
+			t.Errorf("row %d: level3 %q target %q actual %q score %q", r.Row, r.Value("level3").Raw, r.Value("target").Raw,
+				r.Value("actual").Raw, r.Value("score").Raw)
 		}
 	}
 	if res.Props[mapping.PropSubmission] != "" {

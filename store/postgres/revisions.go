@@ -260,7 +260,7 @@ func writeValues(ctx context.Context, tx pgx.Tx, ids *idCache, rev int64, res *m
 		paths = append(paths, t.tablePath)
 		for _, r := range t.rows {
 			for _, col := range []string{"level1", "level2", "level3"} {
-				if v := r.Values[col]; v.Text != "" {
+				if v := r.Value(col); v.Text != "" {
 					texts = append(texts, v.Text)
 				}
 			}
@@ -279,7 +279,7 @@ func writeValues(ctx context.Context, tx pgx.Tx, ids *idCache, rev int64, res *m
 			if ok, has := met[t.path][i]; has {
 				m = &ok
 			}
-			v := r.Values
+			v := r.Map()
 			row := []any{rev, ids.paths[t.path], int32(i), int32(r.Row), m}
 			for _, col := range []string{"level1", "level2", "level3"} {
 				var id *int64

@@ -63,7 +63,7 @@ func addOld(t *testing.T, db *DB, nr *store.NewRevision) int64 {
 	tables := func(prefix string, block sql.NullInt64, ts map[string][]mapping.Row) {
 		for name, rows := range ts {
 			for i, r := range rows {
-				j, _ := json.Marshal(r.Values)
+				j, _ := json.Marshal(r.Map())
 				var m sql.NullBool
 				if ok, has := nr.Met[prefix+name][i]; has {
 					m = sql.NullBool{Bool: ok, Valid: true}
@@ -141,7 +141,7 @@ func TestMigrateCompact(t *testing.T) {
 		t.Fatal(err)
 	}
 	forms := []*store.NewRevision{form("甲", "a1"), form("甲", "a2"), form("乙", "b1")}
-	forms[1].Result.Blocks["goals"][0].Tables["indicators"][0].Values["actual"] = mapping.Value{Type: mapping.TypeIndicator, Raw: "120人次", Number: f64(120), Unit: "人次", Cell: "x!F9"}
+	forms[1].Result.Blocks["goals"][0].Tables["indicators"][0].Set("actual", mapping.Value{Type: mapping.TypeIndicator, Raw: "120人次", Number: f64(120), Unit: "人次", Cell: "x!F9"})
 	var ids []int64
 	for _, nr := range forms {
 		ids = append(ids, addOld(t, old, nr))

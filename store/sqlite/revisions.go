@@ -353,7 +353,7 @@ func (st *inserts) values(ctx context.Context, rev int64, res *mapping.Result, m
 				if ok, has := met[path][i]; has {
 					m = sql.NullBool{Bool: ok, Valid: true}
 				}
-				v := r.Values
+				v := r.Map()
 				var levels [3]sql.NullInt64
 				for l, col := range []string{"level1", "level2", "level3"} {
 					if levels[l], err = st.textID(ctx, v, col); err != nil {

@@ -21,12 +21,12 @@ func Revision(unit string, content string) *store.NewRevision {
 		Blocks: map[string][]mapping.BlockResult{"goals": {{Row: 7,
 			Fields: map[string]mapping.Value{"goal": {Type: mapping.TypeText, Raw: "目标", Text: "目标", Cell: "表!A7"}},
 			Tables: map[string][]mapping.Row{"indicators": {
-				{Row: 9, Values: map[string]mapping.Value{
+				mapping.NewRow(9, map[string]mapping.Value{
 					"level1": {Type: mapping.TypeHeading, Raw: "产出指标", Text: "产出指标", Cell: "表!B9"},
 					"level3": {Type: mapping.TypeText, Raw: "人次", Text: "人次", Cell: "表!D9"},
 					"target": {Type: mapping.TypeIndicator, Raw: "100人次", Number: f64(100), Unit: "人次", Cell: "表!E9"},
 					"actual": {Type: mapping.TypeIndicator, Raw: "38人次", Number: f64(38), Unit: "人次", Cell: "表!F9"},
-				}},
+				}),
 			}},
 		}}},
 	}
@@ -51,17 +51,17 @@ func Form(unit, content string) *store.NewRevision {
 			"remark":    {Type: mapping.TypeText, Raw: "", Cell: cell("B40")},
 		},
 		Tables: map[string][]mapping.Row{"items": {
-			{Row: 30, Values: map[string]mapping.Value{
+			mapping.NewRow(30, map[string]mapping.Value{
 				"level1": {Type: mapping.TypeHeading, Raw: "投入(18分)", Text: "投入", Weight: f64(18), Cell: cell("B30")},
 				"level3": {Type: mapping.TypeText, Raw: "绩效目标合理性", Text: "绩效目标合理性", Cell: cell("D30")},
 				"weight": {Type: mapping.TypeScore, Raw: "4", Number: f64(4), Cell: cell("E30")},
 				"score":  {Type: mapping.TypeScore, Raw: "3.5", Number: f64(3.5), Cell: cell("F30")},
-			}},
+			}),
 		}},
 		Blocks: map[string][]mapping.BlockResult{"goals": {
 			{Row: 7, Fields: map[string]mapping.Value{"goal": {Type: mapping.TypeText, Raw: "目标一", Text: "目标一", Cell: cell("A7")}},
 				Tables: map[string][]mapping.Row{"indicators": {
-					{Row: 9, Values: map[string]mapping.Value{
+					mapping.NewRow(9, map[string]mapping.Value{
 						"level1": {Type: mapping.TypeHeading, Raw: "产出指标（60分）", Text: "产出指标", Weight: f64(60), Cell: cell("B9")},
 						"level2": {Type: mapping.TypeHeading, Raw: "数量指标", Text: "数量指标", Cell: cell("C9")},
 						"level3": {Type: mapping.TypeText, Raw: "救助人次", Text: "救助人次", Cell: cell("D9")},
@@ -69,23 +69,23 @@ func Form(unit, content string) *store.NewRevision {
 						"actual": {Type: mapping.TypeIndicator, Raw: "约38人次", Number: f64(38), Unit: "人次", Approx: true, Cell: cell("F9")},
 						"weight": {Type: mapping.TypeScore, Raw: "20", Number: f64(20), Cell: cell("G9")},
 						"score":  {Type: mapping.TypeScore, Raw: "7.6", Number: f64(7.6), Cell: cell("H9")},
-					}},
-					{Row: 10, Values: map[string]mapping.Value{
+					}),
+					mapping.NewRow(10, map[string]mapping.Value{
 						"level1": {Type: mapping.TypeHeading, Raw: "产出指标（60分）", Text: "产出指标", Weight: f64(60), Cell: cell("B10")},
 						"level2": {Type: mapping.TypeHeading, Raw: "", Cell: cell("C10")},
 						"level3": {Type: mapping.TypeText, Raw: "服务质量", Text: "服务质量", Cell: cell("D10")},
 						"target": {Type: mapping.TypeIndicator, Raw: "优", Text: "优", Qualitative: true, Cell: cell("E10")},
 						"actual": {Type: mapping.TypeIndicator, Raw: "良", Text: "良", Qualitative: true, Tier: "部分达成", Cell: cell("F10")},
-					}},
+					}),
 				}}},
 			{Row: 20, Fields: map[string]mapping.Value{"goal": {Type: mapping.TypeText, Raw: "目标二", Text: "目标二", Cell: cell("A20")}},
 				Tables: map[string][]mapping.Row{"indicators": {
-					{Row: 22, Values: map[string]mapping.Value{
+					mapping.NewRow(22, map[string]mapping.Value{
 						"level1": {Type: mapping.TypeHeading, Raw: "满意度指标", Text: "满意度指标", Cell: cell("B22")},
 						"level3": {Type: mapping.TypeText, Raw: "救助人次", Text: "救助人次", Cell: cell("D22")},
 						"target": {Type: mapping.TypeIndicator, Raw: "100", Number: f64(100), Cell: cell("E22")},
 						"actual": {Type: mapping.TypeIndicator, Raw: "—", Error: "无法读取", Cell: cell("F22")},
-					}},
+					}),
 				}}},
 		}},
 		Problems: []mapping.Problem{{Code: "label-not-found", Path: "fields.x", Message: "未找到 (not found)"}},

@@ -16,10 +16,10 @@ func result() *mapping.Result {
 		Fields: map[string]mapping.Value{"unit_name": {Type: mapping.TypeText, Raw: "救助站", Text: "救助站", Cell: "表!B3"}},
 		Tables: map[string][]mapping.Row{}}
 	for i := range 20 {
-		res.Tables["items"] = append(res.Tables["items"], mapping.Row{Row: 9 + i, Values: map[string]mapping.Value{
+		res.Tables["items"] = append(res.Tables["items"], mapping.NewRow(9+i, map[string]mapping.Value{
 			"level1": {Type: mapping.TypeHeading, Raw: "产出指标（60分）", Text: "产出指标", Weight: f64(60), Cell: "表!B9"},
 			"target": {Type: mapping.TypeIndicator, Raw: "≥100人次", Number: f64(100), Unit: "人次", Op: ">=", Cell: "表!E9"},
-		}})
+		}))
 	}
 	return res
 }
