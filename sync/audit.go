@@ -230,3 +230,16 @@ func (s *Service) RecordRevisions(ctx context.Context, a Actor, action string, r
 	}
 	return nil
 }
+
+// UnitCodeOf returns the code of the unit key names (a code, registered
+// name or alias), or key itself when it names no unit (yet): what the audit
+// log records as an account's unit.
+func (s *Service) UnitCodeOf(ctx context.Context, key string) string {
+	if key == "" || s.Units == nil {
+		return key
+	}
+	if u, err := s.Units.Unit(ctx, key); err == nil {
+		return u.Code
+	}
+	return key
+}

@@ -72,14 +72,14 @@ func TestImportAudit(t *testing.T) {
 		switch r.Outcome {
 		case jxsync.OutcomeRejected:
 			rejected++
-			if e.Revision != r.Revision || e.UnitCode != r.Unit || !strings.Contains(e.Detail, "rejected") {
+			if e.Revision != r.Revision || e.UnitCode != r.UnitCode || r.UnitCode == "" || !strings.Contains(e.Detail, "rejected") {
 				t.Errorf("rejected %s: entry %+v, result %+v", r.File, e, r)
 			}
 		case store.OutcomeImported:
 			if r.File == "bundle.xlsx" {
 				continue
 			}
-			if e.Revision != r.Revision || e.UnitCode != r.Unit || !strings.Contains(e.Detail, "imported") {
+			if e.Revision != r.Revision || e.UnitCode != r.UnitCode || r.UnitCode == "" || !strings.Contains(e.Detail, "imported") {
 				t.Errorf("imported %s: entry %+v, result %+v", r.File, e, r)
 			}
 		case jxsync.OutcomeUnreadable:
@@ -95,10 +95,14 @@ func TestImportAudit(t *testing.T) {
 	}
 	// The bundle is one entry naming its three forms.
 	b := entryOf(t, es, "bundle.xlsx")
-	if b.UnitCode != "审计测试局" || b.Revision == 0 || strings.Count(b.Detail, "imported") != 3 {
+	bureau, err := svc.Units.Unit(ctx, "审计测试局")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.UnitCode != bureau.Code || b.Revision == 0 || strings.Count(b.Detail, "imported") != 3 {
 		t.Errorf("bundle entry %+v", b)
 	}
-	if got := auditLog(t, svc.Audit, store.AuditFilter{Unit: "审计测试局"}); len(got) != 1 {
+	if got := auditLog(t, svc.Audit, store.AuditFilter{Unit: bureau.Code}); len(got) != 1 {
 		t.Errorf("entries of the bundle's unit: %d", len(got))
 	}
 
@@ -133,7 +137,7 @@ func TestImportFileAudit(t *testing.T) {
 		t.Fatal(err)
 	}
 	es := auditLog(t, svc.Audit, store.AuditFilter{})
-	if len(es) != 2 || es[0].Revision != rs[0].Revision || es[0].UnitCode != "单一单位" || es[0].Actor != "bob" ||
+	if len(es) != 2 || es[0].Revision != rs[0].Revision || es[0].UnitCode != svc.UnitCodeOf(ctx, "单一单位") || es[0].UnitCode == "单一单位" || es[0].Actor != "bob" ||
 		es[1].Revision != 0 || !strings.HasPrefix(es[1].Detail, "bad.xlsx — unreadable") {
 		t.Fatalf("entries %+v %+v", es[0], es[len(es)-1])
 	}
@@ -166,7 +170,7 @@ func TestImportAuditAfterCommit(t *testing.T) {
 		bytesSource("b.xlsx", testkit.HubeiWorkbook(t, "乙单位", nil)),
 	}, 2, jxsync.ImportOptions{By: "carol"}, nil)
 	es := auditLog(t, audit, store.AuditFilter{})
-	if len(es) != 2 || entryOf(t, es, "a.xlsx").Revision != rs[0].Revision || entryOf(t, es, "b.xlsx").UnitCode != "乙单位" {
+	if len(es) != 2 || entryOf(t, es, "a.xlsx").Revision != rs[0].Revision || entryOf(t, es, "b.xlsx").UnitCode != svc.UnitCodeOf(ctx, "乙单位") {
 		t.Fatalf("entries %+v", es)
 	}
 

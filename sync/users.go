@@ -222,7 +222,7 @@ func (s *Service) Upload(ctx context.Context, u *store.User, name string, data [
 // refused records an agency's upload refused because sheet is the form of
 // another unit (other). The refusal stands whatever the audit log says.
 func (s *Service) refused(ctx context.Context, u *store.User, name, sheet, other string) {
-	_ = s.Record(ctx, UserActor(ctx, u), store.ActionUpload, u.Unit, 0,
+	_ = s.Record(ctx, UserActor(ctx, u), store.ActionUpload, s.UnitCodeOf(ctx, u.Unit), 0,
 		fmt.Sprintf("%s — %s: refused (another unit's form: %s)", name, sheet, other))
 }
 

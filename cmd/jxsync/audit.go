@@ -97,8 +97,14 @@ func runAudit(ctx context.Context, g *globals, o auditOptions) error {
 		fmt.Fprintln(g.stdout, "审计日志中没有符合条件的记录 (no entries)")
 		return nil
 	}
+	names := map[string]string{}
+	if units, err := svc.Units.Units(ctx); err == nil {
+		for _, u := range units {
+			names[u.Code] = u.Name
+		}
+	}
 	for _, e := range es {
-		fmt.Fprintln(g.stdout, auditLine(e))
+		fmt.Fprintln(g.stdout, auditLine(e, names[e.UnitCode]))
 	}
 	return nil
 }
@@ -116,8 +122,9 @@ func auditRecord(e *store.AuditEntry) []string {
 }
 
 // auditLine is an entry on one line: time, actor (role), address, action,
-// unit, revision, detail; "-" for what it has not.
-func auditLine(e *store.AuditEntry) string {
+// unit (its code, and name when known), revision, detail; "-" for what it
+// has not.
+func auditLine(e *store.AuditEntry, unitName string) string {
 	or := func(s string) string {
 		if s = oneLine(s); s == "" {
 			return "-"
@@ -128,8 +135,12 @@ func auditLine(e *store.AuditEntry) string {
 	if e.Revision != 0 {
 		rev = fmt.Sprintf("#%d", e.Revision)
 	}
+	unit := or(e.UnitCode)
+	if unitName != "" && unitName != e.UnitCode {
+		unit += " " + oneLine(unitName)
+	}
 	return fmt.Sprintf("%s  %s(%s)  %s  %s  %s  %s  %s", e.At.Local().Format("2006-01-02 15:04:05"), or(e.Actor), or(e.Role),
-		or(e.Address), e.Action, or(e.UnitCode), rev, oneLine(e.Detail))
+		or(e.Address), e.Action, unit, rev, oneLine(e.Detail))
 }
 
 // cliActor is who a command records in the audit log: the --by name when

@@ -96,7 +96,7 @@ func runUserAdd(ctx context.Context, g *globals, by sync.Actor, in io.Reader, na
 	if err := svc.AddUser(ctx, name, role, strings.TrimSpace(unit), password); err != nil {
 		return &exitError{code: exitFailure, err: err}
 	}
-	if err := svc.Record(ctx, by, store.ActionAccount, strings.TrimSpace(unit), 0, fmt.Sprintf("add %s (%s)", name, role)); err != nil {
+	if err := svc.Record(ctx, by, store.ActionAccount, svc.UnitCodeOf(ctx, strings.TrimSpace(unit)), 0, fmt.Sprintf("add %s (%s)", name, role)); err != nil {
 		return err
 	}
 	switch role {
@@ -226,7 +226,7 @@ func runUserReset(ctx context.Context, g *globals, by sync.Actor, in io.Reader, 
 func recordAccount(ctx context.Context, svc *sync.Service, by sync.Actor, name, detail string) error {
 	unit := ""
 	if u, err := svc.Users.User(ctx, name); err == nil {
-		unit = u.Unit
+		unit = svc.UnitCodeOf(ctx, u.Unit)
 	}
 	return svc.Record(ctx, by, store.ActionAccount, unit, 0, detail)
 }
