@@ -99,6 +99,7 @@ func newRoot(g *globals) *cobra.Command {
 		newOriginalCmd(g), newCheckCmd(g), newSQLCmd(g), newExportCmd(g), newDiffCmd(g), newTemplatesCmd(g))
 	root.AddCommand(newReportCmd(g))
 	root.AddCommand(newServeCmd(g), newUserCmd(g))
+	root.AddCommand(newWorkerCmd(g))
 	root.AddCommand(newRegenerateCmd(g))
 	root.AddCommand(newRevalidateCmd(g))
 	root.AddCommand(newTemplateCmd(g))
