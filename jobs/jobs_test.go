@@ -177,3 +177,33 @@ func dbPathOf(t *testing.T, svc *jxsync.Service) string {
 	}
 	return fmt.Sprint(rows[0][0])
 }
+
+// TestOpenConcurrently: several processes starting at once on one fresh
+// PostgreSQL database (the store's migrations, River's and the job
+// tables') all start: the migrations run under one advisory lock.
+func TestOpenConcurrently(t *testing.T) {
+	url := pgtest.URL(t)
+	svc := testkit.Service(t)
+	ctx := context.Background()
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			db, err := postgres.Open(ctx, url)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer db.Close()
+			q, err := jobs.Open(ctx, jobs.Config{Postgres: url, Service: svc})
+			if err == nil {
+				err = q.Close(ctx)
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

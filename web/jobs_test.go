@@ -146,8 +146,8 @@ func TestBulkUploadJob(t *testing.T) {
 	archive := zipFiles(t, map[string][]byte{
 		"甲/wb-1.xlsx": okWorkbook(t, "批量单位一"),
 		"甲/wb-2.xlsx": okWorkbook(t, "批量单位二"),
-		"乙/坏的.xlsx":  []byte("not a workbook"),
-		"说明.txt":     []byte("readme"),
+		"乙/坏的.xlsx":   []byte("not a workbook"),
+		"说明.txt":      []byte("readme"),
 	})
 	files := map[string][]byte{"收到的.zip": archive, "单独.xlsx": okWorkbook(t, "批量单位三")}
 

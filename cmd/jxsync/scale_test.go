@@ -339,3 +339,49 @@ func countOf(t *testing.T, data, q string) int {
 	}
 	return n
 }
+
+// TestServeWorksJobsOnSQLite: on the embedded default store `jxsync serve`
+// works the jobs itself — a bulk upload completes with no worker running
+// and its forms are stored in the SQLite file.
+func TestServeWorksJobsOnSQLite(t *testing.T) {
+	data := t.TempDir()
+	t.Setenv("JXSYNC_DATA_DIR", data)
+	if code, _, errs := jxStdin(t, data, "secret-pass-2\n", "user", "add", "cz", "--role", "bureau"); code != 0 {
+		t.Fatal(errs)
+	}
+	srv := startChild(t, "serve", "--addr", "127.0.0.1:0")
+	base := srv.base(t)
+	p := signIn(t, base, "cz")
+	var zb bytes.Buffer
+	zw := zip.NewWriter(&zb)
+	for i := 0; i < 5; i++ {
+		w, _ := zw.Create(fmt.Sprintf("wb-%d.xlsx", i))
+		w.Write(testkit.HubeiWorkbook(t, fmt.Sprintf("本地单位%d", i), nil))
+	}
+	zw.Close()
+	code, body, err := p.post(base+"/api/bulk", map[string][]byte{"收到.zip": zb.Bytes()})
+	if err != nil || code != http.StatusAccepted {
+		t.Fatalf("bulk upload: %d %v %s", code, err, body)
+	}
+	var started struct{ URL string }
+	json.Unmarshal(body, &started)
+	var j scaleJob
+	for deadline := time.Now().Add(2 * time.Minute); j.State != "completed"; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("job did not complete: %+v\n%s", j, srv.out.String())
+		}
+		if code := p.getJSON(t, base+started.URL, &j); code != http.StatusOK {
+			t.Fatalf("job: %d", code)
+		}
+	}
+	if j.Done != 5 || j.Counts["imported"] != 5 {
+		t.Errorf("job: %+v", j)
+	}
+	srv.stop(t)
+	if n := countOf(t, data, "SELECT count(*) FROM revisions"); n != 5 {
+		t.Errorf("%d revisions in the SQLite file, want 5", n)
+	}
+	if code, out, errs := jxStdin(t, data, "", "check"); code != 0 {
+		t.Errorf("check: exit %d\n%s%s", code, out, errs)
+	}
+}
