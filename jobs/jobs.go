@@ -23,11 +23,15 @@ import (
 	"github.com/jxsync/jxsync/sync"
 )
 
-// Job kinds.
+// Job kinds, as River records them.
 const (
-	KindImport     = "jxsync_import"
-	KindZip        = "jxsync_zip"
-	KindReport     = "jxsync_report"
+	// KindImport is a bulk import of uploaded files.
+	KindImport = "jxsync_import"
+	// KindZip is the zip of a template's submissions of a year.
+	KindZip = "jxsync_zip"
+	// KindReport is a consolidated report workbook.
+	KindReport = "jxsync_report"
+	// KindRegenerate is a regeneration onto a template version.
 	KindRegenerate = "jxsync_regenerate"
 )
 
@@ -257,8 +261,8 @@ func (q *Queue) enqueue(ctx context.Context, kind, title, by string, total int, 
 	return id, nil
 }
 
-// EnqueueImport stores nothing itself: files are already in the blob store.
-// It records a bulk import of them by by.
+// EnqueueImport records a bulk import by by of files already kept in the
+// blob store, and returns the job's id.
 func (q *Queue) EnqueueImport(ctx context.Context, by string, files []UploadedFile) (int64, error) {
 	title := fmt.Sprintf("批量导入 %d 个上传文件 (bulk import)", len(files))
 	if len(files) == 1 {
