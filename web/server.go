@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jxsync/jxsync/jobs"
 	"github.com/jxsync/jxsync/store"
 	"github.com/jxsync/jxsync/sync"
 )
@@ -81,6 +82,12 @@ type Options struct {
 	// X-Forwarded-For entry, and TLS from X-Forwarded-Proto: set it only
 	// behind a reverse proxy that sets them.
 	TrustProxy bool
+	// Jobs is the job queue of bulk imports, zips and reports; nil hides
+	// the bulk upload and the job pages (501).
+	Jobs *jobs.Queue
+	// MaxBulkBytes bounds a bulk upload's request body; 0 means
+	// DefaultMaxBulkBytes.
+	MaxBulkBytes int64
 	// Logger receives server errors; nil means slog.Default().
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
@@ -126,6 +133,9 @@ func New(svc *sync.Service, opts Options) (*Server, error) {
 	}
 	if opts.Sleep == nil {
 		opts.Sleep = sleep
+	}
+	if opts.MaxBulkBytes <= 0 {
+		opts.MaxBulkBytes = DefaultMaxBulkBytes
 	}
 	if opts.UploadLimit <= 0 {
 		opts.UploadLimit = 30
@@ -224,6 +234,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/zip", s.api(roleReviewer, s.downloadZip))
 	s.mux.Handle("GET /api/report", s.api(roleBureau, s.downloadReport))
 	s.mux.Handle("POST /api/submissions/{id}/review", s.api(roleReviewer, s.apiReview))
+	s.jobsRoutes()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, apiError{Error: "没有该接口 (no such endpoint)"})
 	})

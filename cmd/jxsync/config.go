@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/pflag"
@@ -36,6 +37,19 @@ type Config struct {
 	Postgres PostgresConfig `mapstructure:"postgres"`
 	// Import tunes bulk imports.
 	Import ImportConfig `mapstructure:"import"`
+	// Jobs tunes the job queue of `jxsync worker` and the portal.
+	Jobs JobsConfig `mapstructure:"jobs"`
+}
+
+// JobsConfig tunes the job queue (bulk imports, zips, reports started in
+// the portal).
+type JobsConfig struct {
+	// Workers is how many jobs one process works at once. Default 2.
+	Workers int `mapstructure:"workers"`
+	// RescueAfter is how long a job may run before it is taken for the
+	// job of a dead worker and run again (JXSYNC_JOBS_RESCUE_AFTER, e.g.
+	// 10m). A job works in slices of half that time. Default 10 minutes.
+	RescueAfter time.Duration `mapstructure:"rescue_after"`
 }
 
 // StoreConfig says where originals and records are kept.
@@ -112,6 +126,8 @@ func loadConfig(path string, flags *pflag.FlagSet) (*Config, error) {
 	v.SetDefault("s3.bucket", "jxsync")
 	v.SetDefault("s3.tls", false)
 	v.SetDefault("import.workers", runtime.NumCPU())
+	v.SetDefault("jobs.workers", 2)
+	v.SetDefault("jobs.rescue_after", 10*time.Minute)
 	v.SetEnvPrefix("JXSYNC")
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
 	v.AutomaticEnv()
@@ -165,6 +181,12 @@ func loadConfig(path string, flags *pflag.FlagSet) (*Config, error) {
 	}
 	if c.Import.Workers < 1 {
 		return nil, fmt.Errorf("config %s: import.workers: must be at least 1, got %d", nameOr(path, "(environment)"), c.Import.Workers)
+	}
+	if c.Jobs.Workers < 1 {
+		return nil, fmt.Errorf("config %s: jobs.workers: must be at least 1, got %d", nameOr(path, "(environment)"), c.Jobs.Workers)
+	}
+	if c.Jobs.RescueAfter < 2*time.Second {
+		return nil, fmt.Errorf("config %s: jobs.rescue_after: must be at least 2s, got %s", nameOr(path, "(environment)"), c.Jobs.RescueAfter)
 	}
 	return &c, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,7 +12,13 @@ import (
 	"github.com/jxsync/jxsync/store/postgres/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		// The test binary run as jxsync itself (scale_test.go).
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	pgtest.Main(m)
+}
 
 // TestRecordsOnPostgres imports every shipped example with store.records
 // postgres (from the environment) and with the default SQLite file: `jxsync

@@ -100,6 +100,7 @@ func newRoot(g *globals) *cobra.Command {
 	root.AddCommand(newReportCmd(g))
 	root.AddCommand(newServeCmd(g), newUserCmd(g), newAuditCmd(g))
 	root.AddCommand(newUnitsCmd(g))
+	root.AddCommand(newWorkerCmd(g))
 	root.AddCommand(newRegenerateCmd(g))
 	root.AddCommand(newRevalidateCmd(g))
 	root.AddCommand(newTemplateCmd(g))

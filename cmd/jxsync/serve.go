@@ -69,7 +69,18 @@ func runServe(ctx context.Context, g *globals, o serveOptions) error {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(g.stderr, nil))
-	srv, err := web.New(svc, web.Options{MaxUploadBytes: o.maxUpload, Blank: blankOf(reg), TrustProxy: o.trustProxy, Logger: logger})
+	q, err := serveJobs(ctx, cfg, svc)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// Jobs in hand get a while to finish; then they are cancelled and
+		// retried by the next start.
+		stop, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		q.Close(stop)
+	}()
+	srv, err := web.New(svc, web.Options{MaxUploadBytes: o.maxUpload, Blank: blankOf(reg), TrustProxy: o.trustProxy, Logger: logger, Jobs: q})
 	if err != nil {
 		return err
 	}

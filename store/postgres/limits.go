@@ -3,15 +3,34 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
+
+// keyText is a key as PostgreSQL text, which cannot hold NUL: a backslash
+// is doubled and NUL written \0, so that distinct keys stay distinct.
+func keyText(key string) string {
+	if !strings.ContainsAny(key, "\\\x00") {
+		return key
+	}
+	return strings.NewReplacer("\\", "\\\\", "\x00", "\\0").Replace(key)
+}
+
+// keyTexts is keyText of every key.
+func keyTexts(keys []string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = keyText(k)
+	}
+	return out
+}
 
 // Record implements store.Limits. Times are kept to the microsecond.
 func (db *DB) Record(ctx context.Context, at time.Time, keys ...string) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	if _, err := db.pool.Exec(ctx, `INSERT INTO limit_events(key, at) SELECT unnest($1::text[]), $2`, keys, at); err != nil {
+	if _, err := db.pool.Exec(ctx, `INSERT INTO limit_events(key, at) SELECT unnest($1::text[]), $2`, keyTexts(keys), at); err != nil {
 		return fmt.Errorf("record limit events: %w", err)
 	}
 	return nil
@@ -23,7 +42,7 @@ func (db *DB) Count(ctx context.Context, key string, since time.Time) (int, time
 		n      int
 		oldest *time.Time
 	)
-	err := db.pool.QueryRow(ctx, `SELECT count(*), min(at) FROM limit_events WHERE key = $1 AND at >= $2`, key, since).Scan(&n, &oldest)
+	err := db.pool.QueryRow(ctx, `SELECT count(*), min(at) FROM limit_events WHERE key = $1 AND at >= $2`, keyText(key), since).Scan(&n, &oldest)
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("count limit events: %w", err)
 	}
@@ -35,7 +54,7 @@ func (db *DB) Count(ctx context.Context, key string, since time.Time) (int, time
 
 // Reset implements store.Limits.
 func (db *DB) Reset(ctx context.Context, keys ...string) error {
-	if _, err := db.pool.Exec(ctx, `DELETE FROM limit_events WHERE key = ANY($1)`, keys); err != nil {
+	if _, err := db.pool.Exec(ctx, `DELETE FROM limit_events WHERE key = ANY($1)`, keyTexts(keys)); err != nil {
 		return fmt.Errorf("reset limit events: %w", err)
 	}
 	return nil

@@ -50,6 +50,30 @@ func Limits(t *testing.T, open func(t *testing.T) store.Limits) {
 			t.Errorf("c: %d, want 0", n)
 		}
 	})
+	t.Run("AnyBytes", func(t *testing.T) {
+		// The portal's keys join an address and a name with a NUL byte.
+		l := open(t)
+		a, b, c := "login:pair:10.0.0.1\x00cz", "login:pair:10.0.0.1\\0cz", "login:pair:10.0.0.1\\\x00cz"
+		record(t, l, t0, a, a, b)
+		record(t, l, t0, c)
+		for _, k := range []struct {
+			key  string
+			want int
+		}{{a, 2}, {b, 1}, {c, 1}, {"login:pair:10.0.0.1", 0}} {
+			if n, _ := count(t, l, k.key, t0); n != k.want {
+				t.Errorf("%q: %d, want %d", k.key, n, k.want)
+			}
+		}
+		if err := l.Reset(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := count(t, l, a, t0); n != 0 {
+			t.Errorf("%q after reset: %d", a, n)
+		}
+		if n, _ := count(t, l, b, t0); n != 1 {
+			t.Errorf("%q after resetting another: %d", b, n)
+		}
+	})
 	t.Run("SubSecond", func(t *testing.T) {
 		l := open(t)
 		at := t0.Add(1500 * time.Millisecond)
