@@ -204,3 +204,27 @@ func TestAudit(t *testing.T) {
 		return storetest.AuditStore{Audit: db, Exec: exec, Query: db.Query}
 	})
 }
+
+// TestAuditedBatch: see storetest.AuditedBatch.
+func TestAuditedBatch(t *testing.T) {
+	storetest.AuditedBatch(t, func(t *testing.T) storetest.BatchStore { return mustOpen(t, pgtest.URL(t)) })
+}
+
+func TestPendingSuite(t *testing.T) {
+	urls := map[storetest.PendingStore]string{}
+	var mu gosync.Mutex
+	open := func(t *testing.T) storetest.PendingStore {
+		u := pgtest.URL(t)
+		db := mustOpen(t, u)
+		mu.Lock()
+		urls[db] = u
+		mu.Unlock()
+		return db
+	}
+	storetest.Pending(t, open, func(t *testing.T, s storetest.PendingStore, q string) error {
+		mu.Lock()
+		u := urls[s]
+		mu.Unlock()
+		return exec(t, u, q)
+	})
+}

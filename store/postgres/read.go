@@ -97,7 +97,8 @@ func (db *DB) History(ctx context.Context, unit string) ([]*store.Revision, erro
 
 // Unidentified implements store.Records.
 func (db *DB) Unidentified(ctx context.Context, by string) ([]*store.Revision, error) {
-	out, err := db.revisions(ctx, `WHERE r.submission_id IS NULL AND ($1 = '' OR r.uploaded_by = $1) ORDER BY r.id DESC`, by)
+	out, err := db.revisions(ctx, `WHERE r.submission_id IS NULL AND NOT EXISTS (SELECT 1 FROM pending_units p WHERE p.revision_id = r.id)
+		AND ($1 = '' OR r.uploaded_by = $1) ORDER BY r.id DESC`, by)
 	if err != nil {
 		return nil, fmt.Errorf("unidentified revisions: %w", err)
 	}

@@ -131,7 +131,19 @@ func addRevision(ctx context.Context, tx pgx.Tx, ids *idCache, nr *store.NewRevi
 		}
 	}
 	if existing != 0 {
-		return existingRevision(ctx, tx, existing)
+		r, out, err := existingRevision(ctx, tx, existing)
+		if err == nil && sub == nil && nr.PendingUnit != "" {
+			// The same form again is still waiting, unless it was
+			// assigned meanwhile.
+			waiting, err := isWaiting(ctx, tx, existing)
+			if err != nil {
+				return nil, "", err
+			}
+			if waiting {
+				out = store.OutcomePending
+			}
+		}
+		return r, out, err
 	}
 	findings, err := json.Marshal(nonNil(nr.Findings))
 	if err != nil {
@@ -158,6 +170,13 @@ func addRevision(ctx context.Context, tx pgx.Tx, ids *idCache, nr *store.NewRevi
 		if err := writeValues(ctx, tx, ids, id, nr.Result, nr.Met); err != nil {
 			return nil, "", err
 		}
+	}
+	if sub == nil && nr.PendingUnit != "" {
+		if _, err := tx.Exec(ctx, `INSERT INTO pending_units(revision_id, unit_name, year, subject, template_id) VALUES ($1, $2, $3, $4, $5)`,
+			id, nr.PendingUnit, nr.Year, nr.Subject, nr.TemplateID); err != nil {
+			return nil, "", fmt.Errorf("pending unit: %w", err)
+		}
+		outcome = store.OutcomePending
 	}
 	r := &store.Revision{ID: id, Seq: seq, Unit: unitName, UnitCode: unitCode, TemplateID: nr.TemplateID,
 		TemplateVersion: nr.TemplateVersion, BlobHash: nr.BlobHash, FileName: nr.FileName,

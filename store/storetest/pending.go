@@ -17,8 +17,9 @@ type PendingStore interface {
 }
 
 // Pending runs the shared suite of store.PendingUnits implementations.
-// open returns an empty store.
-func Pending(t *testing.T, open func(t *testing.T) PendingStore) {
+// open returns an empty store; exec runs a statement on the database of s
+// past the store, as an operator with the engine's own client would.
+func Pending(t *testing.T, open func(t *testing.T) PendingStore, exec func(t *testing.T, s PendingStore, q string) error) {
 	ctx := context.Background()
 	setup := func(t *testing.T) (PendingStore, *store.Revision) {
 		t.Helper()
@@ -95,6 +96,23 @@ func Pending(t *testing.T, open func(t *testing.T) PendingStore) {
 		}
 		if probs, err := s.Check(ctx); err != nil || len(probs) != 0 {
 			t.Errorf("check: %v %v", probs, err)
+		}
+	})
+	t.Run("NeverChanged", func(t *testing.T) {
+		// Assignments are never updated or deleted, the queue's rows never
+		// deleted: past the store neither.
+		s, rev := setup(t)
+		filed, err := s.Assign(ctx, rev.ID, "101001", "张三")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{`UPDATE unit_assignments SET unit_code = '101002'`, `DELETE FROM unit_assignments`, `DELETE FROM pending_units`} {
+			if err := exec(t, s, q); err == nil {
+				t.Errorf("%s: no error", q)
+			}
+		}
+		if _, a, err := s.PendingRevision(ctx, rev.ID); err != nil || a == nil || a.UnitCode != "101001" || a.Filed != filed.ID {
+			t.Errorf("assignment after refused changes: %+v %v", a, err)
 		}
 	})
 	t.Run("AssignErrors", func(t *testing.T) {
