@@ -40,6 +40,9 @@ type Service struct {
 	// Units is the unit registry (nil: units are the names typed in
 	// workbooks).
 	Units store.Units
+	// Tasks keeps the 自评任务 (nil: no tasks; every unit's forms are
+	// expected as before tasks).
+	Tasks store.Tasks
 }
 
 // Sentinel errors of the service.

@@ -53,7 +53,7 @@ func (g *globals) openStores(ctx context.Context, write bool) (*sync.Service, *C
 	if err != nil {
 		return nil, nil, nil, readOnlyError(cfg, err)
 	}
-	svc.Blobs, svc.Records, svc.Users, svc.Units = blobs, db, db, db
+	svc.Blobs, svc.Records, svc.Users, svc.Units, svc.Tasks = blobs, db, db, db, db
 	return svc, cfg, func() { db.Close() }, nil
 }
 
