@@ -263,3 +263,21 @@ func limitTo(sum *Summary, tree *UnitTree, top string) {
 	}
 	sum.Missing, sum.MissingCodes = missing, codes
 }
+
+// Whole returns the total of the whole summary: Total as the service
+// computed it, or, for a summary built otherwise, the totals of its rows
+// and missing units.
+func (s *Summary) Whole() Rollup {
+	if s.Total.Grades != nil {
+		return s.Total
+	}
+	t := newRollup("", "")
+	var all []*UnitRow
+	for i := range s.Units {
+		t.add(&s.Units[i])
+		all = append(all, &s.Units[i])
+	}
+	t.States[StateMissing] += len(s.Missing)
+	t.finish(all)
+	return t
+}
