@@ -30,6 +30,10 @@ type TaskRequest struct {
 	By string
 }
 
+// ErrBadTask wraps the errors of AddTasks that are the request's fault:
+// no units, both units and under, a versioned template id, a bad year.
+var ErrBadTask = errors.New("bad task request")
+
 // overdueStates are the states in which a task past its due day is
 // overdue: nothing valid awaits review or has been accepted.
 var overdueStates = map[string]bool{StateMissing: true, StateErrors: true, StateDeptReturned: true, StateReturned: true}
@@ -54,16 +58,16 @@ func (s *Service) AddTasks(ctx context.Context, req TaskRequest) ([]*store.Task,
 		return nil, 0, errors.New("add tasks: no task store")
 	}
 	if strings.Contains(req.Template, "@") {
-		return nil, 0, fmt.Errorf("add tasks: 请给出不带版本的模板ID，任务适用于该模板的各个版本 (give a template id without @VERSION), got %q", req.Template)
+		return nil, 0, fmt.Errorf("add tasks: 请给出不带版本的模板ID，任务适用于该模板的各个版本 (give a template id without @VERSION), got %q: %w", req.Template, ErrBadTask)
 	}
 	if _, err := mapping.Find(s.Templates, req.Template); err != nil {
 		return nil, 0, fmt.Errorf("add tasks: %w", err)
 	}
 	if req.Year < 1900 || req.Year > 3000 {
-		return nil, 0, fmt.Errorf("add tasks: 年度无效 (bad year) %d", req.Year)
+		return nil, 0, fmt.Errorf("add tasks: 年度无效 (bad year) %d: %w", req.Year, ErrBadTask)
 	}
 	if (len(req.Units) == 0) == (req.Under == "") {
-		return nil, 0, errors.New("add tasks: 请给出单位 (units) 或一个主管部门 (under)，二者取其一 (give units or under, not both)")
+		return nil, 0, fmt.Errorf("add tasks: 请给出单位 (units) 或一个主管部门 (under)，二者取其一 (give units or under, not both): %w", ErrBadTask)
 	}
 	var codes []string
 	if req.Under != "" {
@@ -90,7 +94,7 @@ func (s *Service) AddTasks(ctx context.Context, req TaskRequest) ([]*store.Task,
 		}
 	}
 	if len(codes) == 0 {
-		return nil, 0, fmt.Errorf("add tasks: %s 之下没有单位 (no units under it)", req.Under)
+		return nil, 0, fmt.Errorf("add tasks: %s 之下没有单位 (no units under it): %w", req.Under, ErrBadTask)
 	}
 	var tasks []*store.Task
 	seen := map[string]bool{}

@@ -123,7 +123,7 @@ func (s *Server) dashboard(ctx context.Context, q url.Values) (*dashboard, error
 	}
 	sort.Sort(sort.Reverse(sort.IntSlice(d.Years)))
 
-	rows, err := s.dashRows(ctx, d.Year, latest)
+	rows, err := s.dashRows(ctx, d.Template, d.Year, latest)
 	if err != nil {
 		return nil, err
 	}
@@ -156,9 +156,8 @@ func newest(revs []*store.Revision) *store.Revision {
 }
 
 // dashRows returns the rows of a year: its submissions (latest revisions of
-// the template) and the units expected without one — the units of agency
-// accounts and those that submitted the template in an earlier year.
-func (s *Server) dashRows(ctx context.Context, year int, latest []*store.Revision) ([]dashRow, error) {
+// the template) and the units expected without one (expectedUnits).
+func (s *Server) dashRows(ctx context.Context, template string, year int, latest []*store.Revision) ([]dashRow, error) {
 	var rows []dashRow
 	present := map[string]bool{}
 	for _, r := range latest {
@@ -174,7 +173,7 @@ func (s *Server) dashRows(ctx context.Context, year int, latest []*store.Revisio
 		rows = append(rows, row)
 		present[fold(r.Unit)] = true
 	}
-	expected, err := s.expectedUnits(ctx, year, latest)
+	expected, err := s.expectedUnits(ctx, template, year, latest)
 	if err != nil {
 		return nil, err
 	}
@@ -193,9 +192,22 @@ func (s *Server) dashRows(ctx context.Context, year int, latest []*store.Revisio
 	return rows, nil
 }
 
-// expectedUnits are the units of enabled agency accounts and the units
-// that submitted before year (latest holds the template's submissions).
-func (s *Server) expectedUnits(ctx context.Context, year int, latest []*store.Revision) ([]string, error) {
+// expectedUnits are the units the tasks (自评任务) of the template and year
+// name, once there is any; without tasks, the units of enabled agency
+// accounts and the units that submitted before year (latest holds the
+// template's submissions).
+func (s *Server) expectedUnits(ctx context.Context, template string, year int, latest []*store.Revision) ([]string, error) {
+	tasks, err := s.svc.TaskUnits(ctx, template, year)
+	if err != nil {
+		return nil, err
+	}
+	if len(tasks) > 0 {
+		out := make([]string, len(tasks))
+		for i, t := range tasks {
+			out[i] = t.Unit
+		}
+		return out, nil
+	}
 	users, err := s.svc.Users.ListUsers(ctx)
 	if err != nil {
 		return nil, err

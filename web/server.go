@@ -200,6 +200,8 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /bureau/zip", s.page(roleBureau, s.downloadZip))
 	s.mux.Handle("GET /bureau/report", s.page(roleBureau, s.downloadReport))
 	s.mux.Handle("POST /submissions/{id}/review", s.page(roleBureau, s.reviewForm))
+	s.mux.Handle("GET /tasks", s.page(roleBureau, s.tasksPage))
+	s.mux.Handle("POST /tasks", s.page(roleBureau, s.tasksForm))
 
 	// JSON API.
 	s.mux.HandleFunc("POST /api/login", s.apiLogin)
