@@ -95,15 +95,32 @@ type Summary struct {
 	// Missing are the expected units without a submission this year, in
 	// the order they were expected.
 	Missing []string
+	// MissingCodes are the codes of Missing's units, in the same order (""
+	// for a name that is no registered unit's).
+	MissingCodes []string
 	// ExpectedFrom says where the expected units came from: a units list,
-	// or the units that submitted the year before.
+	// the tasks (自评任务) of the template and year, or the units that
+	// submitted the year before.
 	ExpectedFrom string
+	// Under is the code of the department the summary is limited to (""
+	// for all units), UnderName its name.
+	Under, UnderName string
+	// Departments are the totals per department (主管部门), in code order,
+	// units of no department last; empty without a registry. Total is the
+	// whole.
+	Departments []Rollup
+	Total       Rollup
 }
 
 // UnitRow is one submission's latest revision. Amounts are in 万元, rates in
 // percent; nil when the form has no such value or it is blank.
 type UnitRow struct {
 	Unit, Subject string
+	// UnitCode is the unit's code; Department and DepartmentName the
+	// department it is totalled under (see Rollup; empty without one).
+	UnitCode, Department, DepartmentName string
+	// State is the submission's state (StateSubmitted, StateAccepted …).
+	State string
 	// Revision is the latest revision's id, Seq its number within the
 	// submission, Version the template version it was read with.
 	Revision int64
@@ -189,11 +206,31 @@ var (
 )
 
 // Summary builds the summary of a template's submissions for a year from
-// the latest revision of each. expected lists the units that should have
-// submitted; nil means the units that submitted a form of the template the
-// year before. Errors wrap mapping.ErrNoTemplate when templateID is not a
-// known template id.
+// the latest revision of each, rolled up per department. expected lists
+// the units that should have submitted; nil means the units the tasks
+// (自评任务) of the template and year name, or without any task the units
+// that submitted a form of the template the year before. Errors wrap
+// mapping.ErrNoTemplate when templateID is not a known template id.
 func (s *Service) Summary(ctx context.Context, templateID string, year int, expected []string) (*Summary, error) {
+	return s.SummaryUnder(ctx, templateID, year, expected, "")
+}
+
+// SummaryUnder is Summary limited to a department and the units below it
+// when under (a unit code, registered name or alias) is not empty. Errors:
+// under names no registered unit (wrapping store.ErrNotFound).
+func (s *Service) SummaryUnder(ctx context.Context, templateID string, year int, expected []string, under string) (*Summary, error) {
+	sum, err := s.summary(ctx, templateID, year, expected)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.rollup(ctx, sum, under); err != nil {
+		return nil, fmt.Errorf("summary %s %d: %w", templateID, year, err)
+	}
+	return sum, nil
+}
+
+// summary is Summary without the roll-up.
+func (s *Service) summary(ctx context.Context, templateID string, year int, expected []string) (*Summary, error) {
 	if strings.Contains(templateID, "@") {
 		return nil, fmt.Errorf("summary: give a template id without @VERSION (the summary covers every version), got %q", templateID)
 	}
@@ -212,7 +249,7 @@ func (s *Service) Summary(ctx context.Context, templateID string, year int, expe
 	if err := sum.Grades.Validate(); err != nil {
 		return nil, fmt.Errorf("summary %s: template settings: %w", templateID, err)
 	}
-	present := map[string]bool{}
+	present, presentCode := map[string]bool{}, map[string]bool{}
 	var before []string
 	var revs []*store.Revision
 	for _, r := range latest {
@@ -220,6 +257,7 @@ func (s *Service) Summary(ctx context.Context, templateID string, year int, expe
 		case year:
 			revs = append(revs, r)
 			present[unitKey(r.Unit)] = true
+			presentCode[r.UnitCode] = true
 		case year - 1:
 			before = append(before, r.Unit)
 		}
@@ -240,9 +278,29 @@ func (s *Service) Summary(ctx context.Context, templateID string, year int, expe
 		} else if err != nil {
 			return nil, fmt.Errorf("summary %s %d: %w", templateID, year, err)
 		}
-		sum.Units = append(sum.Units, unitRow(r, res, sum.Grades))
+		row := unitRow(r, res, sum.Grades)
+		if row.State, err = s.stateOf(ctx, r); err != nil {
+			return nil, fmt.Errorf("summary %s %d: %w", templateID, year, err)
+		}
+		sum.Units = append(sum.Units, row)
 		if res != nil {
 			sum.Indicators = append(sum.Indicators, indicatorRows(r, res)...)
+		}
+	}
+	if expected == nil {
+		tasks, err := s.TaskUnits(ctx, templateID, year)
+		if err != nil {
+			return nil, fmt.Errorf("summary %s %d: %w", templateID, year, err)
+		}
+		if len(tasks) > 0 {
+			sum.ExpectedFrom = "自评任务"
+			for _, t := range tasks {
+				if !presentCode[t.UnitCode] {
+					sum.Missing = append(sum.Missing, t.Unit)
+					sum.MissingCodes = append(sum.MissingCodes, t.UnitCode)
+				}
+			}
+			return sum, nil
 		}
 	}
 	if expected == nil {
@@ -261,6 +319,7 @@ func (s *Service) Summary(ctx context.Context, templateID string, year int, expe
 		}
 		seen[k] = true
 		sum.Missing = append(sum.Missing, u)
+		sum.MissingCodes = append(sum.MissingCodes, "")
 	}
 	return sum, nil
 }
@@ -270,7 +329,7 @@ func unitKey(u string) string { return strings.ToLower(mapping.Fold(strings.Trim
 
 // unitRow is the summary row of one revision; res may be nil.
 func unitRow(r *store.Revision, res *mapping.Result, g GradeScale) UnitRow {
-	u := UnitRow{Unit: r.Unit, Subject: r.Subject, Revision: r.ID, Seq: r.Seq, Version: r.TemplateVersion,
+	u := UnitRow{Unit: r.Unit, Subject: r.Subject, UnitCode: r.UnitCode, Revision: r.ID, Seq: r.Seq, Version: r.TemplateVersion,
 		Status: r.Status, Errors: r.Errors, Warnings: r.Warnings}
 	if r.TotalScore != nil {
 		x := *r.TotalScore

@@ -42,6 +42,9 @@ type Service struct {
 	Units store.Units
 	// Audit is the audit log; nil records nothing.
 	Audit store.Audit
+	// Tasks keeps the 自评任务 (nil: no tasks; every unit's forms are
+	// expected as before tasks).
+	Tasks store.Tasks
 }
 
 // Sentinel errors of the service.

@@ -100,7 +100,8 @@ func writeOutputs(t *testing.T) []outputFile {
 		unscored.Units[i].Score, unscored.Units[i].Grade = nil, ""
 	}
 	for name, sum := range map[string]*sync.Summary{"report.xlsx": sampleSummary(), "report-unscored.xlsx": unscored,
-		"report-empty.xlsx": {Template: "hubei-dept", Year: 2030, Grades: sync.DefaultGrades}} {
+		"report-empty.xlsx":       {Template: "hubei-dept", Year: 2030, Grades: sync.DefaultGrades},
+		"report-departments.xlsx": departmentSummary()} {
 		b, err := Report(sum)
 		if err != nil {
 			t.Fatal(err)

@@ -91,7 +91,7 @@ func TestOutputsPrint(t *testing.T) {
 				t.Errorf("%s prints on %d pages, want %d: %s and its input's %d", name, len(ps), want, SummarySheet, want-1)
 			}
 		case kindReport:
-			if len(ps) != 4 {
+			if len(ps) != 5 {
 				t.Errorf("%s prints on %d pages, want one per sheet", name, len(ps))
 			}
 		case kindBundle:

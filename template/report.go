@@ -17,6 +17,7 @@ const (
 	SheetIndicators = "指标明细"
 	SheetGrades     = "得分分布"
 	SheetMissing    = "未提交单位"
+	SheetRollup     = "部门汇总"
 )
 
 // Reporter implements sync.Reporter with Report.
@@ -37,8 +38,10 @@ type reportColumn[R any] struct {
 
 // Report lays a summary out as a workbook: sheets 单位汇总 (one row per
 // submission), 指标明细 (every indicator row), 得分分布 (units per grade,
-// with a column chart unless no form has a 总分) and 未提交单位, each
-// closed by a 合计 row and printed on A4. Text is always written as text,
+// with a column chart unless no form has a 总分), 未提交单位 and 部门汇总
+// (the totals per department, then the whole), each closed by a 合计 row
+// and printed on A4. With departments, 单位汇总 is ordered by department
+// and has the columns 单位编码, 主管部门 and 审核状态. Text is always written as text,
 // so that a name starting with = + - @ never becomes a formula.
 func Report(sum *sync.Summary) ([]byte, error) {
 	if sum == nil {
@@ -49,12 +52,12 @@ func Report(sum *sync.Summary) ([]byte, error) {
 	if err := f.SetSheetName("Sheet1", SheetUnits); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	for _, s := range []string{SheetIndicators, SheetGrades, SheetMissing} {
+	for _, s := range []string{SheetIndicators, SheetGrades, SheetMissing, SheetRollup} {
 		if _, err := f.NewSheet(s); err != nil {
 			return nil, fmt.Errorf("report: %w", err)
 		}
 	}
-	steps := []func(*excelize.File, *sync.Summary) error{reportUnits, reportIndicators, reportGrades, reportMissing}
+	steps := []func(*excelize.File, *sync.Summary) error{reportUnits, reportIndicators, reportGrades, reportMissing, reportRollup}
 	for _, step := range steps {
 		if err := step(f, sum); err != nil {
 			return nil, fmt.Errorf("report: %w", err)
@@ -235,6 +238,12 @@ func reportUnits(f *excelize.File, sum *sync.Summary) error {
 		{header: "总分", width: 8, style: "rScore", value: func(_ int, r *sync.UnitRow) any { return num(r.Score) }},
 		{header: "等级", width: 7, style: "rCenter", value: func(_ int, r *sync.UnitRow) any { return r.Grade }},
 	}
+	if len(sum.Departments) > 0 {
+		cols = append(cols,
+			reportColumn[sync.UnitRow]{header: "单位编码", width: 14, style: "rCenter", value: func(_ int, r *sync.UnitRow) any { return r.UnitCode }},
+			reportColumn[sync.UnitRow]{header: "主管部门", width: 24, style: "rText", wrap: true, value: func(_ int, r *sync.UnitRow) any { return r.DepartmentName }},
+			reportColumn[sync.UnitRow]{header: "审核状态", width: 13, style: "rCenter", value: func(_ int, r *sync.UnitRow) any { return sync.StateWord(r.State) }})
+	}
 	units := map[string]bool{}
 	for _, u := range sum.Units {
 		units[u.Unit] = true
@@ -242,6 +251,9 @@ func reportUnits(f *excelize.File, sum *sync.Summary) error {
 	note := fmt.Sprintf("模板：%s（%s）；共 %d 份自评表，%d 个单位；未提交 %d 个单位（见“%s”表）。%s。",
 		titleOf(sum), sum.Template, len(sum.Units), len(units), len(sum.Missing), SheetMissing, gradeRule(sum.Grades))
 	w := newReportWriter(f, SheetUnits, len(cols))
+	if sum.Under != "" {
+		note = fmt.Sprintf("范围：%s（%s）及其下单位。", sum.UnderName, sum.Under) + note
+	}
 	reportTable(w, fmt.Sprintf("%d年度%s汇总", sum.Year, titleOf(sum)), note, cols, sum.Units,
 		tableOptions{filter: true, freezeCols: 2, landscape: true, total: unitsTotal(sum)})
 	return w.done()
@@ -435,5 +447,48 @@ func reportMissing(f *excelize.File, sum *sync.Summary) error {
 	w := newReportWriter(f, SheetMissing, len(cols))
 	reportTable(w, fmt.Sprintf("%d年度未提交单位", sum.Year), note, cols, sum.Missing,
 		tableOptions{filter: true, total: []any{"合计", fmt.Sprintf("%d 个单位", len(sum.Missing))}})
+	return w.done()
+}
+
+// reportRollup writes sheet 部门汇总: one row per department with its
+// units' totals, and the whole as 合计 (the only row without a registry).
+func reportRollup(f *excelize.File, sum *sync.Summary) error {
+	cols := []reportColumn[sync.Rollup]{
+		{header: "序号", width: 6, style: "rInt", value: func(i int, _ *sync.Rollup) any { return i + 1 }},
+		{header: "主管部门", width: 26, style: "rText", wrap: true, value: func(_ int, r *sync.Rollup) any { return r.Name }},
+		{header: "部门编码", width: 13, style: "rCenter", value: func(_ int, r *sync.Rollup) any { return r.Code }},
+		{header: "单位数", width: 8, style: "rInt", value: func(_ int, r *sync.Rollup) any { return r.Units }},
+		{header: "份数", width: 7, style: "rInt", value: func(_ int, r *sync.Rollup) any { return r.Forms }},
+		{header: "预算数（万元）", width: 15, style: "rAmount", value: func(_ int, r *sync.Rollup) any { return num(r.Budget) }},
+		{header: "执行数（万元）", width: 15, style: "rAmount", value: func(_ int, r *sync.Rollup) any { return num(r.Spent) }},
+		{header: "执行率（%）", width: 11, style: "rPct", value: func(_ int, r *sync.Rollup) any { return num(r.Rate) }},
+		{header: "平均总分", width: 9, style: "rPct", value: func(_ int, r *sync.Rollup) any { return num(r.Score) }},
+	}
+	for i, g := range sync.GradeNames {
+		cols = append(cols, reportColumn[sync.Rollup]{header: g, width: 6, style: "rInt",
+			value: func(_ int, r *sync.Rollup) any { return r.Grades[i] }})
+	}
+	cols = append(cols, reportColumn[sync.Rollup]{header: "无总分", width: 7, style: "rInt",
+		value: func(_ int, r *sync.Rollup) any { return r.Ungraded }})
+	for _, st := range sync.States {
+		cols = append(cols, reportColumn[sync.Rollup]{header: sync.StateWord(st), width: 9, style: "rInt",
+			value: func(_ int, r *sync.Rollup) any { return r.States[st] }})
+	}
+	whole := sum.Whole()
+	total := make([]any, len(cols))
+	for c, col := range cols {
+		total[c] = col.value(0, &whole)
+	}
+	total[0], total[1], total[2] = "", "合计", ""
+	note := "执行率按预算数加权：Σ(执行率×预算数)/Σ预算数；平均总分按有总分的自评表计；各状态按单位的填报计，未提交按应提交未提交的单位计。"
+	if len(sum.Departments) == 0 {
+		note = "尚未导入单位名册，只有全部单位的合计。" + note
+	}
+	if sum.Under != "" {
+		note = fmt.Sprintf("范围：%s（%s）及其下单位。", sum.UnderName, sum.Under) + note
+	}
+	w := newReportWriter(f, SheetRollup, len(cols))
+	reportTable(w, fmt.Sprintf("%d年度%s部门汇总", sum.Year, titleOf(sum)), note, cols, sum.Departments,
+		tableOptions{filter: true, freezeCols: 2, landscape: true, total: total})
 	return w.done()
 }

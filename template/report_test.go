@@ -3,6 +3,7 @@ package template
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -43,6 +44,58 @@ func sampleSummary() *sync.Summary {
 		},
 		Missing:      []string{"仁化县民政局", "@始兴县民政局"},
 		ExpectedFrom: "2020年度提交过该表的单位",
+	}
+}
+
+// departmentSummary is sampleSummary rolled up in two departments, as the
+// service rolls it up with a registry.
+func departmentSummary() *sync.Summary {
+	sum := sampleSummary()
+	depts := []struct{ code, name, state string }{
+		{"100", "韶关市民政局", sync.StateAccepted}, {"100", "韶关市民政局", sync.StateErrors}, {"200", "韶关市财政局直属", sync.StateSubmitted}}
+	for i, d := range depts {
+		u := &sum.Units[i]
+		u.UnitCode, u.Department, u.DepartmentName, u.State = fmt.Sprintf("%s%02d", d.code, i+1), d.code, d.name, d.state
+	}
+	sum.Departments = []sync.Rollup{
+		{Code: "100", Name: "韶关市民政局", Units: 2, Forms: 2, Budget: fp(4723.33), Spent: fp(4708.83), Rate: fp(99.69), Score: fp(92.35),
+			Grades: []int{1, 1, 0, 0}, States: map[string]int{sync.StateAccepted: 1, sync.StateErrors: 1, sync.StateMissing: 2}},
+		{Code: "200", Name: "韶关市财政局直属", Units: 1, Forms: 1, Grades: []int{0, 0, 0, 0}, Ungraded: 1,
+			States: map[string]int{sync.StateSubmitted: 1}},
+	}
+	return sum
+}
+
+func TestReportDepartments(t *testing.T) {
+	out, err := Reporter{}.Report(departmentSummary())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	head := rawRow(t, f, SheetUnits, 3)
+	if got := head[len(head)-3:]; !slices.Equal(got, []string{"单位编码", "主管部门", "审核状态"}) {
+		t.Errorf("unit header ends %q, want the department columns", got)
+	}
+	if got := rawRow(t, f, SheetUnits, 5); !slices.Equal(got[12:], []string{"10002", "韶关市民政局", "有错误"}) {
+		t.Errorf("unit row = %q", got)
+	}
+	for _, c := range []struct {
+		row  int
+		want []string
+	}{
+		{3, []string{"序号", "主管部门", "部门编码", "单位数", "份数", "预算数（万元）", "执行数（万元）", "执行率（%）", "平均总分",
+			"优", "良", "中", "差", "无总分", "未提交", "有错误", "已提交", "部门审核通过", "部门退回", "财政审核通过", "财政退回"}},
+		{4, []string{"1", "韶关市民政局", "100", "2", "2", "4723.33", "4708.83", "99.69", "92.35", "1", "1", "0", "0", "0", "2", "1", "0", "0", "0", "1", "0"}},
+		{5, []string{"2", "韶关市财政局直属", "200", "1", "1", "", "", "", "", "0", "0", "0", "0", "1", "0", "0", "1", "0", "0", "0", "0"}},
+		{6, []string{"", "合计", "", "3", "3", "4723.33", "4708.83", "99.69", "92.35", "1", "1", "0", "0", "1", "2", "1", "1", "0", "0", "1", "0"}},
+	} {
+		if got := rawRow(t, f, SheetRollup, c.row); !slices.Equal(got, c.want) {
+			t.Errorf("部门汇总 row %d = %q, want %q", c.row, got, c.want)
+		}
 	}
 }
 
@@ -91,7 +144,7 @@ func TestReportWorkbook(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); !slices.Equal(got, []string{SheetUnits, SheetIndicators, SheetGrades, SheetMissing}) {
+	if got := f.GetSheetList(); !slices.Equal(got, []string{SheetUnits, SheetIndicators, SheetGrades, SheetMissing, SheetRollup}) {
 		t.Fatalf("sheets = %v", got)
 	}
 
@@ -189,6 +242,10 @@ func TestReportWorkbook(t *testing.T) {
 		{SheetIndicators, 7, []string{"", "合计", "", "", "", "", "共 3 项，未达成 1 项", "", "", "", "15", "14.7"}},
 		{SheetGrades, 9, []string{"合计", "", "3"}},
 		{SheetMissing, 6, []string{"合计", "2 个单位"}},
+		// Without departments 部门汇总 is the whole only: units, forms,
+		// amounts, the rate weighted by budget ((100×4623.33+85.5×100) /
+		// 4723.33), the average 总分, grades and states (2 missing).
+		{SheetRollup, 4, []string{"", "合计", "", "3", "3", "4723.33", "4708.83", "99.69", "92.35", "1", "1", "0", "0", "1", "2", "0", "0", "0", "0", "0", "0"}},
 	} {
 		if got := rawRow(t, f, c.sheet, c.row); !slices.Equal(got, c.want) {
 			t.Errorf("%s 合计 row %d = %q, want %q", c.sheet, c.row, got, c.want)

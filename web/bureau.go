@@ -160,7 +160,7 @@ func (s *Server) dashboard(rq *request) (*dashboard, error) {
 	}
 	sort.Sort(sort.Reverse(sort.IntSlice(d.Years)))
 
-	rows, err := s.dashRows(ctx, a, d.Year, latest)
+	rows, err := s.dashRows(ctx, a, d.Template, d.Year, latest)
 	if err != nil {
 		return nil, err
 	}
@@ -223,10 +223,9 @@ func departmentOptions(a *sync.Access) []unitOption {
 }
 
 // dashRows returns the rows of a year that a sees: its submissions (latest
-// revisions of the template) and the units expected without one — the
-// units of agency and department accounts and those that submitted the
-// template in an earlier year.
-func (s *Server) dashRows(ctx context.Context, a *sync.Access, year int, latest []*store.Revision) ([]dashRow, error) {
+// revisions of the template) and the units expected without one
+// (expectedUnits).
+func (s *Server) dashRows(ctx context.Context, a *sync.Access, template string, year int, latest []*store.Revision) ([]dashRow, error) {
 	var rows []dashRow
 	present := map[string]bool{}
 	department := func(code string) string {
@@ -252,7 +251,7 @@ func (s *Server) dashRows(ctx context.Context, a *sync.Access, year int, latest 
 		row.CanReview = a.CanReview(r, row.State)
 		rows = append(rows, row)
 	}
-	expected, err := s.expectedUnits(ctx, year, latest)
+	expected, err := s.expectedUnits(ctx, template, year, latest)
 	if err != nil {
 		return nil, err
 	}
@@ -276,10 +275,23 @@ func (s *Server) dashRows(ctx context.Context, a *sync.Access, year int, latest 
 	return rows, nil
 }
 
-// expectedUnits are the units of enabled agency and department accounts
-// (by their registered name when their unit is a code) and the units that
-// submitted before year (latest holds the template's submissions).
-func (s *Server) expectedUnits(ctx context.Context, year int, latest []*store.Revision) ([]string, error) {
+// expectedUnits are the units the tasks (自评任务) of the template and year
+// name, once there is any; without tasks, the units of enabled agency and
+// department accounts (by their registered name when their unit is a code)
+// and the units that submitted before year (latest holds the template's
+// submissions).
+func (s *Server) expectedUnits(ctx context.Context, template string, year int, latest []*store.Revision) ([]string, error) {
+	tasks, err := s.svc.TaskUnits(ctx, template, year)
+	if err != nil {
+		return nil, err
+	}
+	if len(tasks) > 0 {
+		out := make([]string, len(tasks))
+		for i, t := range tasks {
+			out[i] = t.Unit
+		}
+		return out, nil
+	}
 	users, err := s.svc.Users.ListUsers(ctx)
 	if err != nil {
 		return nil, err

@@ -237,14 +237,24 @@ func (s *Server) downloadReport(rq *request) error {
 	if err != nil {
 		return err
 	}
-	expected, err := s.expectedUnits(rq.ctx(), d.Year, latest)
+	tasks, err := s.svc.TaskUnits(rq.ctx(), d.Template, d.Year)
 	if err != nil {
 		return err
 	}
-	if expected == nil {
-		expected = []string{}
+	var expected []string // nil: the summary takes the tasks
+	if len(tasks) == 0 {
+		if expected, err = s.expectedUnits(rq.ctx(), d.Template, d.Year, latest); err != nil {
+			return err
+		}
+		if expected == nil {
+			expected = []string{}
+		}
 	}
-	sum, err := s.svc.Summary(rq.ctx(), d.Template, d.Year, expected)
+	under := strings.TrimSpace(rq.r.URL.Query().Get("under"))
+	sum, err := s.svc.SummaryUnder(rq.ctx(), d.Template, d.Year, expected, under)
+	if errors.Is(err, store.ErrNotFound) {
+		return badRequest("没有单位 %q，或尚未导入单位名册 (no such department)", under)
+	}
 	if err != nil {
 		return err
 	}

@@ -351,7 +351,7 @@ func (s *Server) startJob(rq *request, kind string, q url.Values) (int64, error)
 		if err != nil {
 			return 0, err
 		}
-		expected, err := s.expectedUnits(rq.ctx(), d.Year, latest)
+		expected, err := s.expectedUnits(rq.ctx(), d.Template, d.Year, latest)
 		if err != nil {
 			return 0, err
 		}

@@ -216,6 +216,8 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /audit", s.page(roleBureau, s.auditPage))
 	s.mux.Handle("GET /units/pending", s.page(roleBureau, s.pendingUnitsPage))
 	s.mux.Handle("POST /units/pending/{id}/assign", s.page(roleBureau, s.assignUnitForm))
+	s.mux.Handle("GET /tasks", s.page(roleBureau, s.tasksPage))
+	s.mux.Handle("POST /tasks", s.page(roleBureau, s.tasksForm))
 
 	// JSON API.
 	s.mux.HandleFunc("POST /api/login", s.apiLogin)

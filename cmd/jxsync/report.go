@@ -21,19 +21,22 @@ import (
 
 // reportOptions are the flags of `jxsync report`.
 type reportOptions struct {
-	template, units, out, grades string
-	year                         int
+	template, units, out, grades, under string
+	year                                int
 }
 
 func newReportCmd(g *globals) *cobra.Command {
 	var o reportOptions
 	cmd := &cobra.Command{
-		Use:   "report --template ID --year Y [--units FILE] -o FILE",
+		Use:   "report --template ID --year Y [--units FILE] [--under CODE] -o FILE",
 		Short: "生成某模板某年度的汇总工作簿 (write a summary workbook of a template's submissions for a year)",
 		Long: "按模板和年度汇总各单位最新修订：单位汇总、指标明细、得分分布（含图表）和未提交单位。\n" +
-			"应提交单位取自 --units 文件（每行一个单位名称，# 开头为注释），未给出时取上一年度提交过该表的单位。\n" +
+			"应提交单位取自 --units 文件（每行一个单位名称，# 开头为注释），未给出时取该模板该年度的自评任务，\n" +
+			"没有任务时取上一年度提交过该表的单位。导入单位名册后按主管部门逐级汇总（部门汇总表），--under 只汇总一个部门。\n" +
 			"Summarises the latest revision of every submission of a template for a year. Expected units come\n" +
-			"from --units (one name a line), or else are the units that submitted the year before.",
+			"from --units (one name a line), or else from the tasks of the template and year, or else are the units\n" +
+			"that submitted the year before. With a unit registry the totals roll up per department; --under limits\n" +
+			"the report to one department.",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runReport(cmd.Context(), g, o)
@@ -42,6 +45,7 @@ func newReportCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&o.template, "template", "", "模板ID (template id)")
 	cmd.Flags().IntVar(&o.year, "year", 0, "年度 (year)")
 	cmd.Flags().StringVar(&o.units, "units", "", "应提交单位名单，每行一个 (expected units, one a line)")
+	cmd.Flags().StringVar(&o.under, "under", "", "只汇总该主管部门及其下单位 (only this department and the units below it)")
 	cmd.Flags().StringVar(&o.grades, "grades", "", "等级分数线 优,良,中 (grade cut-offs, default 90,80,60 or the template's)")
 	cmd.Flags().StringVarP(&o.out, "output", "o", "", "输出文件，不得已存在 (output file; must not exist)")
 	cmd.MarkFlagRequired("template")
@@ -88,7 +92,7 @@ func runReport(ctx context.Context, g *globals, o reportOptions) error {
 			return err
 		}
 	}
-	sum, err := svc.Summary(ctx, o.template, o.year, expected)
+	sum, err := svc.SummaryUnder(ctx, o.template, o.year, expected, o.under)
 	if err != nil {
 		if errors.Is(err, mapping.ErrNoTemplate) {
 			return templateError(svc, o.template, err)
@@ -96,8 +100,12 @@ func runReport(ctx context.Context, g *globals, o reportOptions) error {
 		return &exitError{code: exitFailure, err: err}
 	}
 	if len(sum.Units) == 0 {
-		return &exitError{code: exitFailure, err: fmt.Errorf("report: 库中没有 %s %d 年度的任何提交，未写出 %s (no submissions of %s for %d; nothing written)",
-			sum.Template, o.year, o.out, sum.Template, o.year)}
+		scope := ""
+		if sum.Under != "" {
+			scope = fmt.Sprintf("%s（%s）之下", sum.UnderName, sum.Under)
+		}
+		return &exitError{code: exitFailure, err: fmt.Errorf("report: 库中没有%s %s %d 年度的任何提交，未写出 %s (no submissions of %s for %d; nothing written)",
+			scope, sum.Template, o.year, o.out, sum.Template, o.year)}
 	}
 	if o.units != "" {
 		sum.ExpectedFrom = "单位名单 " + filepath.Base(o.units)
@@ -123,7 +131,39 @@ func runReport(ctx context.Context, g *globals, o reportOptions) error {
 	for _, m := range sum.Missing {
 		fmt.Fprintf(g.stdout, "未提交 missing  %s\n", m)
 	}
+	printRollup(g, sum)
 	return nil
+}
+
+// printRollup prints the totals per department and the whole.
+func printRollup(g *globals, sum *sync.Summary) {
+	rows := [][]string{
+		{"主管部门", "份数", "预算数（万元）", "执行数（万元）", "执行率（%）", "平均总分", "未提交", "有错误", "已提交", "部门通过", "财政通过", "退回"},
+		{"department", "forms", "budget", "spent", "rate", "score", "missing", "errors", "submitted", "dept_accepted", "accepted", "returned"},
+	}
+	line := func(name string, r sync.Rollup) []string {
+		return []string{name, fmt.Sprint(r.Forms), numText(r.Budget), numText(r.Spent), numText(r.Rate), numText(r.Score),
+			fmt.Sprint(r.States[sync.StateMissing]), fmt.Sprint(r.States[sync.StateErrors]), fmt.Sprint(r.States[sync.StateSubmitted]),
+			fmt.Sprint(r.States[sync.StateDeptAccepted]), fmt.Sprint(r.States[sync.StateAccepted]),
+			fmt.Sprint(r.States[sync.StateDeptReturned] + r.States[sync.StateReturned])}
+	}
+	for _, d := range sum.Departments {
+		name := d.Name
+		if d.Code != "" {
+			name += "（" + d.Code + "）"
+		}
+		rows = append(rows, line(name, d))
+	}
+	rows = append(rows, line("合计 total", sum.Total))
+	printColumns(g.stdout, rows)
+}
+
+// numText is a number for a table, "-" for none.
+func numText(x *float64) string {
+	if x == nil {
+		return "-"
+	}
+	return mapping.FormatNumber(*x)
 }
 
 // parseGrades reads cut-offs written "90,80,60".

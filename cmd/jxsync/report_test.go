@@ -83,7 +83,7 @@ func TestReportCommand(t *testing.T) {
 		}
 	}
 	f := openReport(t, out)
-	if got := f.GetSheetList(); !slices.Equal(got, []string{"单位汇总", "指标明细", "得分分布", "未提交单位"}) {
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"单位汇总", "指标明细", "得分分布", "未提交单位", "部门汇总"}) {
 		t.Errorf("sheets = %v", got)
 	}
 	if got := columnOf(t, f, "单位汇总", 2); !slices.Equal(got, []string{"临时救助", "最低生活保障", "残疾人补贴", "特困人员救助供养"}) {

@@ -107,6 +107,7 @@ func newRoot(g *globals) *cobra.Command {
 	root.AddCommand(newMappingCmd(g))
 	root.AddCommand(newVersionCmd(g))
 	root.AddCommand(newBackupCmd(g), newRestoreCmd(g))
+	root.AddCommand(newTasksCmd(g))
 	root.SetFlagErrorFunc(flagError)
 	chineseHelp(root)
 	return root

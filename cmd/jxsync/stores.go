@@ -54,17 +54,18 @@ func (g *globals) openStores(ctx context.Context, write bool) (*sync.Service, *C
 	if err != nil {
 		return nil, nil, nil, readOnlyError(cfg, err)
 	}
-	svc.Blobs, svc.Records, svc.Users, svc.Units, svc.Audit = blobs, db, db, db, db
+	svc.Blobs, svc.Records, svc.Users, svc.Units, svc.Audit, svc.Tasks = blobs, db, db, db, db, db
 	return svc, cfg, func() { db.Close() }, nil
 }
 
 // records is what a records store gives the service: records, accounts,
-// the unit registry, the audit log and stored templates.
+// the unit registry, the audit log, tasks and stored templates.
 type records interface {
 	store.Records
 	store.Users
 	store.Units
 	store.Audit
+	store.Tasks
 	store.Templates
 }
 

@@ -97,7 +97,7 @@ func Open(blobs store.Blobs, dbPath string) (*jxsync.Service, error) {
 		return nil, err
 	}
 	return &jxsync.Service{Templates: reg.Templates, Reader: checkedReader{}, Exporter: template.Exporter{},
-		Annotator: template.Annotator{}, Reporter: template.Reporter{}, Blobs: blobs, Records: db, Users: db, Units: db, Audit: db}, nil
+		Annotator: template.Annotator{}, Reporter: template.Reporter{}, Blobs: blobs, Records: db, Users: db, Units: db, Audit: db, Tasks: db}, nil
 }
 
 // QueryInt returns the one integer query q yields from records; anything

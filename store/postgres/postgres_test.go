@@ -228,3 +228,7 @@ func TestPendingSuite(t *testing.T) {
 		return exec(t, u, q)
 	})
 }
+
+func TestTasks(t *testing.T) {
+	storetest.Tasks(t, func(t *testing.T) storetest.TaskStore { return mustOpen(t, pgtest.URL(t)) })
+}

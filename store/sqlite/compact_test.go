@@ -90,7 +90,8 @@ func addOld(t *testing.T, db *DB, nr *store.NewRevision) int64 {
 
 // viewQueries read every column of the views, in a fixed order.
 var viewQueries = []string{
-	`SELECT * FROM submission_status ORDER BY unit`,
+	`SELECT unit, year, template, subject, latest_revision, revisions, version, status, errors, warnings, total_score,
+		uploaded_at, file_name, sheet FROM submission_status ORDER BY unit`,
 	`SELECT * FROM indicators ORDER BY unit, goal_index, sheet_row`,
 	`SELECT revision_id, path, table_name, block_index, row_index, sheet_row, met,
 		json_extract("values", '$.level1.text'), json_extract("values", '$.level2.text'), json_extract("values", '$.level3.text'),
