@@ -28,6 +28,8 @@ type TaskRequest struct {
 	Due time.Time
 	// By names who adds them (an account, or the CLI's --by).
 	By string
+	// Actor is who the audit log records (empty Name: By, role cli).
+	Actor Actor
 }
 
 // ErrBadTask wraps the errors of AddTasks that are the request's fault:
@@ -108,6 +110,30 @@ func (s *Service) AddTasks(ctx context.Context, req TaskRequest) ([]*store.Task,
 	n, err := s.Tasks.AddTasks(ctx, tasks)
 	if err != nil {
 		return nil, 0, fmt.Errorf("add tasks: %w", err)
+	}
+	if n > 0 {
+		a := req.Actor
+		if a.Name == "" {
+			a = Actor{Name: req.By, Role: store.RoleCLI}
+		}
+		due := "no due date"
+		if !req.Due.IsZero() {
+			due = "due " + req.Due.Format(store.DueLayout)
+		}
+		what := "units " + strings.Join(codes, ",")
+		if req.Under != "" {
+			what = "under " + req.Under
+		}
+		unit := ""
+		if len(codes) == 1 {
+			unit = codes[0]
+		} else if req.Under != "" {
+			unit = codes[0] // the department the tasks were added under
+		}
+		detail := fmt.Sprintf("add %s %d, %s: %d tasks added (%s)", req.Template, req.Year, what, n, due)
+		if err := s.Record(ctx, a, store.ActionTask, unit, 0, detail); err != nil {
+			return tasks, n, err
+		}
 	}
 	return tasks, n, nil
 }

@@ -217,7 +217,7 @@ func (s *Service) Pending(ctx context.Context) ([]*store.PendingRevision, error)
 // returns the filed revision. Errors (in Chinese): no such unit, a
 // revision that is not waiting, one assigned already (wrapping
 // store.ErrExists).
-func (s *Service) Assign(ctx context.Context, revision int64, key, by string) (*store.Revision, error) {
+func (s *Service) Assign(ctx context.Context, revision int64, key string, by Actor) (*store.Revision, error) {
 	p, err := s.pendingStore()
 	if err != nil {
 		return nil, err
@@ -237,11 +237,18 @@ func (s *Service) Assign(ctx context.Context, revision int64, key, by string) (*
 		return nil, fmt.Errorf("修订 %d 已于 %s 由 %s 归入单位 %s（修订 %d），不能再次归入 (revision %d was assigned already: %w)",
 			revision, a.At.Local().Format("2006-01-02 15:04"), a.By, a.UnitCode, a.Filed, revision, store.ErrExists)
 	}
-	rev, err := p.Assign(ctx, revision, unit.Code, by)
+	rev, err := p.Assign(ctx, revision, unit.Code, by.Name)
 	if errors.Is(err, store.ErrExists) {
 		return nil, fmt.Errorf("修订 %d 已归入其他单位，不能再次归入 (%w)", revision, err)
 	}
-	return rev, err
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Record(ctx, by, store.ActionAssign, unit.Code, rev.ID,
+		fmt.Sprintf("revision %d filed under %s %s as revision %d", revision, unit.Code, unit.Name, rev.ID)); err != nil {
+		return rev, err
+	}
+	return rev, nil
 }
 
 // AssignFor is Assign for a portal user: bureau staff only.
@@ -249,7 +256,7 @@ func (s *Service) AssignFor(ctx context.Context, u *store.User, revision int64, 
 	if u == nil || u.Disabled || u.Role != store.RoleBureau {
 		return nil, ErrForbidden
 	}
-	return s.Assign(ctx, revision, key, u.Name)
+	return s.Assign(ctx, revision, key, UserActor(ctx, u))
 }
 
 // PendingFor is Pending for a portal user: bureau staff only.

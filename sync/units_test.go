@@ -107,17 +107,17 @@ func TestAssignFilesAndRecordsAlias(t *testing.T) {
 	if ir.Outcome != sync.OutcomePending {
 		t.Fatalf("outcome %s", ir.Outcome)
 	}
-	if _, err := svc.Assign(ctx, ir.Revision, "42099999999", "张三"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := svc.Assign(ctx, ir.Revision, "42099999999", sync.Actor{Name: "张三", Role: store.RoleCLI}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("assign to an unknown unit: %v", err)
 	}
-	filed, err := svc.Assign(ctx, ir.Revision, "42011410001", "张三")
+	filed, err := svc.Assign(ctx, ir.Revision, "42011410001", sync.Actor{Name: "张三", Role: store.RoleCLI})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if filed.UnitCode != "42011410001" || filed.UploadedBy != "agency1" || filed.ID == ir.Revision || filed.Year != 2022 {
 		t.Errorf("filed %+v", filed)
 	}
-	_, err = svc.Assign(ctx, ir.Revision, "42011410002", "张三")
+	_, err = svc.Assign(ctx, ir.Revision, "42011410002", sync.Actor{Name: "张三", Role: store.RoleCLI})
 	if !errors.Is(err, store.ErrExists) || !strings.Contains(err.Error(), "42011410001") {
 		t.Errorf("assign twice: %v", err)
 	}

@@ -124,7 +124,7 @@ func (s *Server) tasksForm(rq *request) error {
 		return badRequest("年度无效：%q (bad year)", f.Get("year"))
 	}
 	req := sync.TaskRequest{Template: strings.TrimSpace(f.Get("template")), Year: year,
-		Under: strings.TrimSpace(f.Get("under")), By: rq.user.Name}
+		Under: strings.TrimSpace(f.Get("under")), By: rq.user.Name, Actor: sync.UserActor(rq.ctx(), rq.user)}
 	for _, u := range strings.FieldsFunc(f.Get("units"), func(r rune) bool {
 		return r == ',' || r == '，' || r == '、' || r == '\n' || r == '\r'
 	}) {

@@ -194,7 +194,7 @@ func runUnitsAssign(ctx context.Context, g *globals, id int64, unit, by string) 
 		return err
 	}
 	defer closeStores()
-	rev, err := svc.Assign(ctx, id, unit, by)
+	rev, err := svc.Assign(ctx, id, unit, sync.Actor{Name: by, Role: store.RoleCLI})
 	if err != nil {
 		return &exitError{code: exitFailure, err: err}
 	}
