@@ -28,7 +28,8 @@ type TaskRequest struct {
 	Due time.Time
 	// By names who adds them (an account, or the CLI's --by).
 	By string
-	// Actor is who the audit log records (empty Name: By, role cli).
+	// Actor is who the audit log records (empty Name: By, role cli;
+	// "jxsync" when both are empty).
 	Actor Actor
 }
 
@@ -115,6 +116,9 @@ func (s *Service) AddTasks(ctx context.Context, req TaskRequest) ([]*store.Task,
 		a := req.Actor
 		if a.Name == "" {
 			a = Actor{Name: req.By, Role: store.RoleCLI}
+		}
+		if a.Name == "" {
+			a.Name = "jxsync"
 		}
 		due := "no due date"
 		if !req.Due.IsZero() {
