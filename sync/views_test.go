@@ -17,7 +17,7 @@ import (
 // of one revision and re-uploads; task_status is TaskRows'.
 func TestViewsMatchGo(t *testing.T) {
 	ctx := context.Background()
-	svc := rosterService(t)
+	svc := tasksService(t)
 	units, err := svc.Units.Units(ctx)
 	if err != nil {
 		t.Fatal(err)
