@@ -73,6 +73,30 @@ func Limits(t *testing.T, open func(t *testing.T) store.Limits) {
 			}
 		}
 	})
+	// The portal's keys join an address and a name with a NUL byte, which
+	// PostgreSQL's text refuses: keys are any bytes, and keys that differ
+	// stay apart.
+	t.Run("KeysWithNUL", func(t *testing.T) {
+		l := open(t)
+		pair, lookalike := "login:pair:127.0.0.1\x00bureau", `login:pair:127.0.0.1\0bureau`
+		record(t, l, t0, pair, pair+"\x00x")
+		record(t, l, t0, lookalike)
+		record(t, l, t0, lookalike)
+		for key, want := range map[string]int{pair: 1, pair + "\x00x": 1, lookalike: 2} {
+			if n, _ := count(t, l, key, t0); n != want {
+				t.Errorf("%q: %d, want %d", key, n, want)
+			}
+		}
+		if err := l.Reset(ctx, pair); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := count(t, l, pair, t0); n != 0 {
+			t.Errorf("%q after reset: %d", pair, n)
+		}
+		if n, _ := count(t, l, lookalike, t0); n != 2 {
+			t.Errorf("%q after resetting %q: %d", lookalike, pair, n)
+		}
+	})
 	t.Run("Prune", func(t *testing.T) {
 		l := open(t)
 		record(t, l, t0, "a")
