@@ -37,6 +37,10 @@ type Child struct {
 	MaxRSS int64 `json:"max_rss"`
 	// Other is CPU time of a server the child used (versitygw).
 	Other time.Duration `json:"other_ns,omitempty"`
+	// Postgres is the CPU time of the PostgreSQL server's processes while
+	// the child ran (records on PostgreSQL); not in CPURate, as a
+	// deployment runs PostgreSQL on a machine of its own.
+	Postgres time.Duration `json:"postgres_ns,omitempty"`
 }
 
 // ImportRun is one end-to-end import.
@@ -178,13 +182,14 @@ func Report(dir string) (string, error) {
 		baseEnv    map[string]string
 		baseRegens []RegenRun
 		baseBigs   []BigRun
+		portal     []PortalRun
 	)
 	for _, f := range []struct {
 		name string
 		v    any
 	}{{"env.json", &env}, {"throughput.json", &groups}, {"openpyxl.json", &openpyxl}, {"imports.json", &imports},
 		{"regenerate.json", &regens}, {"bigsheet.json", &bigs},
-		{"base/env.json", &baseEnv}, {"base/regenerate.json", &baseRegens}, {"base/bigsheet.json", &baseBigs}} {
+		{"base/env.json", &baseEnv}, {"base/regenerate.json", &baseRegens}, {"base/bigsheet.json", &baseBigs}, {"portal.json", &portal}} {
 		if _, err := ReadJSON(dir, f.name, f.v); err != nil {
 			return "", fmt.Errorf("%s: %w", f.name, err)
 		}
@@ -437,6 +442,7 @@ func Report(dir string) (string, error) {
 			}
 		}
 	}
+	reportScale(w, imports, portal)
 	if len(regens) > 0 {
 		w("\n## Regenerate\n\n`sync.Service.Export` (read a revision and its data from the store, then `template.Export`: lay the form out filled, write the .xlsx) of stored revisions, 2 workers; ")
 		w("the base's own benchrun does the same on the store its import wrote.\n\n")

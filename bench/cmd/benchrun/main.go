@@ -8,6 +8,7 @@
 //	benchrun crosscheck -corpus DIR
 //	benchrun throughput -corpus DIR -results DIR [-min 1s]
 //	benchrun import     -corpus DIR -results DIR -jxsync BIN -work DIR [-base BIN -basework DIR]
+//	benchrun portal     -corpus DIR -results DIR -jxsync BIN -work DIR [-clients 16] [-uploads 1000]
 //	benchrun regenerate -results DIR -work DIR [-max 2000]
 //	benchrun bigsheet   -corpus DIR -results DIR
 //	benchrun env        -results DIR COMMAND OPENPYXL-VERSION
@@ -45,7 +46,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: benchrun corpus|crosscheck|throughput|import|regenerate|bigsheet|report|hostile [flags]")
+		fmt.Fprintln(os.Stderr, "usage: benchrun corpus|crosscheck|throughput|import|portal|regenerate|bigsheet|report|hostile [flags]")
 		os.Exit(2)
 	}
 	cmd, args := os.Args[1], os.Args[2:]
@@ -61,6 +62,8 @@ func main() {
 	baseWork := fs.String("basework", "", "folder for the base's data folders")
 	maxRegen := fs.Int("max", 2000, "revisions to regenerate")
 	out := fs.String("out", "", "output file")
+	clients := fs.Int("clients", 16, "concurrent portal clients")
+	uploads := fs.Int("uploads", 1000, "portal uploads per configuration (at most the seed-sized set)")
 	fs.Parse(args)
 	var err error
 	switch cmd {
@@ -74,6 +77,8 @@ func main() {
 		err = throughput(*corpus, *results, *minCPU)
 	case "import":
 		err = imports(*corpus, *results, []code{{"", *bin, *work}, {"base", *baseBin, *baseWork}})
+	case "portal":
+		err = portal(*corpus, *results, *bin, *work, *clients, *uploads)
 	case "regenerate":
 		err = regenerate(*results, *work, *maxRegen)
 	case "bigsheet":
@@ -192,7 +197,9 @@ type code struct{ name, bin, work string }
 // imports runs jxsync import of the 10–200-row set (1,000 of it — a tenth
 // when the set has no more than 1,000 — then all of it) and of the
 // seed-sized set into a fresh local store and a fresh S3 bucket each time,
-// with each binary of codes in turn on the same files. The local data
+// with each binary of codes in turn on the same files; the seed-sized set
+// also into PostgreSQL + S3 (store "postgres+s3", this code only: a fresh
+// database on one durable server started for the phase). The local data
 // folders of the whole sets are kept for regenerate (data-local-mix,
 // data-local-seed in each code's folder), and their records measured.
 func imports(corpus, results string, codes []code) error {
@@ -229,14 +236,23 @@ func imports(corpus, results string, codes []code) error {
 	}
 	plans = append(plans, plan{"mix", m.ImportCount, whole, m.ImportRows},
 		plan{"seed", m.ImportCount, []string{m.ImportSeed}, m.SeedRows})
+	pg, err := bench.StartPostgres()
+	if err != nil {
+		return err
+	}
+	defer pg.Stop()
 	var runs []bench.ImportRun
 	for _, p := range plans {
-		for _, st := range []string{"local", "s3"} {
+		stores := []string{"local", "s3"}
+		if p.set == "seed" {
+			stores = append(stores, storePostgres)
+		}
+		for _, st := range stores {
 			for _, c := range codes {
-				if c.bin == "" {
+				if c.bin == "" || st == storePostgres && c.name != "" {
 					continue
 				}
-				run, err := importRun(corpus, c, p.set, p.n, p.paths, p.rows, st, p.n == m.ImportCount && st == "local")
+				run, err := importRun(corpus, c, pg, p.set, p.n, p.paths, p.rows, st, p.n == m.ImportCount && st == "local")
 				if err != nil {
 					return err
 				}
@@ -247,9 +263,13 @@ func imports(corpus, results string, codes []code) error {
 	return bench.WriteJSON(results, "imports.json", runs)
 }
 
+// storePostgres is the store of records on PostgreSQL and originals on S3.
+const storePostgres = "postgres+s3"
+
 // importRun runs one import of paths (under corpus) by c into a fresh
-// store; keep keeps (and measures) its local data folder.
-func importRun(corpus string, c code, set string, n int, paths []string, rows float64, st string, keep bool) (bench.ImportRun, error) {
+// store (for storePostgres a fresh database on pg); keep keeps (and
+// measures) its local data folder.
+func importRun(corpus string, c code, pg *bench.PGServer, set string, n int, paths []string, rows float64, st string, keep bool) (bench.ImportRun, error) {
 	name := fmt.Sprintf("%s-%s-%d", st, set, n)
 	label := name
 	if c.name != "" {
@@ -263,11 +283,19 @@ func importRun(corpus string, c code, set string, n int, paths []string, rows fl
 	env := append(os.Environ(), "GOMAXPROCS=2")
 	var srv *bench.S3Server
 	var err error
-	if st == "s3" {
+	if st == "s3" || st == storePostgres {
 		if srv, err = bench.StartS3(filepath.Join(c.work, "s3-"+name)); err != nil {
 			return bench.ImportRun{}, err
 		}
 		env = append(env, srv.Env()...)
+	}
+	if st == storePostgres {
+		u, err := pg.NewDatabase(fmt.Sprintf("bench_import_%s_%d_%s", set, n, randSuffix()))
+		if err != nil {
+			srv.Stop()
+			return bench.ImportRun{}, err
+		}
+		env = append(env, "JXSYNC_STORE_RECORDS=postgres", "JXSYNC_POSTGRES_URL="+u)
 	}
 	logPath := filepath.Join(c.work, "import-"+name+".log")
 	logFile, err := os.Create(logPath)
@@ -283,15 +311,22 @@ func importRun(corpus string, c code, set string, n int, paths []string, rows fl
 	args = append(args, "--workers", "2", "--data-dir", dataDir)
 	cmd := exec.Command(c.bin, args...)
 	cmd.Env, cmd.Stdout, cmd.Stderr = env, logFile, logFile
-	var s3CPU time.Duration
+	var s3CPU, pgCPU time.Duration
 	if srv != nil {
 		s3CPU = srv.CPU()
+	}
+	if st == storePostgres {
+		pgCPU = pg.CPU()
 	}
 	ch, err := child(cmd)
 	logFile.Close()
 	if srv != nil {
 		ch.Other = srv.CPU() - s3CPU
 		srv.Stop()
+	}
+	if st == storePostgres {
+		time.Sleep(300 * time.Millisecond) // the postmaster reaps the closed backends
+		ch.Postgres = pg.CPU() - pgCPU
 	}
 	var exit *exec.ExitError
 	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
@@ -323,7 +358,11 @@ func importRun(corpus string, c code, set string, n int, paths []string, rows fl
 		}
 		run.Storage = &bench.Storage{Originals: originals, Records: growth}
 	}
-	logf("import %-24s %6.1f s  %5.0f/s  (CPU-bound %5.0f/s)  peak RSS %4d MB  %v", label, ch.Wall.Seconds(), run.Rate(), run.CPURate(), ch.MaxRSS>>20, run.Outcomes)
+	pgNote := ""
+	if st == storePostgres {
+		pgNote = fmt.Sprintf("  PostgreSQL CPU %.1f s", ch.Postgres.Seconds())
+	}
+	logf("import %-24s %6.1f s  %5.0f/s  (CPU-bound %5.0f/s)  peak RSS %4d MB  %v%s", label, ch.Wall.Seconds(), run.Rate(), run.CPURate(), ch.MaxRSS>>20, run.Outcomes, pgNote)
 	if !keep {
 		os.RemoveAll(dataDir)
 	}

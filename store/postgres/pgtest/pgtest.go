@@ -55,7 +55,10 @@ func URL(tb testing.TB) string {
 			serverURL = u
 			return
 		}
-		serverURL, stop, startErr = start()
+		var s *Server
+		if s, startErr = start(nil); startErr == nil {
+			serverURL, stop = s.URL, s.Stop
+		}
 	})
 	if startErr != nil {
 		unavailable(tb, startErr.Error())

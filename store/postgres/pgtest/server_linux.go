@@ -17,22 +17,23 @@ import (
 )
 
 // start runs initdb and postgres in a new temporary folder, as the
-// postgres user when this process is root, and returns the URL of its
-// maintenance database and a function that stops it and removes the
-// folder. The server gets SIGINT (a fast shutdown) should this process
-// die first.
-func start() (string, func(), error) {
+// postgres user when this process is root, and returns the server: the URL
+// of its maintenance database, its process and a function that stops it
+// and removes the folder. The server gets SIGINT (a fast shutdown) should
+// this process die first. settings are name=value server settings that
+// override the test defaults (fsync=off and the like).
+func start(settings []string) (*Server, error) {
 	bin := BinDir()
 	if bin == "" {
-		return "", nil, errors.New("no /usr/lib/postgresql/N/bin/initdb")
+		return nil, errors.New("no /usr/lib/postgresql/N/bin/initdb")
 	}
 	dir, err := os.MkdirTemp("", "jxsync-pg-*")
 	if err != nil {
-		return "", nil, fmt.Errorf("start postgres: %w", err)
+		return nil, fmt.Errorf("start postgres: %w", err)
 	}
-	fail := func(err error) (string, func(), error) {
+	fail := func(err error) (*Server, error) {
 		os.RemoveAll(dir)
-		return "", nil, fmt.Errorf("start postgres: %w", err)
+		return nil, fmt.Errorf("start postgres: %w", err)
 	}
 	var cred *syscall.Credential
 	if os.Geteuid() == 0 {
@@ -68,9 +69,13 @@ func start() (string, func(), error) {
 		return fail(err)
 	}
 	defer log.Close()
-	cmd := command("postgres", "-D", data, "-p", strconv.Itoa(port), "-h", "127.0.0.1", "-k", dir,
+	args := []string{"-D", data, "-p", strconv.Itoa(port), "-h", "127.0.0.1", "-k", dir,
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-		"-c", "max_connections=300", "-c", "shared_buffers=32MB")
+		"-c", "max_connections=300", "-c", "shared_buffers=32MB"}
+	for _, s := range settings {
+		args = append(args, "-c", s) // the last of a name wins
+	}
+	cmd := command("postgres", args...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		return fail(err)
@@ -95,19 +100,19 @@ func start() (string, func(), error) {
 		cancel()
 		if err == nil {
 			c.Close(context.Background())
-			return u, stop, nil
+			return &Server{URL: u, Dir: dir, Pid: cmd.Process.Pid, stop: stop}, nil
 		}
 		select {
 		case <-exited:
 			out, _ := os.ReadFile(logPath)
 			os.RemoveAll(dir)
-			return "", nil, fmt.Errorf("start postgres: it exited: %s", out)
+			return nil, fmt.Errorf("start postgres: it exited: %s", out)
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
 			out, _ := os.ReadFile(logPath)
 			stop()
-			return "", nil, fmt.Errorf("start postgres: not ready on port %d: %v: %s", port, err, out)
+			return nil, fmt.Errorf("start postgres: not ready on port %d: %v: %s", port, err, out)
 		}
 	}
 }

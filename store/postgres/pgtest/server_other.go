@@ -5,6 +5,6 @@ package pgtest
 import "errors"
 
 // start is supported on Linux only (Debian's packaged binaries).
-func start() (string, func(), error) {
-	return "", nil, errors.New("starting PostgreSQL is supported on Linux only")
+func start([]string) (*Server, error) {
+	return nil, errors.New("starting PostgreSQL is supported on Linux only")
 }
