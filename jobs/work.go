@@ -70,7 +70,8 @@ func (w *importWorker) Work(ctx context.Context, job *river.Job[ImportArgs]) err
 			data, err := e.read()
 			if err != nil {
 				rs = []*sync.ImportResult{{File: e.name, Outcome: sync.OutcomeUnreadable, FirstError: err.Error()}}
-			} else if rs, err = q.svc.ImportFile(ctx, e.name, data, sync.ImportOptions{By: a.By}); err != nil {
+			} else if rs, err = q.svc.ImportFile(ctx, e.name, data, sync.ImportOptions{By: a.By,
+				Actor: sync.Actor{Name: a.By, Role: store.RoleBureau}, Action: store.ActionUpload}); err != nil {
 				return fmt.Errorf("bulk import %d: %s: %w", a.Job, e.name, err)
 			}
 		}

@@ -79,6 +79,8 @@ func roleName(r string) string {
 		return "预算单位"
 	case store.RoleBureau:
 		return "财政局"
+	case store.RoleDepartment:
+		return "主管部门"
 	case store.RoleCLI:
 		return "命令行"
 	}

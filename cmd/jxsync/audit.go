@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/user"
@@ -61,8 +62,13 @@ func runAudit(ctx context.Context, g *globals, o auditOptions) error {
 	// A unit is named by its code, registered name or alias; the log
 	// holds codes.
 	if f.Unit != "" {
-		if u, err := svc.ResolveUnit(ctx, f.Unit); err == nil {
+		u, err := svc.ResolveUnit(ctx, f.Unit)
+		switch {
+		case err == nil:
 			f.Unit = u.Code
+		case errors.Is(err, store.ErrNotFound):
+			closeStores()
+			return &exitError{code: exitFailure, err: fmt.Errorf("audit: 没有单位“%s”：请给出单位编码、单位名称或别名 (no such unit)", f.Unit)}
 		}
 	}
 	defer closeStores()

@@ -101,3 +101,20 @@ func TestAuditCommand(t *testing.T) {
 		t.Errorf("after DELETE: %d rows", n)
 	}
 }
+
+// TestAuditUnknownUnit: --unit naming no unit is an error, not an empty
+// list.
+func TestAuditUnknownUnit(t *testing.T) {
+	data := t.TempDir()
+	in := t.TempDir()
+	a := writeFile(t, in, "a.xlsx", genWorkbook(t, "审计甲单位", ""))
+	if code, _, errOut := cliIn(t, data, "import", a); code != 0 {
+		t.Fatalf("import: %d %s", code, errOut)
+	}
+	if code, out, _ := cliIn(t, data, "audit", "--unit", "审计甲单位"); code != 0 || !strings.Contains(out, "a.xlsx") {
+		t.Errorf("audit --unit of a known unit: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := cliIn(t, data, "audit", "--unit", "没有这个单位"); code != exitFailure || !strings.Contains(errOut, "没有单位") {
+		t.Errorf("audit --unit of no unit: exit %d: %s", code, errOut)
+	}
+}

@@ -87,6 +87,15 @@ func writeBackup(ctx context.Context, g *globals, cfg *Config, dir string) (*bac
 	if err != nil {
 		return nil, err
 	}
+	// Every original in the folder, not only those of revisions: the blank
+	// workbooks of stored templates, bulk uploads and job results are
+	// originals too. Those written after the database copy are extra and
+	// harmless; every one the copy refers to was written before it.
+	all, err := src.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hashes = union(hashes, all)
 	dst, err := local.Open(filepath.Join(dir, backupBlobsDir))
 	if err != nil {
 		return nil, err
@@ -135,4 +144,18 @@ func snapshotContents(ctx context.Context, path string) (n int64, hashes []strin
 	}
 	sort.Strings(hashes)
 	return n, hashes, nil
+}
+
+// union returns the sorted hashes in a or b, once each.
+func union(a, b []string) []string {
+	seen := make(map[string]bool, len(a)+len(b))
+	var out []string
+	for _, h := range append(append([]string{}, a...), b...) {
+		if !seen[h] {
+			seen[h] = true
+			out = append(out, h)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jxsync/jxsync/internal/testkit"
+	"github.com/jxsync/jxsync/store/local"
 )
 
 // readBackupManifest reads the manifest of the backup in dir.
@@ -233,4 +235,70 @@ func TestRestoreDetectsCorruptDatabase(t *testing.T) {
 	if code != exitFailure || !strings.Contains(errOut, "与清单不符") {
 		t.Fatalf("restore with a changed database: exit %d: %s", code, errOut)
 	}
+}
+
+// TestBackupKeepsEveryOriginal: originals no revision refers to (the blank
+// of a stored template, a bulk upload, a job's result) are backed up and
+// restored too; a backup missing an original its revisions refer to is
+// refused.
+func TestBackupKeepsEveryOriginal(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	if code, _, errOut := cliIn(t, data, withArgs([]string{"import"}, testkit.Examples(t)...)...); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, errOut)
+	}
+	blobs, err := local.Open(filepath.Join(data, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra, err := blobs.Put(context.Background(), []byte("一个不属于任何修订的原件 (an original of no revision)"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(t.TempDir(), "backup")
+	if code, out, errOut := cliIn(t, data, "backup", backup); code != 0 {
+		t.Fatalf("backup: exit %d: %s%s", code, out, errOut)
+	}
+	target := filepath.Join(t.TempDir(), "data")
+	if code, out, errOut := cliIn(t, target, "restore", backup); code != 0 {
+		t.Fatalf("restore: exit %d: %s%s", code, out, errOut)
+	}
+	restored, err := local.Open(filepath.Join(target, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := restored.Get(context.Background(), extra); err != nil {
+		t.Errorf("the original of no revision was not restored: %v", err)
+	}
+
+	// The failing case: an original a revision refers to taken out of the
+	// backup (and the manifest's count made to agree) is refused.
+	_, rows, err := openSQL(t, data, "SELECT blob_hash FROM revisions LIMIT 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := rows
+	if err := os.Remove(filepath.Join(backup, backupBlobsDir, ref[:2], ref)); err != nil {
+		t.Fatal(err)
+	}
+	m := readBackupManifest(t, backup)
+	m.Blobs--
+	b, _ := json.Marshal(m)
+	if err := os.WriteFile(filepath.Join(backup, backupManifestName), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := cliIn(t, filepath.Join(t.TempDir(), "data"), "restore", backup)
+	if code == 0 || !strings.Contains(errOut, "缺少") {
+		t.Errorf("restore of a backup missing a referred original: exit %d: %s", code, errOut)
+	}
+}
+
+// openSQL returns the first cell of what `jxsync sql` answers to q.
+func openSQL(t *testing.T, dataDir, q string) (int, string, error) {
+	t.Helper()
+	code, out, errOut := cliIn(t, dataDir, "sql", q, "--format", "csv")
+	if code != 0 {
+		return code, "", fmt.Errorf("sql: exit %d: %s", code, errOut)
+	}
+	lines := strings.Fields(out)
+	return code, lines[len(lines)-1], nil
 }

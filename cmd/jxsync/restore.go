@@ -86,7 +86,21 @@ func restoreFiles(ctx context.Context, g *globals, cfg *Config, dir string, m *b
 	if err := copyFileSynced(cfg.Store.Database, dbCopy); err != nil {
 		return made, fmt.Errorf("restore database: %w", err)
 	}
-	revisions, hashes, err := snapshotContents(ctx, cfg.Store.Database)
+	revisions, refs, err := snapshotContents(ctx, cfg.Store.Database)
+	if err != nil {
+		return made, err
+	}
+	srcDir := filepath.Join(dir, backupBlobsDir)
+	if fi, err := os.Stat(srcDir); len(refs) > 0 && (err != nil || !fi.IsDir()) {
+		return made, fmt.Errorf("备份中缺少原件文件夹 %s (backup has no blob folder)", srcDir)
+	}
+	src, err := local.Open(srcDir)
+	if err != nil {
+		return made, err
+	}
+	// Every original the backup holds: those of revisions and the others
+	// (stored templates' blanks, bulk uploads, job results).
+	hashes, err := src.List(ctx)
 	if err != nil {
 		return made, err
 	}
@@ -94,13 +108,8 @@ func restoreFiles(ctx context.Context, g *globals, cfg *Config, dir string, m *b
 		return made, fmt.Errorf("备份中的数据库有 %d 个修订、%d 个原件，清单记为 %d、%d (database does not match the manifest)",
 			revisions, len(hashes), m.Revisions, m.Blobs)
 	}
-	srcDir := filepath.Join(dir, backupBlobsDir)
-	if fi, err := os.Stat(srcDir); len(hashes) > 0 && (err != nil || !fi.IsDir()) {
-		return made, fmt.Errorf("备份中缺少原件文件夹 %s (backup has no blob folder)", srcDir)
-	}
-	src, err := local.Open(srcDir)
-	if err != nil {
-		return made, err
+	if missing := len(union(refs, hashes)) - len(hashes); missing > 0 {
+		return made, fmt.Errorf("备份中缺少 %d 个修订引用的原件 (the backup lacks %d originals its revisions refer to): %w", missing, missing, store.ErrNotFound)
 	}
 	dst, err := local.Open(blobDir)
 	if err != nil {

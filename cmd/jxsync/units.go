@@ -215,7 +215,7 @@ func unitArg(ctx context.Context, g *globals, svc *sync.Service, key string) (st
 	if err != nil {
 		return "", err
 	}
-	if _, err := os.Stat(cfg.Store.Database); err != nil {
+	if _, err := os.Stat(cfg.Store.Database); err != nil && cfg.Store.Records != "postgres" {
 		return strings.TrimSpace(key), nil
 	}
 	stored, _, closeStores, err := g.storedService(ctx)

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -224,4 +225,30 @@ func (b *Blobs) Sweep(ctx context.Context, olderThan time.Duration) ([]string, e
 		removed = append(removed, p)
 	}
 	return removed, nil
+}
+
+// List returns the hashes of every blob in the folder, sorted (temporary
+// files of writes in progress are not blobs).
+func (b *Blobs) List(ctx context.Context) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(b.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == b.dir {
+				return fs.SkipAll // an empty store has no folder yet
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !d.IsDir() && store.ValidHash(d.Name()) && filepath.Base(filepath.Dir(p)) == d.Name()[:2] {
+			out = append(out, d.Name())
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list blobs: %w", err)
+	}
+	sort.Strings(out)
+	return out, nil
 }
