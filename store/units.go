@@ -40,6 +40,11 @@ type Unit struct {
 	Registered bool
 	// CreatedAt is when the unit was first recorded.
 	CreatedAt time.Time
+	// Replaces, in a roster given to SaveUnits, names a unit created from a
+	// typed name that this unit takes over when no unit has its code yet
+	// (the roster's name for it differs from the name typed); its
+	// submissions become this unit's and the typed name an alias.
+	Replaces string
 }
 
 // UnitChanges counts what SaveUnits did.
@@ -54,7 +59,8 @@ type Units interface {
 	// SaveUnits records a roster in one transaction: a unit whose code is
 	// known gets the roster's name and parent and the roster's aliases
 	// added to its own; a unit created from a typed name equal to a roster
-	// unit's name becomes that unit (code, parent); others are added. Every
+	// unit's name (or to its Replaces) becomes that unit (code, name,
+	// parent; the typed name kept as an alias); others are added. Every
 	// unit saved is registered. Nothing is deleted. Errors: ErrExists when
 	// a name or alias belongs to another unit (the error names both).
 	SaveUnits(ctx context.Context, units []*Unit) (UnitChanges, error)

@@ -333,9 +333,48 @@ func (s *Service) ImportRoster(ctx context.Context, name string, data []byte) (s
 	for i, r := range rows {
 		units[i] = r.Unit
 	}
+	if err := s.takeOverTypedUnits(ctx, units); err != nil {
+		return store.UnitChanges{}, fmt.Errorf("import roster %s: %w", name, err)
+	}
 	ch, err := s.Units.SaveUnits(ctx, units)
 	if errors.Is(err, store.ErrExists) {
 		return ch, fmt.Errorf("单位名单 %s：%w", filepath.Base(name), err)
 	}
 	return ch, err
+}
+
+// takeOverTypedUnits sets Replaces of the roster units new to the registry
+// that a unit created from a typed name (before there was a roster)
+// matches as an upload's unit would be matched (full-width forms, place
+// prefix…): that unit and its submissions become the roster's, instead of
+// staying outside the tree. A typed unit that matches no roster unit, or
+// several, stays as it is.
+func (s *Service) takeOverTypedUnits(ctx context.Context, roster []*store.Unit) error {
+	existing, err := s.Units.Units(ctx)
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, u := range existing {
+		known[u.Code] = true
+		if u.Registered {
+			continue
+		}
+		known["name:"+u.Name] = true
+	}
+	x := &unitIndex{byCode: map[string]*store.Unit{}, registered: true}
+	for _, u := range roster {
+		if !known[u.Code] && !known["name:"+u.Name] {
+			x.units = append(x.units, u)
+		}
+	}
+	for _, u := range existing {
+		if u.Registered {
+			continue
+		}
+		if m := x.match("", u.Name); m != nil && m.Replaces == "" && m.Name != u.Name {
+			m.Replaces = u.Name
+		}
+	}
+	return nil
 }

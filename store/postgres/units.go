@@ -59,6 +59,15 @@ func saveUnit(ctx context.Context, tx pgx.Tx, u *store.Unit, at time.Time) (stri
 		// A unit created from a typed name becomes the roster's unit.
 		err = tx.QueryRow(ctx, `SELECT id, name, parent_code, registered FROM units WHERE name = $1 AND NOT registered`, u.Name).
 			Scan(&id, &name, &parent, &registered)
+		if errors.Is(err, pgx.ErrNoRows) && u.Replaces != "" {
+			err = tx.QueryRow(ctx, `SELECT id, name, parent_code, registered FROM units WHERE name = $1 AND NOT registered`, u.Replaces).
+				Scan(&id, &name, &parent, &registered)
+			if err == nil {
+				if _, err := addAliasAfterRename(ctx, tx, id, name, at); err != nil {
+					return "", err
+				}
+			}
+		}
 		if err == nil {
 			if _, err := tx.Exec(ctx, `UPDATE units SET code = $1 WHERE id = $2`, u.Code, id); err != nil {
 				return "", err
@@ -248,4 +257,11 @@ func (db *DB) Registered(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("units registered: %w", err)
 	}
 	return reg, nil
+}
+
+// addAliasAfterRename records the name a unit is about to lose as its
+// alias (names and aliases of units never overlap, so it is free).
+func addAliasAfterRename(ctx context.Context, tx pgx.Tx, id int64, name string, at time.Time) (bool, error) {
+	_, err := tx.Exec(ctx, `INSERT INTO unit_aliases(alias, unit_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (alias) DO NOTHING`, name, id, at)
+	return err == nil, err
 }

@@ -55,6 +55,15 @@ func saveUnit(ctx context.Context, tx *sql.Tx, u *store.Unit, stamp string) (str
 		// A unit created from a typed name becomes the roster's unit.
 		err = tx.QueryRowContext(ctx, `SELECT id, name, parent_code, registered FROM units WHERE name = ? AND registered = 0`, u.Name).
 			Scan(&id, &name, &parent, &registered)
+		if errors.Is(err, sql.ErrNoRows) && u.Replaces != "" {
+			err = tx.QueryRowContext(ctx, `SELECT id, name, parent_code, registered FROM units WHERE name = ? AND registered = 0`, u.Replaces).
+				Scan(&id, &name, &parent, &registered)
+			if err == nil {
+				if _, err := addAliasAfterRename(ctx, tx, id, name, stamp); err != nil {
+					return "", err
+				}
+			}
+		}
 		if err == nil {
 			if _, err := tx.ExecContext(ctx, `UPDATE units SET code = ? WHERE id = ?`, u.Code, id); err != nil {
 				return "", err
@@ -252,4 +261,11 @@ func (db *DB) Registered(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("units registered: %w", err)
 	}
 	return n > 0, nil
+}
+
+// addAliasAfterRename records the name a unit is about to lose as its
+// alias (names and aliases of units never overlap, so it is free).
+func addAliasAfterRename(ctx context.Context, tx *sql.Tx, id int64, name, stamp string) (bool, error) {
+	_, err := tx.ExecContext(ctx, `INSERT INTO unit_aliases(alias, unit_id, created_at) VALUES (?, ?, ?) ON CONFLICT(alias) DO NOTHING`, name, id, stamp)
+	return err == nil, err
 }

@@ -114,6 +114,28 @@ func Units(t *testing.T, open func(t *testing.T) UnitStore) {
 			t.Errorf("alias of no unit: %v, want ErrNotFound", err)
 		}
 	})
+	t.Run("Replaces", func(t *testing.T) {
+		s := open(t)
+		nr := &store.NewRevision{Unit: "一中", TemplateID: "hubei-dept", TemplateVersion: "2022", TemplateTitle: "表",
+			Year: 2024, BlobHash: store.Hash([]byte("r")), FileName: "r.xlsx", Size: 1, UploadedBy: "t", Status: store.StatusValid}
+		revs, _, err := s.AddRevisions(ctx, []*store.NewRevision{nr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := roster()
+		r[2].Aliases = nil
+		r[2].Replaces = "一中"
+		if ch := save(t, s, r); ch != (store.UnitChanges{Added: 2, Updated: 1}) {
+			t.Errorf("roster replacing a typed unit: %+v", ch)
+		}
+		got, err := s.Revision(ctx, revs[0].ID)
+		if err != nil || got.UnitCode != "101001" || got.Unit != "某市第一中学" {
+			t.Errorf("the typed unit's revision after the roster: %v %+v", err, got)
+		}
+		if u, err := s.Unit(ctx, "一中"); err != nil || u.Code != "101001" {
+			t.Errorf("the typed name is the roster unit's alias: %v %+v", err, u)
+		}
+	})
 	t.Run("TypedNameBecomesRosterUnit", func(t *testing.T) {
 		s := open(t)
 		nr := &store.NewRevision{Unit: "某市第一中学", TemplateID: "hubei-dept", TemplateVersion: "2022", TemplateTitle: "表",
