@@ -99,7 +99,7 @@ func runReport(ctx context.Context, g *globals, o reportOptions) error {
 		}
 		return &exitError{code: exitFailure, err: err}
 	}
-	if len(sum.Units) == 0 {
+	if len(sum.Units) == 0 && len(sum.Missing) == 0 {
 		scope := ""
 		if sum.Under != "" {
 			scope = fmt.Sprintf("%s（%s）之下", sum.UnderName, sum.Under)

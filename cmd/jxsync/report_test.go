@@ -195,3 +195,29 @@ func toPDFCLI(t *testing.T, xlsx string) {
 		}
 	}
 }
+
+// TestReportBeforeAnySubmission: a department whose units owe the form
+// and have sent nothing yet gets its report — the reminder of who is
+// missing — rather than an error; with nobody owing anything it is still
+// an error.
+func TestReportBeforeAnySubmission(t *testing.T) {
+	data := t.TempDir()
+	roster := writeFile(t, t.TempDir(), "roster.csv", testkit.RosterCSV(testkit.Roster(3)))
+	if code, _, errOut := cliIn(t, data, "units", "import", roster); code != 0 {
+		t.Fatalf("units import: %d %s", code, errOut)
+	}
+	out := filepath.Join(t.TempDir(), "r.xlsx")
+	if code, _, errOut := cliIn(t, data, "report", "--template", "hubei-dept", "--year", "2022", "--under", "420114100", "-o", out); code != exitFailure || !strings.Contains(errOut, "未写出") {
+		t.Errorf("report with no tasks and no submissions: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := cliIn(t, data, "tasks", "add", "--template", "hubei-dept", "--year", "2022", "--under", "420114100"); code != 0 {
+		t.Fatalf("tasks add: %d %s", code, errOut)
+	}
+	code, stdout, errOut := cliIn(t, data, "report", "--template", "hubei-dept", "--year", "2022", "--under", "420114100", "-o", out)
+	if code != 0 || !strings.Contains(stdout, "未提交 4 个单位") || !strings.Contains(stdout, "武汉市蔡甸区第3中学") {
+		t.Fatalf("report of a department before any submission: exit %d\n%s%s", code, stdout, errOut)
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Errorf("no report written: %v", err)
+	}
+}
