@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"fmt"
 	"mime"
 	"net/http"
 	"strconv"
@@ -279,7 +278,7 @@ func (s *Server) apiReview(rq *request) error {
 	}
 	r, err := s.svc.Review(rq.ctx(), rq.user, rev, status, comment, body.Confirm)
 	if err != nil {
-		return fmt.Errorf("review submission %d: %w", latest.SubmissionID, err)
+		return err // statusOf words it for people
 	}
 	writeJSON(rq.w, http.StatusOK, reviewOf(r))
 	return nil

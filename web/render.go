@@ -71,17 +71,14 @@ func statusOf(err error) (int, string) {
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, "未找到 (not found)"
 	case errors.Is(err, sync.ErrForbidden):
-		return http.StatusForbidden, err.Error()
+		return http.StatusForbidden, withoutOps(err.Error())
 	case errors.Is(err, sync.ErrNeedsConfirm):
 		return http.StatusConflict, sync.ErrNeedsConfirm.Error() + " 请勾选“确认通过”后再提交。"
 	case errors.Is(err, sync.ErrNeedsComment):
 		return http.StatusBadRequest, sync.ErrNeedsComment.Error()
 	case errors.Is(err, sync.ErrNotReviewable):
 		msg, _, _ := strings.Cut(err.Error(), ": "+sync.ErrNotReviewable.Error())
-		if strings.HasPrefix(msg, "review") {
-			_, msg, _ = strings.Cut(msg, ": ")
-		}
-		return http.StatusConflict, msg
+		return http.StatusConflict, withoutOps(msg)
 	case errors.Is(err, mapping.ErrNoTemplate):
 		return http.StatusNotFound, "没有该模板 (no such template)"
 	case errors.Is(err, context.Canceled):
@@ -282,4 +279,30 @@ func sizeText(n int64) string {
 		return fmt.Sprintf("%d KB", n>>10)
 	}
 	return fmt.Sprintf("%d 字节", n)
+}
+
+// withoutOps drops the lower-case operation prefixes ("review revision 2:
+// ", "upload x.xlsx: ") errors are wrapped in, leaving what people read.
+func withoutOps(msg string) string {
+	for {
+		op, rest, ok := strings.Cut(msg, ": ")
+		if !ok || op == "" || !isOp(op) {
+			return msg
+		}
+		msg = rest
+	}
+}
+
+// isOp reports whether s looks like an operation prefix: lower-case ASCII
+// words, digits and spaces only (no Chinese, no file name with a dot).
+func isOp(s string) bool {
+	if s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == ' ') {
+			return false
+		}
+	}
+	return true
 }
