@@ -47,7 +47,7 @@ func NewUnitTree(units []*store.Unit) (*UnitTree, error) {
 	if seen != len(t.byCode) {
 		for _, u := range units {
 			if t.onCycle(u.Code) {
-				return nil, fmt.Errorf("unit tree: 上级单位编码 forms a cycle at %s %s (parents cycle)", u.Code, u.Name)
+				return nil, fmt.Errorf("unit tree: 上级单位编码构成循环，单位 %s %s 是自己的上级 (the parents of %s form a cycle)", u.Code, u.Name, u.Code)
 			}
 		}
 	}

@@ -138,14 +138,14 @@ func runReport(ctx context.Context, g *globals, o reportOptions) error {
 // printRollup prints the totals per department and the whole.
 func printRollup(g *globals, sum *sync.Summary) {
 	rows := [][]string{
-		{"主管部门", "份数", "预算数（万元）", "执行数（万元）", "执行率（%）", "平均总分", "未提交", "有错误", "已提交", "部门通过", "财政通过", "退回"},
-		{"department", "forms", "budget", "spent", "rate", "score", "missing", "errors", "submitted", "dept_accepted", "accepted", "returned"},
+		{"主管部门", "份数", "预算数（万元）", "执行数（万元）", "执行率（%）", "平均总分", "未提交", "有错误", "已提交", "部门通过", "部门退回", "财政通过", "财政退回"},
+		{"department", "forms", "budget", "spent", "rate", "score", "missing", "errors", "submitted", "dept_accepted", "dept_returned", "accepted", "returned"},
 	}
 	line := func(name string, r sync.Rollup) []string {
 		return []string{name, fmt.Sprint(r.Forms), numText(r.Budget), numText(r.Spent), numText(r.Rate), numText(r.Score),
 			fmt.Sprint(r.States[sync.StateMissing]), fmt.Sprint(r.States[sync.StateErrors]), fmt.Sprint(r.States[sync.StateSubmitted]),
-			fmt.Sprint(r.States[sync.StateDeptAccepted]), fmt.Sprint(r.States[sync.StateAccepted]),
-			fmt.Sprint(r.States[sync.StateDeptReturned] + r.States[sync.StateReturned])}
+			fmt.Sprint(r.States[sync.StateDeptAccepted]), fmt.Sprint(r.States[sync.StateDeptReturned]),
+			fmt.Sprint(r.States[sync.StateAccepted]), fmt.Sprint(r.States[sync.StateReturned])}
 	}
 	for _, d := range sum.Departments {
 		name := d.Name

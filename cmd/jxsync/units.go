@@ -44,7 +44,7 @@ func newUnitsImportCmd(g *globals) *cobra.Command {
 func runUnitsImport(ctx context.Context, g *globals, path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return &exitError{code: exitFailure, err: fmt.Errorf("units import: %w", err)}
+		return &exitError{code: exitFailure, err: fmt.Errorf("units import: 无法读取单位名单文件 %s (cannot read the roster): %w", path, err)}
 	}
 	svc, _, closeStores, err := g.writableService(ctx)
 	if err != nil {
