@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -189,7 +188,9 @@ func (db *DB) units(ctx context.Context, where string, args ...any) ([]*store.Un
 	if len(out) == 0 {
 		return nil, nil
 	}
-	arows, err := db.pool.Query(ctx, `SELECT unit_id, alias FROM unit_aliases ORDER BY alias`)
+	// Only the aliases of the units read: a lookup of one unit does not
+	// read the whole registry's.
+	arows, err := db.pool.Query(ctx, `SELECT unit_id, alias FROM unit_aliases WHERE unit_id IN (SELECT id FROM units `+where+`) ORDER BY alias`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +208,6 @@ func (db *DB) units(ctx context.Context, where string, args ...any) ([]*store.Un
 	if err := arows.Err(); err != nil {
 		return nil, err
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	return out, nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -190,7 +189,9 @@ func (db *DB) units(ctx context.Context, where string, args ...any) ([]*store.Un
 	if len(out) == 0 {
 		return nil, nil
 	}
-	arows, err := db.ro.QueryContext(ctx, `SELECT unit_id, alias FROM unit_aliases ORDER BY alias`)
+	// Only the aliases of the units read: a lookup of one unit does not
+	// read the whole registry's.
+	arows, err := db.ro.QueryContext(ctx, `SELECT unit_id, alias FROM unit_aliases WHERE unit_id IN (SELECT id FROM units `+where+`) ORDER BY alias`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +209,6 @@ func (db *DB) units(ctx context.Context, where string, args ...any) ([]*store.Un
 	if err := arows.Err(); err != nil {
 		return nil, err
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	return out, nil
 }
 
