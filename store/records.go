@@ -75,6 +75,10 @@ type NewRevision struct {
 	// Met holds, per table path and row index, whether the row's target was
 	// met (rows without a target are absent).
 	Met map[string]map[int]bool
+	// Encoded, when set (by Encode, once Findings and Result are final),
+	// is their stored form: the records stores write it as it is instead
+	// of encoding them while they hold their transaction.
+	Encoded *Encoded
 }
 
 // Revision is a stored revision.

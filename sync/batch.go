@@ -125,6 +125,7 @@ func (s *Service) runBatch(ctx context.Context, srcs []Source, workers int, opts
 		final(i, rs)
 	}
 
+	units := &batchUnits{}
 	commits := make(chan queued, MaxBatch)
 	committed := make(chan struct{})
 	go func() {
@@ -142,7 +143,7 @@ func (s *Service) runBatch(ctx context.Context, srcs []Source, workers int, opts
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				if q, rs := s.stage(work, srcs[i], opts); q != nil {
+				if q, rs := s.stage(work, srcs[i], opts, units); q != nil {
 					q.i = i
 					commits <- *q
 				} else {
@@ -184,10 +185,11 @@ feed:
 	}
 }
 
-// stage reads, validates and plans one source and writes its original
+// stage reads, validates and plans one source (with the batch's unit
+// index units) and writes its original
 // without waiting for it to be durable. It returns the file to commit, or
 // (nil, its final results) when nothing is to be recorded.
-func (s *Service) stage(ctx context.Context, src Source, opts ImportOptions) (*queued, []*ImportResult) {
+func (s *Service) stage(ctx context.Context, src Source, opts ImportOptions, units *batchUnits) (*queued, []*ImportResult) {
 	data, err := src.Read()
 	if err != nil {
 		return nil, []*ImportResult{{File: src.Name, Outcome: OutcomeUnreadable, FirstError: err.Error()}}
@@ -196,7 +198,7 @@ func (s *Service) stage(ctx context.Context, src Source, opts ImportOptions) (*q
 	if err != nil {
 		return nil, []*ImportResult{{File: src.Name, Outcome: OutcomeUnreadable, FirstError: err.Error()}}
 	}
-	p, err := s.prepare(ctx, src.Name, data, reps, opts)
+	p, err := s.prepare(ctx, src.Name, data, reps, opts, units)
 	if err != nil {
 		for _, r := range p.out {
 			if r.Outcome == "" {

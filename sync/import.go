@@ -133,7 +133,7 @@ func (s *Service) ImportFile(ctx context.Context, name string, data []byte, opts
 // and records the file in the audit log (with its revisions, in their
 // transaction, when the records store can).
 func (s *Service) importReports(ctx context.Context, name string, data []byte, reps []*Report, opts ImportOptions) ([]*ImportResult, error) {
-	p, err := s.prepare(ctx, name, data, reps, opts)
+	p, err := s.prepare(ctx, name, data, reps, opts, nil)
 	if err != nil {
 		_ = s.auditFiles(ctx, opts, p.out) // the store failed; best effort
 		return p.out, err
@@ -169,12 +169,15 @@ type pendingFile struct {
 }
 
 // prepare plans the revisions of one file's forms (identity, findings,
-// status, duplicates); forms whose result is already final (unchanged,
-// conflict, duplicate) have no revision to record. The error is a store
-// failure.
-func (s *Service) prepare(ctx context.Context, name string, data []byte, reps []*Report, opts ImportOptions) (*pendingFile, error) {
+// status, duplicates) and encodes what they store (store.NewRevision's
+// Encode: the costly part of recording them, done here, before the
+// transaction); forms whose result is already final (unchanged, conflict,
+// duplicate) have no revision to record. bu, when not nil, is the unit
+// index of the file's batch; without, the registry is read for this file.
+// The error is a store failure.
+func (s *Service) prepare(ctx context.Context, name string, data []byte, reps []*Report, opts ImportOptions, bu *batchUnits) (*pendingFile, error) {
 	p := &pendingFile{name: name, out: make([]*ImportResult, len(reps))}
-	units, err := s.unitIndex(ctx)
+	units, err := bu.index(ctx, s)
 	if err != nil {
 		for i, rep := range reps {
 			p.out[i] = &ImportResult{File: name, Sheet: rep.Sheet}
@@ -205,6 +208,14 @@ func (s *Service) prepare(ctx context.Context, name string, data []byte, reps []
 			seen[key] = rep.Sheet
 		}
 		p.nrs, p.irs = append(p.nrs, nr), append(p.irs, ir)
+	}
+	for _, nr := range p.nrs {
+		if err := nr.Encode(); err != nil {
+			// Nothing of the file can be recorded: its forms fail as
+			// when its transaction would have.
+			_, err := p.fail(err)
+			return p, err
+		}
 	}
 	return p, nil
 }

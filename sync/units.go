@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	gosync "sync"
+	"time"
 
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
@@ -85,6 +87,41 @@ func (s *Service) unitIndex(ctx context.Context) (*unitIndex, error) {
 			x.byCode[u.Code] = u
 		}
 	}
+	return x, nil
+}
+
+// unitIndexAge is how long the files of an import batch use the unit
+// index read for them (batchUnits) before it is read again: a roster
+// imported while a long batch runs (another server's, or the portal's) is
+// seen by the files planned from then on, as when every file read it.
+const unitIndexAge = time.Second
+
+// batchUnits is the unit index the files of one import batch share,
+// instead of each file reading the registry (one query per file, and all
+// units when a roster is registered). The zero value is ready; nil reads
+// the registry on every call.
+type batchUnits struct {
+	mu   gosync.Mutex
+	x    *unitIndex
+	read time.Time // when x was read; zero: not yet
+}
+
+// index returns the registry's unit index, read at most unitIndexAge ago.
+func (b *batchUnits) index(ctx context.Context, s *Service) (*unitIndex, error) {
+	if b == nil {
+		return s.unitIndex(ctx)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.read.IsZero() && time.Since(b.read) < unitIndexAge {
+		return b.x, nil
+	}
+	at := time.Now()
+	x, err := s.unitIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b.x, b.read = x, at
 	return x, nil
 }
 

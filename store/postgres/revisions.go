@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
-	"github.com/jxsync/jxsync/store/internal/doc"
 )
 
 // AddRevisions implements store.Records.
@@ -145,15 +143,9 @@ func addRevision(ctx context.Context, tx pgx.Tx, ids *idCache, nr *store.NewRevi
 		}
 		return r, out, err
 	}
-	findings, err := json.Marshal(nonNil(nr.Findings))
+	enc, err := nr.Encoding()
 	if err != nil {
 		return nil, "", err
-	}
-	var data []byte
-	if nr.Result != nil {
-		if data, err = doc.Encode(nr.Result); err != nil {
-			return nil, "", err
-		}
 	}
 	errs, warns := count(nr.Findings)
 	var id int64
@@ -162,7 +154,7 @@ func addRevision(ctx context.Context, tx pgx.Tx, ids *idCache, nr *store.NewRevi
 		sheet, fingerprint)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
 		sub, seq, nr.BlobHash, nr.FileName, nr.Size, at, nr.UploadedBy, nr.TemplateID, nr.TemplateVersion,
-		nr.Status, errs, warns, string(findings), data, nr.TotalScore, nr.Sheet, nr.Fingerprint).Scan(&id)
+		nr.Status, errs, warns, string(enc.Findings), enc.Data, nr.TotalScore, nr.Sheet, nr.Fingerprint).Scan(&id)
 	if err != nil {
 		return nil, "", err
 	}
@@ -418,11 +410,4 @@ func count(fs []mapping.Finding) (errs, warns int) {
 		}
 	}
 	return
-}
-
-func nonNil(fs []mapping.Finding) []mapping.Finding {
-	if fs == nil {
-		return []mapping.Finding{}
-	}
-	return fs
 }

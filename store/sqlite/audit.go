@@ -48,12 +48,10 @@ func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, es []*store.AuditEntr
 	if len(es) == 0 {
 		return nil
 	}
-	st, err := tx.PrepareContext(ctx, `INSERT INTO audit_log(at, actor, role, address, action, unit_code, revision, detail)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	st, err := db.txStmts(ctx, tx).get(qAudit) // closed with tx
 	if err != nil {
 		return fmt.Errorf("append audit: %w", err)
 	}
-	defer st.Close()
 	now := db.now()
 	for _, e := range es {
 		if e.Action == "" || e.Actor == "" {

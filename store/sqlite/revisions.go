@@ -3,14 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
-	"github.com/jxsync/jxsync/store/internal/doc"
 )
 
 // AddRevision records one form; see AddRevisions.
@@ -55,16 +53,15 @@ func (db *DB) addRevisionBatch(ctx context.Context, files [][]*store.NewRevision
 			}
 		}
 	}
+	if err := db.prepareWrites(ctx); err != nil {
+		return nil, nil, fmt.Errorf("add revision %s: %w", file, err)
+	}
 	tx, err := db.rw.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("add revision %s: %w", file, err)
 	}
 	defer tx.Rollback()
-	st, err := prepareInserts(ctx, tx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("add revision %s: %w", file, err)
-	}
-	defer st.close()
+	st := db.newInserts(ctx, tx)
 	revs := make([][]*store.Revision, len(files))
 	outs := make([][]string, len(files))
 	for f, nrs := range files {
@@ -84,6 +81,7 @@ func (db *DB) addRevisionBatch(ctx context.Context, files [][]*store.NewRevision
 	if err := tx.Commit(); err != nil {
 		return nil, nil, fmt.Errorf("add revision %s: commit: %w", file, err)
 	}
+	db.ids.keep(st.paths, st.texts)
 	return revs, outs, nil
 }
 
@@ -95,43 +93,48 @@ func (db *DB) addRevision(ctx context.Context, tx *sql.Tx, st *inserts, nr *stor
 		at = db.now()
 	}
 	stamp := at.UTC().Format(time.RFC3339Nano)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO templates(id, version, title) VALUES (?, ?, ?)
-		ON CONFLICT(id, version) DO NOTHING`, nr.TemplateID, nr.TemplateVersion, nr.TemplateTitle); err != nil {
-		return nil, "", fmt.Errorf("template: %w", err)
+	if tk := [2]string{nr.TemplateID, nr.TemplateVersion}; !st.templates[tk] {
+		if _, err := st.exec(qTemplate, nr.TemplateID, nr.TemplateVersion, nr.TemplateTitle); err != nil {
+			return nil, "", fmt.Errorf("template: %w", err)
+		}
+		st.templates[tk] = true
 	}
 	var sub sql.NullInt64
 	seq, outcome := 0, store.OutcomeImported
 	var existing int64
 	unitName, unitCode := nr.Unit, ""
 	if filed(nr) {
-		id, name, code, err := upsertSubmission(ctx, tx, nr, stamp)
+		id, name, code, created, err := upsertSubmission(st, nr, stamp)
 		if err != nil {
 			return nil, "", err
 		}
 		sub = sql.NullInt64{Int64: id, Valid: true}
 		unitName, unitCode = name, code
-		var latest int64
-		var print string
-		err = tx.QueryRowContext(ctx, `SELECT id, fingerprint FROM revisions WHERE submission_id = ? ORDER BY seq DESC LIMIT 1`, id).Scan(&latest, &print)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, "", err
-		}
-		if latest != 0 && nr.Fingerprint != "" && print == nr.Fingerprint {
-			return existingRevision(ctx, tx, latest)
-		}
-		err = tx.QueryRowContext(ctx, `SELECT id FROM revisions WHERE submission_id = ? AND blob_hash = ?`, id, nr.BlobHash).Scan(&existing)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, "", err
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM revisions WHERE submission_id = ?`, id).Scan(&seq); err != nil {
-			return nil, "", err
+		seq = 1
+		if !created { // a submission just added has no revision yet
+			var latest int64
+			var print string
+			var last int
+			err = st.queryRow(qLatest, id).Scan(&latest, &print, &last)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return nil, "", err
+			}
+			if latest != 0 && nr.Fingerprint != "" && print == nr.Fingerprint {
+				return existingRevision(ctx, tx, latest)
+			}
+			if latest != 0 {
+				err = st.queryRow(qByBlob, id, nr.BlobHash).Scan(&existing)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return nil, "", err
+				}
+			}
+			seq = last + 1
 		}
 		if seq > 1 {
 			outcome = store.OutcomeUpdated
 		}
 	} else {
-		err := tx.QueryRowContext(ctx, `SELECT id FROM revisions WHERE submission_id IS NULL AND blob_hash = ? AND sheet = ?`,
-			nr.BlobHash, nr.Sheet).Scan(&existing)
+		err := st.queryRow(qUnfiledByBlob, nr.BlobHash, nr.Sheet).Scan(&existing)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return nil, "", err
 		}
@@ -147,23 +150,14 @@ func (db *DB) addRevision(ctx context.Context, tx *sql.Tx, st *inserts, nr *stor
 		}
 		return r, out, err
 	}
-	findings, err := json.Marshal(nonNil(nr.Findings))
+	enc, err := nr.Encoding()
 	if err != nil {
 		return nil, "", err
 	}
-	var data []byte
-	if nr.Result != nil {
-		if data, err = doc.Encode(nr.Result); err != nil {
-			return nil, "", err
-		}
-	}
 	errs, warns := count(nr.Findings)
-	res, err := tx.ExecContext(ctx, `INSERT INTO revisions(submission_id, seq, blob_hash, file_name, size,
-		uploaded_at, uploaded_by, template_id, template_version, status, errors, warnings, findings, data, total_score,
-		sheet, fingerprint)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	res, err := st.exec(qAddRevision,
 		sub, seq, nr.BlobHash, nr.FileName, nr.Size, stamp, nr.UploadedBy, nr.TemplateID, nr.TemplateVersion,
-		nr.Status, errs, warns, string(findings), data, nr.TotalScore, nr.Sheet, nr.Fingerprint)
+		nr.Status, errs, warns, string(enc.Findings), enc.Data, nr.TotalScore, nr.Sheet, nr.Fingerprint)
 	if err != nil {
 		return nil, "", err
 	}
@@ -172,13 +166,12 @@ func (db *DB) addRevision(ctx context.Context, tx *sql.Tx, st *inserts, nr *stor
 		return nil, "", err
 	}
 	if nr.Result != nil {
-		if err := st.values(ctx, id, nr.Result, nr.Met); err != nil {
+		if err := st.values(id, nr.Result, nr.Met); err != nil {
 			return nil, "", err
 		}
 	}
 	if !filed(nr) && nr.PendingUnit != "" {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO pending_units(revision_id, unit_name, year, subject, template_id) VALUES (?, ?, ?, ?, ?)`,
-			id, nr.PendingUnit, nr.Year, nr.Subject, nr.TemplateID); err != nil {
+		if _, err := st.exec(qAddPending, id, nr.PendingUnit, nr.Year, nr.Subject, nr.TemplateID); err != nil {
 			return nil, "", fmt.Errorf("pending unit: %w", err)
 		}
 		outcome = store.OutcomePending
@@ -221,90 +214,84 @@ func filed(nr *store.NewRevision) bool {
 }
 
 // upsertSubmission finds or creates, within tx, the submission of a new
-// revision and returns it with its unit's name and code: the registered
-// unit nr.UnitCode, else the unit named nr.Unit (created when missing).
-func upsertSubmission(ctx context.Context, tx *sql.Tx, nr *store.NewRevision, stamp string) (int64, string, string, error) {
+// revision and returns it with its unit's name and code and whether it was
+// created: the registered unit nr.UnitCode, else the unit named nr.Unit
+// (created when missing).
+func upsertSubmission(st *inserts, nr *store.NewRevision, stamp string) (int64, string, string, bool, error) {
 	var unit int64
 	var name, code string
 	if nr.UnitCode != "" {
-		err := tx.QueryRowContext(ctx, `SELECT id, name, code FROM units WHERE code = ?`, nr.UnitCode).Scan(&unit, &name, &code)
+		err := st.queryRow(qUnitByCode, nr.UnitCode).Scan(&unit, &name, &code)
 		if errors.Is(err, sql.ErrNoRows) {
-			return 0, "", "", fmt.Errorf("unit %s: %w", nr.UnitCode, store.ErrNotFound)
+			return 0, "", "", false, fmt.Errorf("unit %s: %w", nr.UnitCode, store.ErrNotFound)
 		}
 		if err != nil {
-			return 0, "", "", fmt.Errorf("unit: %w", err)
+			return 0, "", "", false, fmt.Errorf("unit: %w", err)
 		}
 	} else {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO units(name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING`, nr.Unit, stamp); err != nil {
-			return 0, "", "", fmt.Errorf("unit: %w", err)
+		err := st.queryRow(qUnitByName, nr.Unit).Scan(&unit, &name, &code)
+		if errors.Is(err, sql.ErrNoRows) {
+			// The unit's code is set by a trigger after the insert:
+			// read it back.
+			if _, err := st.exec(qAddUnit, nr.Unit, stamp); err != nil {
+				return 0, "", "", false, fmt.Errorf("unit: %w", err)
+			}
+			err = st.queryRow(qUnitByName, nr.Unit).Scan(&unit, &name, &code)
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT id, name, code FROM units WHERE name = ?`, nr.Unit).Scan(&unit, &name, &code); err != nil {
-			return 0, "", "", fmt.Errorf("unit: %w", err)
+		if err != nil {
+			return 0, "", "", false, fmt.Errorf("unit: %w", err)
 		}
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO submissions(unit_id, template_id, year, subject, created_at)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, unit, nr.TemplateID, nr.Year, nr.Subject, stamp); err != nil {
-		return 0, "", "", fmt.Errorf("submission: %w", err)
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM submissions WHERE unit_id = ? AND template_id = ? AND year = ? AND subject = ?`,
-		unit, nr.TemplateID, nr.Year, nr.Subject).Scan(&id)
-	if err != nil {
-		return 0, "", "", fmt.Errorf("submission: %w", err)
+	err := st.queryRow(qSubmission, unit, nr.TemplateID, nr.Year, nr.Subject).Scan(&id)
+	if err == nil {
+		return id, name, code, false, nil
 	}
-	return id, name, code, nil
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, "", "", false, fmt.Errorf("submission: %w", err)
+	}
+	if err := st.queryRow(qAddSubmisson, unit, nr.TemplateID, nr.Year, nr.Subject, stamp).Scan(&id); err != nil {
+		return 0, "", "", false, fmt.Errorf("submission: %w", err)
+	}
+	return id, name, code, true, nil
 }
 
-// inserts are the statements writing a revision's values, prepared once
-// per transaction, and the ids of the table paths and texts seen in it.
+// inserts are the statements of one transaction writing revisions and
+// the ids of the table paths and texts seen in it.
 type inserts struct {
-	fv, rv, findPath, addPath, findText, addText *sql.Stmt
-	paths, texts                                 map[string]int64
+	*txStmts
+	ids          *idCache
+	paths, texts map[string]int64
+	templates    map[[2]string]bool
+	// args is reused for the arguments of multi-row INSERTs.
+	args []any
 }
 
-func prepareInserts(ctx context.Context, tx *sql.Tx) (*inserts, error) {
-	st := &inserts{paths: map[string]int64{}, texts: map[string]int64{}}
-	for _, p := range []struct {
-		stmt **sql.Stmt
-		sql  string
-	}{
-		{&st.fv, `INSERT INTO field_values(revision_id, path, type, raw, number, text, unit, cell) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&st.rv, `INSERT INTO row_values(revision_id, path_id, row_index, sheet_row, met, level1, level2, level3, target, actual, weight, score)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&st.findPath, `SELECT id FROM table_paths WHERE path = ?`},
-		{&st.addPath, `INSERT INTO table_paths(path, table_name, block_index) VALUES (?, ?, ?)`},
-		{&st.findText, `SELECT id FROM texts WHERE text = ?`},
-		{&st.addText, `INSERT INTO texts(text) VALUES (?)`},
-	} {
-		s, err := tx.PrepareContext(ctx, p.sql)
-		if err != nil {
-			st.close()
-			return nil, err
-		}
-		*p.stmt = s
+func (db *DB) newInserts(ctx context.Context, tx *sql.Tx) *inserts {
+	return &inserts{txStmts: db.txStmts(ctx, tx), ids: &db.ids,
+		paths: map[string]int64{}, texts: map[string]int64{}, templates: map[[2]string]bool{}}
+}
+
+// idOf returns the id of key: from the transaction's cache, else the
+// committed ids, else what find (key) yields, else the row add (args)
+// records.
+func (st *inserts) idOf(path bool, find, add string, key string, args ...any) (int64, error) {
+	cache := st.texts
+	if path {
+		cache = st.paths
 	}
-	return st, nil
-}
-
-func (st *inserts) close() {
-	for _, s := range []*sql.Stmt{st.fv, st.rv, st.findPath, st.addPath, st.findText, st.addText} {
-		if s != nil {
-			s.Close()
-		}
-	}
-}
-
-// idOf returns the id of key: from cache, else what find (key) yields,
-// else the row add (args) records.
-func idOf(ctx context.Context, cache map[string]int64, find, add *sql.Stmt, key string, args ...any) (int64, error) {
 	if id, ok := cache[key]; ok {
 		return id, nil
 	}
+	if id, ok := st.ids.lookup(path, key); ok {
+		cache[key] = id
+		return id, nil
+	}
 	var id int64
-	err := find.QueryRowContext(ctx, key).Scan(&id)
+	err := st.queryRow(find, key).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		var res sql.Result
-		if res, err = add.ExecContext(ctx, args...); err == nil {
+		if res, err = st.exec(add, args...); err == nil {
 			id, err = res.LastInsertId()
 		}
 	}
@@ -318,33 +305,59 @@ func idOf(ctx context.Context, cache map[string]int64, find, add *sql.Stmt, key 
 // textID returns the id in texts of a row's column's Text; NULL when the
 // row has no such column or its text is empty (as the JSON of the value
 // omits it).
-func (st *inserts) textID(ctx context.Context, vals map[string]mapping.Value, col string) (sql.NullInt64, error) {
-	v, ok := vals[col]
+func (st *inserts) textID(v mapping.Value, ok bool) (sql.NullInt64, error) {
 	if !ok || v.Text == "" {
 		return sql.NullInt64{}, nil
 	}
-	id, err := idOf(ctx, st.texts, st.findText, st.addText, v.Text, v.Text)
+	id, err := st.idOf(false, qFindText, qAddText, v.Text, v.Text)
 	if err != nil {
 		return sql.NullInt64{}, fmt.Errorf("text %q: %w", v.Text, err)
 	}
 	return sql.NullInt64{Int64: id, Valid: true}, nil
 }
 
-// values writes every field value and table row of res: the values as
-// columns, the rows as the columns the views read (see migration 0006).
-func (st *inserts) values(ctx context.Context, rev int64, res *mapping.Result, met map[string]map[int]bool) error {
-	fields := func(prefix string, vals map[string]mapping.Value) error {
-		for name, v := range vals {
-			if _, err := st.fv.ExecContext(ctx, rev, prefix+name, string(v.Type), v.Raw, v.Number, v.Text, v.Unit, v.Cell); err != nil {
-				return fmt.Errorf("value %s%s: %w", prefix, name, err)
+// insertMany writes the rows of args (cols values each) into table with
+// as few multi-row INSERTs as chunks allow, in order.
+func (st *inserts) insertMany(table, columns string, cols int, args []any) error {
+	for len(args) > 0 {
+		n := len(args) / cols
+		for _, c := range chunks {
+			if c <= n {
+				n = c
+				break
 			}
 		}
-		return nil
+		if _, err := st.exec(insertRows(table, columns, cols, n), args[:n*cols]...); err != nil {
+			return err
+		}
+		args = args[n*cols:]
 	}
+	return nil
+}
+
+// values writes every field value and table row of res: the values as
+// columns, the rows as the columns the views read (see migration 0006).
+func (st *inserts) values(rev int64, res *mapping.Result, met map[string]map[int]bool) error {
+	args := st.args[:0]
+	fields := func(prefix string, vals map[string]mapping.Value) {
+		for name, v := range vals {
+			args = append(args, rev, prefix+name, string(v.Type), v.Raw, v.Number, v.Text, v.Unit, v.Cell)
+		}
+	}
+	fields("fields.", res.Fields)
+	for name, insts := range res.Blocks {
+		for i, b := range insts {
+			fields(fmt.Sprintf("blocks.%s[%d].fields.", name, i), b.Fields)
+		}
+	}
+	if err := st.insertMany("field_values", fieldColumns, fieldCols, args); err != nil {
+		return fmt.Errorf("values: %w", err)
+	}
+	args = args[:0]
 	tables := func(prefix string, block sql.NullInt64, ts map[string][]mapping.Row) error {
 		for name, rows := range ts {
 			path := prefix + name
-			id, err := idOf(ctx, st.paths, st.findPath, st.addPath, path, path, name, block)
+			id, err := st.idOf(true, qFindPath, qAddPath, path, path, name, block)
 			if err != nil {
 				return fmt.Errorf("table %s: %w", path, err)
 			}
@@ -353,44 +366,39 @@ func (st *inserts) values(ctx context.Context, rev int64, res *mapping.Result, m
 				if ok, has := met[path][i]; has {
 					m = sql.NullBool{Bool: ok, Valid: true}
 				}
-				v := r.Map()
 				var levels [3]sql.NullInt64
-				for l, col := range []string{"level1", "level2", "level3"} {
-					if levels[l], err = st.textID(ctx, v, col); err != nil {
+				for l, col := range [3]string{"level1", "level2", "level3"} {
+					if levels[l], err = st.textID(r.Lookup(col)); err != nil {
 						return fmt.Errorf("row %s[%d]: %w", path, i, err)
 					}
 				}
-				if _, err := st.rv.ExecContext(ctx, rev, id, i, r.Row, m, levels[0], levels[1], levels[2],
-					raw(v, "target"), raw(v, "actual"), v["weight"].Number, v["score"].Number); err != nil {
-					return fmt.Errorf("row %s[%d]: %w", path, i, err)
-				}
+				args = append(args, rev, id, i, r.Row, m, levels[0], levels[1], levels[2],
+					raw(r, "target"), raw(r, "actual"), r.Value("weight").Number, r.Value("score").Number)
 			}
 		}
 		return nil
-	}
-	if err := fields("fields.", res.Fields); err != nil {
-		return err
 	}
 	if err := tables("tables.", sql.NullInt64{}, res.Tables); err != nil {
 		return err
 	}
 	for name, insts := range res.Blocks {
 		for i, b := range insts {
-			prefix := fmt.Sprintf("blocks.%s[%d].", name, i)
-			if err := fields(prefix+"fields.", b.Fields); err != nil {
-				return err
-			}
-			if err := tables(prefix+"tables.", sql.NullInt64{Int64: int64(i), Valid: true}, b.Tables); err != nil {
+			if err := tables(fmt.Sprintf("blocks.%s[%d].tables.", name, i), sql.NullInt64{Int64: int64(i), Valid: true}, b.Tables); err != nil {
 				return err
 			}
 		}
 	}
+	if err := st.insertMany("row_values", rowColumns, rowCols, args); err != nil {
+		return fmt.Errorf("table rows: %w", err)
+	}
+	clear(args)
+	st.args = args[:0]
 	return nil
 }
 
 // raw is a row's column's Raw, NULL when the row has no such column.
-func raw(vals map[string]mapping.Value, col string) sql.NullString {
-	v, ok := vals[col]
+func raw(r mapping.Row, col string) sql.NullString {
+	v, ok := r.Lookup(col)
 	return sql.NullString{String: v.Raw, Valid: ok}
 }
 
@@ -403,11 +411,4 @@ func count(fs []mapping.Finding) (errs, warns int) {
 		}
 	}
 	return
-}
-
-func nonNil(fs []mapping.Finding) []mapping.Finding {
-	if fs == nil {
-		return []mapping.Finding{}
-	}
-	return fs
 }

@@ -34,6 +34,10 @@ type DB struct {
 	ro   *sql.DB // reads and Query: read-only connections
 	path string
 	now  func() time.Time
+	// writes are the statements recording revisions, prepared once on
+	// rw; ids the ids of table paths and texts committed.
+	writes writeStmts
+	ids    idCache
 }
 
 // Open opens (creating when missing) the SQLite file at path and brings its
@@ -97,7 +101,7 @@ func busy(err error) bool {
 
 // Close implements store.Records.
 func (db *DB) Close() error {
-	return errors.Join(db.ro.Close(), db.rw.Close())
+	return errors.Join(db.writes.close(), db.ro.Close(), db.rw.Close())
 }
 
 // migrateTo applies the embedded migrations numbered up to last that are
