@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	gosync "sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -23,24 +24,38 @@ var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 // compresses the documents of the benchmark's import set as well as the
 // better ones (their repeats are long) and takes well under a megabyte
 // where SpeedBetterCompression takes twenty. EncodeAll is safe for
-// concurrent use.
+// concurrent use: an import's workers encode at once, each with one of
+// GOMAXPROCS encoders (the output does not depend on which).
 var encoder = gosync.OnceValues(func() (*zstd.Encoder, error) {
-	return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)))
 })
+
+// jsonBufs are buffers for documents' JSON, which is compressed at once.
+var jsonBufs = gosync.Pool{New: func() any { return new([]byte) }}
 
 // decoder decompresses documents, a few at a time.
 var decoder = gosync.OnceValues(func() (*zstd.Decoder, error) {
 	return zstd.NewReader(nil)
 })
 
-// Encode returns the stored form of res.
+// Encode returns the stored form of res: its JSON (as json.Marshal writes
+// it), compressed.
 func Encode(res *mapping.Result) ([]byte, error) {
-	j, err := json.Marshal(res)
+	buf := jsonBufs.Get().(*[]byte)
+	defer jsonBufs.Put(buf)
+	j, err := appendResult((*buf)[:0], res)
 	if err != nil {
-		return nil, fmt.Errorf("encode data: %w", err)
+		if j, err = json.Marshal(res); err != nil {
+			return nil, fmt.Errorf("encode data: %w", err)
+		}
+	} else if cap(j) <= maxPooled {
+		*buf = j
 	}
 	return CompressJSON(j)
 }
+
+// maxPooled is the largest JSON buffer kept for the next document.
+const maxPooled = 1 << 20
 
 // CompressJSON compresses a document's JSON.
 func CompressJSON(j []byte) ([]byte, error) {

@@ -1,0 +1,319 @@
+package doc
+
+import (
+	"errors"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jxsync/jxsync/mapping"
+)
+
+// errUnusual stops appendResult at what it does not write itself (a string
+// to escape, a number JSON has not): Encode then leaves the whole document
+// to encoding/json.
+var errUnusual = errors.New("unusual value")
+
+// appendResult appends the JSON of res, byte for byte what json.Marshal
+// writes (fields in their order, map keys sorted, HTML characters
+// escaped), without reflection: the document of every revision an import
+// stores is written here.
+func appendResult(b []byte, res *mapping.Result) ([]byte, error) {
+	var err error
+	b = append(b, `{"template":`...)
+	b = appendString(b, res.Template, &err)
+	b = append(b, `,"version":`...)
+	b = appendString(b, res.Version, &err)
+	if res.File != "" {
+		b = append(b, `,"file":`...)
+		b = appendString(b, res.File, &err)
+	}
+	b = append(b, `,"sheet":`...)
+	b = appendString(b, res.Sheet, &err)
+	b = append(b, `,"fields":`...)
+	b = appendValues(b, res.Fields, &err)
+	b = append(b, `,"tables":`...)
+	b = appendTables(b, res.Tables, &err)
+	if len(res.Blocks) > 0 {
+		b = append(b, `,"blocks":{`...)
+		for i, k := range sortedKeys(res.Blocks) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, k, &err)
+			b = append(b, ':')
+			insts := res.Blocks[k]
+			if insts == nil {
+				b = append(b, "null"...)
+				continue
+			}
+			b = append(b, '[')
+			for j, inst := range insts {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, `{"row":`...)
+				b = strconv.AppendInt(b, int64(inst.Row), 10)
+				b = append(b, `,"fields":`...)
+				b = appendValues(b, inst.Fields, &err)
+				b = append(b, `,"tables":`...)
+				b = appendTables(b, inst.Tables, &err)
+				b = append(b, '}')
+			}
+			b = append(b, ']')
+		}
+		b = append(b, '}')
+	}
+	if len(res.Problems) > 0 {
+		b = append(b, `,"problems":[`...)
+		for i, p := range res.Problems {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"code":`...)
+			b = appendString(b, p.Code, &err)
+			b = append(b, `,"path":`...)
+			b = appendString(b, p.Path, &err)
+			if p.Cell != "" {
+				b = append(b, `,"cell":`...)
+				b = appendString(b, p.Cell, &err)
+			}
+			b = append(b, `,"message":`...)
+			b = appendString(b, p.Message, &err)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	if len(res.Uncached) > 0 {
+		b = append(b, `,"uncached":[`...)
+		for i, s := range res.Uncached {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, s, &err)
+		}
+		b = append(b, ']')
+	}
+	if len(res.Props) > 0 {
+		b = append(b, `,"props":{`...)
+		for i, k := range sortedKeys(res.Props) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, k, &err)
+			b = append(b, ':')
+			b = appendString(b, res.Props[k], &err)
+		}
+		b = append(b, '}')
+	}
+	return append(b, '}'), err
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// appendValues appends a map of values (null when nil).
+func appendValues(b []byte, m map[string]mapping.Value, err *error) []byte {
+	if m == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '{')
+	for i, k := range sortedKeys(m) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, k, err)
+		b = append(b, ':')
+		b = appendValue(b, m[k], err)
+	}
+	return append(b, '}')
+}
+
+// appendTables appends a map of tables (null when nil).
+func appendTables(b []byte, m map[string][]mapping.Row, err *error) []byte {
+	if m == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '{')
+	var vals []namedValue
+	for i, k := range sortedKeys(m) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, k, err)
+		b = append(b, ':')
+		rows := m[k]
+		if rows == nil {
+			b = append(b, "null"...)
+			continue
+		}
+		b = append(b, '[')
+		for j, r := range rows {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b, vals = appendRow(b, r, vals[:0], err)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+type namedValue struct {
+	name string
+	v    mapping.Value
+}
+
+// appendRow appends a row as Row.MarshalJSON writes it; vals is scratch
+// space, returned for reuse.
+func appendRow(b []byte, r mapping.Row, vals []namedValue, err *error) ([]byte, []namedValue) {
+	b = append(b, `{"row":`...)
+	b = strconv.AppendInt(b, int64(r.Row), 10)
+	b = append(b, `,"values":`...)
+	if r.Len() == 0 && r.Map() == nil {
+		return append(b, "null}"...), vals
+	}
+	for k, v := range r.All() {
+		vals = append(vals, namedValue{k, v})
+	}
+	slices.SortFunc(vals, func(x, y namedValue) int { return strings.Compare(x.name, y.name) })
+	b = append(b, '{')
+	for i, nv := range vals {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, nv.name, err)
+		b = append(b, ':')
+		b = appendValue(b, nv.v, err)
+	}
+	return append(b, "}}"...), vals
+}
+
+// appendValue appends a value as encoding/json writes mapping.Value.
+func appendValue(b []byte, v mapping.Value, err *error) []byte {
+	b = append(b, `{"type":`...)
+	b = appendString(b, string(v.Type), err)
+	b = append(b, `,"raw":`...)
+	b = appendString(b, v.Raw, err)
+	b = append(b, `,"cell":`...)
+	b = appendString(b, v.Cell, err)
+	if v.Text != "" {
+		b = append(b, `,"text":`...)
+		b = appendString(b, v.Text, err)
+	}
+	if v.Number != nil {
+		b = append(b, `,"number":`...)
+		b = appendFloat(b, *v.Number, err)
+	}
+	if v.Unit != "" {
+		b = append(b, `,"unit":`...)
+		b = appendString(b, v.Unit, err)
+	}
+	if v.Op != "" {
+		b = append(b, `,"op":`...)
+		b = appendString(b, v.Op, err)
+	}
+	if v.Approx {
+		b = append(b, `,"approx":true`...)
+	}
+	if v.Qualitative {
+		b = append(b, `,"qualitative":true`...)
+	}
+	if v.Tier != "" {
+		b = append(b, `,"tier":`...)
+		b = appendString(b, v.Tier, err)
+	}
+	if v.Weight != nil {
+		b = append(b, `,"weight":`...)
+		b = appendFloat(b, *v.Weight, err)
+	}
+	if v.Error != "" {
+		b = append(b, `,"error":`...)
+		b = appendString(b, v.Error, err)
+	}
+	return append(b, '}')
+}
+
+// appendString appends s as encoding/json writes a string: quoted, with
+// quotes, backslashes, control characters, <, >, &, U+2028 and U+2029
+// escaped. A string that is no UTF-8, or holds \b or \f (written
+// differently by earlier versions of Go), sets *err to errUnusual.
+func appendString(b []byte, s string, err *error) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			if c == 0xe2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xa8 || s[i+2] == 0xa9) {
+				b = append(b, s[start:i]...)
+				b = append(b, '\\', 'u', '2', '0', '2', hex[s[i+2]&0xf])
+				i += 3
+				start = i
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				*err = errUnusual
+				return b
+			}
+			i += size
+			continue
+		}
+		if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			i++
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\b', '\f':
+			*err = errUnusual
+			return b
+		default: // other control characters, <, >, &
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		}
+		i++
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+const hex = "0123456789abcdef"
+
+// appendFloat appends f as encoding/json writes a float64.
+func appendFloat(b []byte, f float64, err *error) []byte {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		*err = errUnusual
+		return b
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// e-09 as e-9
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
