@@ -8,6 +8,7 @@ import (
 	"strings"
 	gosync "sync"
 	"testing"
+	"time"
 
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
@@ -247,6 +248,81 @@ func Records(t *testing.T, e Engine) {
 		}
 		if n := queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM field_values WHERE revision_id = %d", rev.ID)); n != 5 {
 			t.Errorf("field_values: %d rows, want 5", n)
+		}
+	})
+	t.Run("IDsOfFailedBatch", func(t *testing.T) {
+		// The texts and table paths a batch wrote before it failed are
+		// gone with it: the next batch writes them again and its rows
+		// name them.
+		db := e.Open(t)
+		nr := Revision("甲", "a1")
+		row := nr.Result.Blocks["goals"][0].Tables["indicators"][0]
+		row.Set("level1", mapping.Value{Type: mapping.TypeHeading, Raw: "新的一级指标", Text: "新的一级指标"})
+		nr.Result.Blocks["goals"][0].Tables["indicators"][0] = row
+		bad := Revision("乙", "b1")
+		bad.Status = "bogus"
+		if _, _, err := db.AddRevisionBatch(ctx, [][]*store.NewRevision{{nr}, {bad}}); err == nil {
+			t.Fatal("batch with a bad status: no error")
+		}
+		if n := queryInt(t, db, "SELECT count(*) FROM texts WHERE text = '新的一级指标'"); n != 0 {
+			t.Fatalf("%d texts left by the failed batch", n)
+		}
+		mustAdd(t, db, nr)
+		mustAdd(t, db, Revision("乙", "b1"))
+		if n := queryInt(t, db, "SELECT count(*) FROM indicators WHERE level1 = '新的一级指标'"); n != 1 {
+			t.Errorf("%d indicators with the new text, want 1", n)
+		}
+		if n := queryInt(t, db, "SELECT count(*) FROM indicators WHERE level1 = '产出指标'"); n != 1 {
+			t.Errorf("%d indicators with the other text, want 1", n)
+		}
+	})
+	t.Run("ManyRows", func(t *testing.T) {
+		// A table of many rows is stored whole, each row once, in order.
+		db := e.Open(t)
+		nr := Form("甲", "a1")
+		var rows []mapping.Row
+		for i := range 90 {
+			rows = append(rows, mapping.NewRow(100+i, map[string]mapping.Value{
+				"level3": {Type: mapping.TypeText, Raw: fmt.Sprintf("指标%d", i%7), Text: fmt.Sprintf("指标%d", i%7)},
+				"score":  {Type: mapping.TypeScore, Raw: fmt.Sprint(i), Number: f64(float64(i))},
+			}))
+		}
+		nr.Result.Tables["items"] = rows
+		nr.Met = nil
+		rev := mustAdd(t, db, nr)
+		q := fmt.Sprintf("SELECT count(*) FROM row_values WHERE revision_id = %d AND sheet_row = row_index + 100 AND score = row_index", rev.ID)
+		if n := queryInt(t, db, q); n != 90 {
+			t.Errorf("%d rows stored as given, want 90", n)
+		}
+		if n := queryInt(t, db, fmt.Sprintf("SELECT count(DISTINCT level3) FROM row_values WHERE revision_id = %d AND sheet_row >= 100", rev.ID)); n != 7 {
+			t.Errorf("%d texts of level3, want 7", n)
+		}
+		if got, err := db.Data(ctx, rev.ID); err != nil || resultJSON(t, got) != resultJSON(t, nr.Result) {
+			t.Errorf("data: %v", err)
+		}
+	})
+	t.Run("EncodedBeforehand", func(t *testing.T) {
+		// A revision encoded before it is added (as an import's workers
+		// do) is stored as one the store encodes.
+		var stored []string
+		for _, early := range []bool{false, true} {
+			db := e.Open(t)
+			nr := Form("甲", "a1")
+			nr.UploadedAt = time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+			if early {
+				if err := nr.Encode(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			mustAdd(t, db, nr)
+			_, rows, err := db.Query(ctx, "SELECT findings, data, errors, warnings FROM revisions")
+			if err != nil || len(rows) != 1 {
+				t.Fatalf("%v %v", rows, err)
+			}
+			stored = append(stored, fmt.Sprint(rows[0]))
+		}
+		if stored[0] != stored[1] {
+			t.Errorf("stored encoded beforehand:\n%s\nby the store:\n%s", stored[1], stored[0])
 		}
 	})
 	t.Run("TwoWriters", func(t *testing.T) {
