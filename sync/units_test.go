@@ -292,3 +292,38 @@ func TestImportRosterProblems(t *testing.T) {
 		t.Errorf("no header: %v", err)
 	}
 }
+
+// TestBatchImportSeesRosterOfEarlierImport: files of one import batch share
+// the registry read for them, but a roster imported between two batches
+// files the second batch's forms under its units (before it, by the names
+// typed).
+func TestBatchImportSeesRosterOfEarlierImport(t *testing.T) {
+	ctx := context.Background()
+	svc := testkit.Service(t)
+	batch := func(units ...string) []*sync.ImportResult {
+		var srcs []sync.Source
+		for _, u := range units {
+			srcs = append(srcs, bytesSource(u+".xlsx", testkit.HubeiWorkbook(t, u, nil)))
+		}
+		return svc.ImportAll(ctx, srcs, 2, "import", nil)
+	}
+	for _, ir := range batch("甲单位", "乙单位") {
+		rev, err := svc.Records.Revision(ctx, ir.Revision)
+		if ir.Outcome != store.OutcomeImported || err != nil || !strings.HasPrefix(rev.UnitCode, "AUTO") {
+			t.Errorf("before the roster, %s: %s %s filed under %v (%v)", ir.File, ir.Outcome, ir.FirstError, rev, err)
+		}
+	}
+	if _, err := svc.Units.SaveUnits(ctx, testkit.Roster(9)); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"蔡甸区第2中学.xlsx": "42011410002", "武汉市蔡甸区第4卫生院.xlsx": "42011430004", "蔡甸区某某中心.xlsx": ""}
+	for _, ir := range batch("蔡甸区第2中学", "武汉市蔡甸区第4卫生院", "蔡甸区某某中心") {
+		rev, err := svc.Records.Revision(ctx, ir.Revision)
+		if err != nil || rev.UnitCode != want[ir.File] {
+			t.Errorf("after the roster, %s: %s filed under %q, want %q (%v)", ir.File, ir.Outcome, rev.UnitCode, want[ir.File], err)
+		}
+		if want[ir.File] == "" && ir.Outcome != sync.OutcomePending {
+			t.Errorf("after the roster, %s: %s, want pending", ir.File, ir.Outcome)
+		}
+	}
+}
