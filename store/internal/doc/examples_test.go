@@ -8,8 +8,8 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/jxsync/jxsync/internal/testkit"
-	jxsync "github.com/jxsync/jxsync/sync"
 	"github.com/jxsync/jxsync/store/internal/doc"
+	jxsync "github.com/jxsync/jxsync/sync"
 )
 
 // TestExampleDocumentsAreEncodingJSONs: the document of every shipped
