@@ -43,6 +43,8 @@ const migrationLock = 0x6a7873796e63
 type DB struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
+	// ids are the ids of table paths and texts committed.
+	ids committedIDs
 }
 
 // Open connects to the database at url (postgres://user:pass@host:port/db?…)

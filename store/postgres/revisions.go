@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	gosync "sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -54,8 +55,9 @@ func (db *DB) addRevisionBatch(ctx context.Context, files [][]*store.NewRevision
 	now := db.now()
 	var revs [][]*store.Revision
 	var outs [][]string
+	var ids *idCache
 	err := db.withRetry(ctx, func(tx pgx.Tx) error {
-		ids := &idCache{paths: map[string]int64{}, texts: map[string]int64{}}
+		ids = &idCache{paths: map[string]int64{}, texts: map[string]int64{}, committed: &db.ids}
 		revs = make([][]*store.Revision, len(files))
 		outs = make([][]string, len(files))
 		for f, nrs := range files {
@@ -76,6 +78,7 @@ func (db *DB) addRevisionBatch(ctx context.Context, files [][]*store.NewRevision
 	if err != nil {
 		return nil, nil, err
 	}
+	db.ids.keep(ids.paths, ids.texts)
 	return revs, outs, nil
 }
 
@@ -96,27 +99,31 @@ func addRevision(ctx context.Context, tx pgx.Tx, ids *idCache, nr *store.NewRevi
 	var existing int64
 	unitName, unitCode := nr.Unit, ""
 	if nr.Unit != "" || nr.UnitCode != "" {
-		id, name, code, err := upsertSubmission(ctx, tx, nr, at)
+		id, name, code, created, err := upsertSubmission(ctx, tx, nr, at)
 		if err != nil {
 			return nil, "", err
 		}
 		sub = &id
 		unitName, unitCode = name, code
-		var latest int64
-		var print string
-		err = tx.QueryRow(ctx, `SELECT id, fingerprint FROM revisions WHERE submission_id = $1 ORDER BY seq DESC LIMIT 1`, id).Scan(&latest, &print)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return nil, "", err
-		}
-		if latest != 0 && nr.Fingerprint != "" && print == nr.Fingerprint {
-			return existingRevision(ctx, tx, latest)
-		}
-		err = tx.QueryRow(ctx, `SELECT id FROM revisions WHERE submission_id = $1 AND blob_hash = $2`, id, nr.BlobHash).Scan(&existing)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return nil, "", err
-		}
-		if err := tx.QueryRow(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM revisions WHERE submission_id = $1`, id).Scan(&seq); err != nil {
-			return nil, "", err
+		seq = 1
+		if !created { // a submission just added has no revision yet
+			var latest int64
+			var print string
+			var last int
+			err = tx.QueryRow(ctx, `SELECT id, fingerprint, seq FROM revisions WHERE submission_id = $1 ORDER BY seq DESC LIMIT 1`, id).Scan(&latest, &print, &last)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return nil, "", err
+			}
+			if latest != 0 && nr.Fingerprint != "" && print == nr.Fingerprint {
+				return existingRevision(ctx, tx, latest)
+			}
+			if latest != 0 {
+				err = tx.QueryRow(ctx, `SELECT id FROM revisions WHERE submission_id = $1 AND blob_hash = $2`, id, nr.BlobHash).Scan(&existing)
+				if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+					return nil, "", err
+				}
+			}
+			seq = last + 1
 		}
 		if seq > 1 {
 			outcome = store.OutcomeUpdated
@@ -189,46 +196,109 @@ func existingRevision(ctx context.Context, tx pgx.Tx, id int64) (*store.Revision
 	return r, store.OutcomeUnchanged, nil
 }
 
-// upsertSubmission returns the id of nr's submission and its unit's name
-// and code, adding the submission (and, filed by name, the unit) when
-// missing, and locks it until tx ends: the registered unit nr.UnitCode,
-// else the unit named nr.Unit.
-func upsertSubmission(ctx context.Context, tx pgx.Tx, nr *store.NewRevision, at time.Time) (int64, string, string, error) {
+// upsertSubmission returns the id of nr's submission, its unit's name
+// and code and whether it was added, adding the submission (and, filed by
+// name, the unit) when missing, and locks it until tx ends: the registered
+// unit nr.UnitCode, else the unit named nr.Unit.
+func upsertSubmission(ctx context.Context, tx pgx.Tx, nr *store.NewRevision, at time.Time) (int64, string, string, bool, error) {
 	var unit int64
 	var name, code string
 	if nr.UnitCode != "" {
 		err := tx.QueryRow(ctx, `SELECT id, name, code FROM units WHERE code = $1`, nr.UnitCode).Scan(&unit, &name, &code)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return 0, "", "", fmt.Errorf("unit %s: %w", nr.UnitCode, store.ErrNotFound)
+			return 0, "", "", false, fmt.Errorf("unit %s: %w", nr.UnitCode, store.ErrNotFound)
 		}
 		if err != nil {
-			return 0, "", "", fmt.Errorf("unit: %w", err)
+			return 0, "", "", false, fmt.Errorf("unit: %w", err)
 		}
 	} else {
 		if _, err := tx.Exec(ctx, `INSERT INTO units(name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, nr.Unit, at); err != nil {
-			return 0, "", "", fmt.Errorf("unit: %w", err)
+			return 0, "", "", false, fmt.Errorf("unit: %w", err)
 		}
 		if err := tx.QueryRow(ctx, `SELECT id, name, code FROM units WHERE name = $1`, nr.Unit).Scan(&unit, &name, &code); err != nil {
-			return 0, "", "", fmt.Errorf("unit: %w", err)
+			return 0, "", "", false, fmt.Errorf("unit: %w", err)
 		}
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO submissions(unit_id, template_id, year, subject, created_at)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, unit, nr.TemplateID, nr.Year, nr.Subject, at); err != nil {
-		return 0, "", "", fmt.Errorf("submission: %w", err)
-	}
+	// A row this transaction added is its own until it ends.
 	var id int64
-	err := tx.QueryRow(ctx, `SELECT id FROM submissions WHERE unit_id = $1 AND template_id = $2 AND year = $3 AND subject = $4 FOR UPDATE`,
+	err := tx.QueryRow(ctx, `INSERT INTO submissions(unit_id, template_id, year, subject, created_at)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`, unit, nr.TemplateID, nr.Year, nr.Subject, at).Scan(&id)
+	if err == nil {
+		return id, name, code, true, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return 0, "", "", false, fmt.Errorf("submission: %w", err)
+	}
+	err = tx.QueryRow(ctx, `SELECT id FROM submissions WHERE unit_id = $1 AND template_id = $2 AND year = $3 AND subject = $4 FOR UPDATE`,
 		unit, nr.TemplateID, nr.Year, nr.Subject).Scan(&id)
 	if err != nil {
-		return 0, "", "", fmt.Errorf("submission: %w", err)
+		return 0, "", "", false, fmt.Errorf("submission: %w", err)
 	}
-	return id, name, code, nil
+	return id, name, code, false, nil
 }
 
 // idCache holds the ids of the table paths and texts a transaction has
-// seen.
+// seen, and those of committed transactions.
 type idCache struct {
 	paths, texts map[string]int64
+	committed    *committedIDs
+}
+
+// known reports whether the id of key is in cache (or, then copied
+// there, among the committed ones of paths or texts).
+func (c *idCache) known(cache map[string]int64, paths bool, key string) bool {
+	if _, ok := cache[key]; ok {
+		return true
+	}
+	if c.committed == nil {
+		return false
+	}
+	id, ok := c.committed.lookup(paths, key)
+	if ok {
+		cache[key] = id
+	}
+	return ok
+}
+
+// maxCachedIDs bounds the ids of texts and table paths kept between
+// transactions (the cache starts again past it).
+const maxCachedIDs = 1 << 16
+
+// committedIDs holds the ids of table paths and texts that committed
+// transactions read or wrote. Rows of either are never deleted, so an id,
+// once committed, stays right, whichever server wrote it.
+type committedIDs struct {
+	mu           gosync.Mutex
+	paths, texts map[string]int64
+}
+
+func (c *committedIDs) lookup(paths bool, key string) (int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := c.texts
+	if paths {
+		m = c.paths
+	}
+	id, ok := m[key]
+	return id, ok
+}
+
+// keep adds the ids a transaction that committed saw.
+func (c *committedIDs) keep(paths, texts map[string]int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.paths == nil || len(c.paths)+len(paths) > maxCachedIDs {
+		c.paths = map[string]int64{}
+	}
+	if c.texts == nil || len(c.texts)+len(texts) > maxCachedIDs {
+		c.texts = map[string]int64{}
+	}
+	for k, v := range paths {
+		c.paths[k] = v
+	}
+	for k, v := range texts {
+		c.texts[k] = v
+	}
 }
 
 // tablePath is a table a row was read from.
@@ -324,7 +394,7 @@ func (c *idCache) resolvePaths(ctx context.Context, tx pgx.Tx, paths []tablePath
 	seen := map[string]bool{}
 	sort.Slice(paths, func(i, j int) bool { return paths[i].path < paths[j].path })
 	for _, p := range paths {
-		if _, ok := c.paths[p.path]; ok || seen[p.path] {
+		if seen[p.path] || c.known(c.paths, true, p.path) {
 			continue
 		}
 		seen[p.path] = true
@@ -350,7 +420,7 @@ func (c *idCache) resolveTexts(ctx context.Context, tx pgx.Tx, texts []string) e
 	seen := map[string]bool{}
 	sort.Strings(texts)
 	for _, t := range texts {
-		if _, ok := c.texts[t]; ok || seen[t] {
+		if seen[t] || c.known(c.texts, false, t) {
 			continue
 		}
 		seen[t] = true
