@@ -938,11 +938,15 @@ func (fb *fastBook) cell(x *xmlScan, prev int) (shown, raw string, keep bool, co
 		}
 	default:
 		raw, shown = v, v
-		if isNum, prec, n := isNumeric(v); isNum {
+		// plain: shown is the number written out (isNumeric of it is
+		// that of v).
+		isNum, prec, n, plain := isNumericPlain(v)
+		if isNum {
 			if prec > 15 && !isNumWithinPrecision(v) {
 				shown = strconv.FormatFloat(n, 'G', 15, 64)
+				isNum, prec, n = isNumeric(shown)
 			} else {
-				shown = strconv.FormatFloat(n, 'f', -1, 64)
+				shown = plain
 			}
 		}
 		if formatted && shown != "" {
@@ -950,7 +954,7 @@ func (fb *fastBook) cell(x *xmlScan, prev int) (shown, raw string, keep bool, co
 				return "", "", false, 0, errSlow
 			}
 			// excelize's General format: at most 11 digits.
-			if isNum, prec, n := isNumeric(shown); isNum && prec > 11 {
+			if isNum && prec > 11 {
 				shown = strconv.FormatFloat(n, 'G', 10, 64)
 			}
 		}
@@ -966,15 +970,23 @@ func (fb *fastBook) cell(x *xmlScan, prev int) (shown, raw string, keep bool, co
 // isNumeric is excelize's test of a number: whether s parses as one, the
 // digits it has written out, and its value.
 func isNumeric(s string) (bool, int, float64) {
+	isNum, prec, n, _ := isNumericPlain(s)
+	return isNum, prec, n
+}
+
+// isNumericPlain is isNumeric, and the number written out as excelize
+// shows it (strconv.FormatFloat(n, 'f', -1, 64)), whose own isNumeric is
+// the same: it parses back to n.
+func isNumericPlain(s string) (isNum bool, prec int, n float64, plain string) {
 	if s == "" || strings.Contains(s, "_") {
-		return false, 0, 0
+		return false, 0, 0, ""
 	}
 	flt, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return false, 0, 0
+		return false, 0, 0, ""
 	}
-	plain := strconv.FormatFloat(flt, 'f', -1, 64)
-	return true, len(plain) - strings.Count(plain, "."), flt
+	plain = strconv.FormatFloat(flt, 'f', -1, 64)
+	return true, len(plain) - strings.Count(plain, "."), flt, plain
 }
 
 // isNumWithinPrecision is excelize's test of an integer zero-filled after
