@@ -178,12 +178,12 @@ const maxExternalLinks = 20
 // file as the workbook names it, or else by its own name).
 func packageFlags(wb *mapping.Workbook, parts *zipParts) {
 	for _, zf := range parts.zr.File {
-		n := strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/"))
+		n := lowerName(strings.ReplaceAll(zf.Name, "\\", "/"))
 		switch {
 		case path.Base(n) == "vbaproject.bin", strings.HasPrefix(n, "xl/macrosheets/"):
 			wb.Macros = true
 		case n == "[content_types].xml":
-			if b, ok := parts.bytes[zf]; ok && bytes.Contains(bytes.ToLower(b), []byte("macroenabled.main+xml")) {
+			if b, ok := parts.bytes[zf]; ok && containsLower(b, "macroenabled.main+xml") {
 				wb.Macros = true
 			}
 		case strings.HasPrefix(n, "xl/externallinks/") && !strings.Contains(n[len("xl/externallinks/"):], "/") &&
@@ -259,6 +259,8 @@ type zipParts struct {
 	data  []byte
 	zr    *zip.Reader
 	bytes map[*zip.File][]byte
+	// shared are the entries also kept in sharedParts.
+	shared map[*zip.File]*sharedPart
 	// sharedStrings is how many string items (si) the shared strings
 	// table has, at most (a tag in a comment counts too).
 	sharedStrings int
@@ -315,7 +317,7 @@ func sniff(data []byte, lim Limits) (*zipParts, error) {
 	var hasWorkbook, hasBinary, isODF bool
 	for _, zf := range zr.File {
 		total += zf.UncompressedSize64
-		switch strings.ToLower(zf.Name) {
+		switch lowerName(zf.Name) {
 		case "xl/workbook.xml":
 			hasWorkbook = true
 		case "xl/workbook.bin":
@@ -339,14 +341,22 @@ func sniff(data []byte, lim Limits) (*zipParts, error) {
 	// ignores read errors, so decompress every entry once here: archive/zip
 	// stops at an entry's declared size and checks its CRC, so this bounds
 	// the work and memory and catches forged or corrupt entries.
+	// An entry checked before for another workbook is taken from
+	// sharedParts (partcache.go).
 	parts := &zipParts{data: data, zr: zr, bytes: make(map[*zip.File][]byte, len(zr.File))}
 	for _, zf := range zr.File {
-		b, n, err := checkEntry(zf, lim)
+		b, n, sp, err := checkEntry(data, zf, lim)
 		if err != nil {
 			return nil, err
 		}
 		if b != nil {
 			parts.bytes[zf] = b
+		}
+		if sp != nil {
+			if parts.shared == nil {
+				parts.shared = map[*zip.File]*sharedPart{}
+			}
+			parts.shared[zf] = sp
 		}
 		if strings.EqualFold(strings.ReplaceAll(zf.Name, "\\", "/"), pathSharedStrings) {
 			parts.sharedStrings = n
@@ -367,18 +377,27 @@ func sniff(data []byte, lim Limits) (*zipParts, error) {
 // costs is bounded before it opens the workbook (forExcelize).
 func (p *zipParts) check(lim Limits) error {
 	for _, zf := range p.zr.File {
-		if b, kept := p.bytes[zf]; kept && declaresEntities(b) {
+		b, kept := p.bytes[zf]
+		declares := kept && declaresEntities(b)
+		if sp := p.shared[zf]; sp != nil {
+			declares = kept && sp.entities // found once for all workbooks
+		}
+		if declares {
 			return fmt.Errorf("%w: %s", ErrUnsafeXML, oneLine(zf.Name))
 		}
 	}
 	for _, zf := range p.zr.File {
 		b, kept := p.bytes[zf]
 		var err error
-		switch strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/")) {
+		switch lowerName(strings.ReplaceAll(zf.Name, "\\", "/")) {
 		case "xl/sharedstrings.xml":
 			err = countSharedStrings(p.sharedStrings, kept, lim.MaxSharedStrings, -1)
 		case "xl/styles.xml":
-			err = countStyles(b, kept, lim.MaxStyles)
+			if sp := p.shared[zf]; sp != nil {
+				err, _ = sp.derived("countStyles "+strconv.Itoa(lim.MaxStyles), func() any { return countStyles(b, kept, lim.MaxStyles) }).(error)
+			} else {
+				err = countStyles(b, kept, lim.MaxStyles)
+			}
 		}
 		if err != nil {
 			return fmt.Errorf("%w: %s %v", ErrTooLarge, oneLine(zf.Name), err)
@@ -484,41 +503,89 @@ func countStyles(b []byte, kept bool, max int) error {
 	return nil
 }
 
+// lowerName is strings.ToLower of a zip entry's name, without allocating
+// for the names of parts a workbook usually has.
+func lowerName(name string) string {
+	switch name {
+	case pathContentTypes:
+		return "[content_types].xml"
+	case pathSharedStrings:
+		return "xl/sharedstrings.xml"
+	}
+	return strings.ToLower(name)
+}
+
+// containsLower reports whether bytes.ToLower(b) contains sub, which is
+// lower-case ASCII, without lowering a copy of b when b is ASCII.
+func containsLower(b []byte, sub string) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return bytes.Contains(bytes.ToLower(b), []byte(sub))
+		}
+	}
+	for i := 0; i+len(sub) <= len(b); i++ {
+		if asciiLower(b[i]) == sub[0] && bytes.EqualFold(b[i:i+len(sub)], []byte(sub)) {
+			return true
+		}
+	}
+	return false
+}
+
+// asciiLower is an ASCII byte in lower case.
+func asciiLower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
 // keepPart reports whether sniff keeps an entry's bytes for the fast path:
 // the XML parts up to fastPartLimit (not images or other binary parts).
 func keepPart(zf *zip.File) bool {
-	n := strings.ToLower(zf.Name)
+	n := lowerName(zf.Name)
 	return zf.UncompressedSize64 <= fastPartLimit && (strings.HasSuffix(n, ".xml") || strings.HasSuffix(n, ".rels"))
 }
 
-// checkEntry decompresses one zip entry and classifies what goes wrong:
-// more data than declared is ErrTooLarge, anything else ErrCorrupt. It
-// returns the bytes of an XML part (keepPart). The styles part may be at
-// most maxStyleBytes per style of lim.MaxStyles, and it and the shared
-// strings table are counted as they are decompressed, so that a table of
-// millions stops at its limit instead of being held whole (zipParts.check
-// counts exactly).
-func checkEntry(zf *zip.File, lim Limits) (b []byte, count int, err error) {
-	name := strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/"))
+// checkEntry decompresses one zip entry of the zip of data and classifies
+// what goes wrong: more data than declared is ErrTooLarge, anything else
+// ErrCorrupt. It returns the bytes of an XML part (keepPart). The styles
+// part may be at most maxStyleBytes per style of lim.MaxStyles, and it and
+// the shared strings table are counted as they are decompressed, so that a
+// table of millions stops at its limit instead of being held whole
+// (zipParts.check counts exactly). An entry kept in sharedParts is not
+// decompressed again; sp is the entry there, nil for none.
+func checkEntry(data []byte, zf *zip.File, lim Limits) (b []byte, count int, sp *sharedPart, err error) {
+	name := lowerName(strings.ReplaceAll(zf.Name, "\\", "/"))
 	if max := uint64(lim.MaxStyles) * maxStyleBytes; name == "xl/styles.xml" && zf.UncompressedSize64 > max {
-		return nil, 0, fmt.Errorf("%w: %s 超过 %d 字节，单元格样式过多 (larger than %d bytes: too many styles)", ErrTooLarge, oneLine(zf.Name), max, max)
+		return nil, 0, nil, fmt.Errorf("%w: %s 超过 %d 字节，单元格样式过多 (larger than %d bytes: too many styles)", ErrTooLarge, oneLine(zf.Name), max, max)
+	}
+	tooManyStyles := func() error {
+		return fmt.Errorf("%w: %s 含有超过 %d 个单元格样式 (more than %d cell styles)", ErrTooLarge, oneLine(zf.Name), 2*lim.MaxStyles, 2*lim.MaxStyles)
+	}
+	// An entry checked before: readCounting would have stopped at the
+	// same count.
+	if sp = lookupShared(data, zf); sp != nil {
+		if keepPart(zf) && name == "xl/styles.xml" && sp.count > 2*lim.MaxStyles {
+			return nil, 0, nil, tooManyStyles()
+		}
+		return sp.b, sp.count, sp, nil
 	}
 	rc, err := zf.Open()
 	if err != nil {
-		return nil, 0, fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
+		return nil, 0, nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
 	}
 	defer rc.Close()
 	switch {
 	case keepPart(zf) && name == "xl/sharedstrings.xml":
 		b, count, err = readCounting(rc, zf.UncompressedSize64, "si", lim.MaxSharedStrings)
 		if errors.Is(err, errTooMany) {
-			return nil, 0, fmt.Errorf("%w: %s 含有超过 %d 个共享字符串 (more than %d shared strings)", ErrTooLarge, oneLine(zf.Name), lim.MaxSharedStrings, lim.MaxSharedStrings)
+			return nil, 0, nil, fmt.Errorf("%w: %s 含有超过 %d 个共享字符串 (more than %d shared strings)", ErrTooLarge, oneLine(zf.Name), lim.MaxSharedStrings, lim.MaxSharedStrings)
 		}
 	case keepPart(zf) && name == "xl/styles.xml":
 		// Cell styles are the xf of cellXfs and of cellStyleXfs.
-		b, _, err = readCounting(rc, zf.UncompressedSize64, "xf", 2*lim.MaxStyles)
+		b, count, err = readCounting(rc, zf.UncompressedSize64, "xf", 2*lim.MaxStyles)
 		if errors.Is(err, errTooMany) {
-			return nil, 0, fmt.Errorf("%w: %s 含有超过 %d 个单元格样式 (more than %d cell styles)", ErrTooLarge, oneLine(zf.Name), 2*lim.MaxStyles, 2*lim.MaxStyles)
+			return nil, 0, nil, tooManyStyles()
 		}
 	case keepPart(zf):
 		buf := bytes.NewBuffer(make([]byte, 0, zf.UncompressedSize64+bytes.MinRead))
@@ -529,11 +596,11 @@ func checkEntry(zf *zip.File, lim Limits) (b []byte, count int, err error) {
 	}
 	switch {
 	case err == nil:
-		return b, count, nil
+		return b, count, keepShared(data, zf, b, count), nil
 	case errors.Is(err, zip.ErrFormat) && expandsBeyond(zf):
-		return nil, 0, fmt.Errorf("%w: %s 解压后超过其声明的 %d 字节 (expands beyond its declared size)", ErrTooLarge, oneLine(zf.Name), zf.UncompressedSize64)
+		return nil, 0, nil, fmt.Errorf("%w: %s 解压后超过其声明的 %d 字节 (expands beyond its declared size)", ErrTooLarge, oneLine(zf.Name), zf.UncompressedSize64)
 	default:
-		return nil, 0, fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
+		return nil, 0, nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, oneLine(zf.Name), err)
 	}
 }
 

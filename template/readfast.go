@@ -22,11 +22,11 @@ import (
 
 // The fast path. Read first tries readFast, which reads the workbook's
 // XML parts itself, from the bytes sniff decompressed: the package and
-// workbook relationships and workbook.xml with encoding/xml into structures
-// shaped like excelize's; styles.xml (only which number format each cell
-// style has) and sharedStrings.xml with xmlScan, or encoding/xml where the
-// scanner does not read them; docProps/custom.xml; and each worksheet in
-// one pass with xmlScan. It gives the same cells, merges, hidden columns
+// workbook relationships and workbook.xml (readparts.go), styles.xml (only
+// which number format each cell style has) and sharedStrings.xml with
+// xmlScan into structures shaped like excelize's, or with encoding/xml
+// where the scanner does not read them; docProps/custom.xml with
+// encoding/xml; and each worksheet in one pass with xmlScan. It gives the same cells, merges, hidden columns
 // and rows, and properties as the excelize path, row by row under the same
 // limits, for the workbooks it accepts; at anything it would not read
 // exactly as excelize does (a number format other than General, built in or
@@ -188,7 +188,7 @@ func (fb *fastBook) readWorkbook(name, shown string) (*mapping.Workbook, error) 
 	parts, lim := fb.parts, fb.lim
 	for _, zf := range parts.zr.File {
 		n := strings.ReplaceAll(zf.Name, "\\", "/")
-		switch strings.ToLower(n) {
+		switch lowerName(n) {
 		case "[content_types].xml":
 			n = pathContentTypes
 		case "xl/sharedstrings.xml":
@@ -201,7 +201,7 @@ func (fb *fastBook) readWorkbook(name, shown string) (*mapping.Workbook, error) 
 	}
 	// The workbook part, its sheets and where they are.
 	var root xRels
-	if err := fb.decode("_rels/.rels", &root, false); err != nil {
+	if err := fb.scanOrDecode("_rels/.rels", &root, scanRels, false); err != nil {
 		return nil, errSlow
 	}
 	wbPath := ""
@@ -215,7 +215,7 @@ func (fb *fastBook) readWorkbook(name, shown string) (*mapping.Workbook, error) 
 		return nil, errSlow
 	}
 	var book xWorkbook
-	if err := fb.decode(wbPath, &book, false); err != nil {
+	if err := fb.scanOrDecode(wbPath, &book, scanWorkbook, false); err != nil {
 		return nil, errSlow
 	}
 	relsPath := "_rels/" + path.Base(wbPath) + ".rels"
@@ -223,7 +223,7 @@ func (fb *fastBook) readWorkbook(name, shown string) (*mapping.Workbook, error) 
 		relsPath = strings.TrimPrefix(dir+"/_rels/"+path.Base(wbPath)+".rels", "/")
 	}
 	var rels xRels
-	if err := fb.decode(relsPath, &rels, false); err != nil {
+	if err := fb.scanOrDecode(relsPath, &rels, scanRels, false); err != nil {
 		return nil, errSlow
 	}
 	sheetPath := map[string]string{}
@@ -246,7 +246,7 @@ func (fb *fastBook) readWorkbook(name, shown string) (*mapping.Workbook, error) 
 	}
 	// Styles, shared strings, properties.
 	var st xStyles
-	if err := fb.scanOrDecode(pathStyles, &st, scanStyles); err != nil {
+	if err := fb.scanOrDecode(pathStyles, &st, scanStyles, true); err != nil {
 		return nil, errSlow
 	}
 	if st.CellXfs != nil {
@@ -279,7 +279,7 @@ func (fb *fastBook) readWorkbook(name, shown string) (*mapping.Workbook, error) 
 		return nil, errSlow // excelize reads it from a temporary file, another way
 	}
 	var sst xSST
-	if err := fb.scanOrDecode(pathSharedStrings, &sst, scanSST); err != nil {
+	if err := fb.scanOrDecode(pathSharedStrings, &sst, scanSST, true); err != nil {
 		return nil, errSlow
 	}
 	fb.sst = sst.Strings
@@ -401,21 +401,56 @@ func (fb *fastBook) decode(name string, v any, optional bool) error {
 	return nil
 }
 
-// scanOrDecode fills v from an optional part with scan, or where scan does
-// not read it with encoding/xml, into a v emptied of what scan left in it
-// (encoding/xml appends to the slices it finds).
-func (fb *fastBook) scanOrDecode(name string, v any, scan func(string, any) error) error {
+// scanOrDecode fills v (a pointer) from a part with scan, or where scan
+// does not read it with encoding/xml; a missing part is an error unless
+// optional. What it reads of a part kept in sharedParts is read once for
+// all workbooks, and shared: it is never written.
+func (fb *fastBook) scanOrDecode(name string, v any, scan func(string, any) error, optional bool) error {
 	b, err := fb.read(name)
-	if err != nil || b == nil {
+	if err != nil {
 		return err
 	}
+	if b == nil {
+		if optional {
+			return nil
+		}
+		return errSlow
+	}
+	sp := fb.parts.shared[fb.files[name]]
+	if sp == nil {
+		return parseXML(b, v, scan)
+	}
+	type parsed struct {
+		v   reflect.Value
+		err error
+	}
+	t := reflect.TypeOf(v).Elem()
+	p := sp.derived("parsed "+t.String(), func() any {
+		nv := reflect.New(t)
+		err := parseXML(b, nv.Interface(), scan)
+		return parsed{nv.Elem(), err}
+	}).(parsed)
+	if p.err != nil {
+		return p.err
+	}
+	reflect.ValueOf(v).Elem().Set(p.v)
+	return nil
+}
+
+// parseXML fills v from a part's bytes b with scan, or where scan does not
+// read them with encoding/xml, into a v emptied of what scan left in it
+// (encoding/xml appends to the slices it finds).
+func parseXML(b []byte, v any, scan func(string, any) error) error {
 	// As in sheet, the part's bytes are read in place: they are never
 	// written again.
 	if scan(unsafe.String(unsafe.SliceData(b), len(b)), v) == nil {
 		return nil
 	}
 	reflect.ValueOf(v).Elem().SetZero()
-	return fb.decode(name, v, true)
+	if err := xml.NewDecoder(bytes.NewReader(b)).Decode(v); err != nil && err != io.EOF {
+		return errSlow
+	}
+	return nil
 }
 
 // xmlInt parses an integer attribute as encoding/xml does.
@@ -903,11 +938,15 @@ func (fb *fastBook) cell(x *xmlScan, prev int) (shown, raw string, keep bool, co
 		}
 	default:
 		raw, shown = v, v
-		if isNum, prec, n := isNumeric(v); isNum {
+		// plain: shown is the number written out (isNumeric of it is
+		// that of v).
+		isNum, prec, n, plain := isNumericPlain(v)
+		if isNum {
 			if prec > 15 && !isNumWithinPrecision(v) {
 				shown = strconv.FormatFloat(n, 'G', 15, 64)
+				isNum, prec, n = isNumeric(shown)
 			} else {
-				shown = strconv.FormatFloat(n, 'f', -1, 64)
+				shown = plain
 			}
 		}
 		if formatted && shown != "" {
@@ -915,7 +954,7 @@ func (fb *fastBook) cell(x *xmlScan, prev int) (shown, raw string, keep bool, co
 				return "", "", false, 0, errSlow
 			}
 			// excelize's General format: at most 11 digits.
-			if isNum, prec, n := isNumeric(shown); isNum && prec > 11 {
+			if isNum && prec > 11 {
 				shown = strconv.FormatFloat(n, 'G', 10, 64)
 			}
 		}
@@ -931,15 +970,23 @@ func (fb *fastBook) cell(x *xmlScan, prev int) (shown, raw string, keep bool, co
 // isNumeric is excelize's test of a number: whether s parses as one, the
 // digits it has written out, and its value.
 func isNumeric(s string) (bool, int, float64) {
-	if strings.Contains(s, "_") {
-		return false, 0, 0
+	isNum, prec, n, _ := isNumericPlain(s)
+	return isNum, prec, n
+}
+
+// isNumericPlain is isNumeric, and the number written out as excelize
+// shows it (strconv.FormatFloat(n, 'f', -1, 64)), whose own isNumeric is
+// the same: it parses back to n.
+func isNumericPlain(s string) (isNum bool, prec int, n float64, plain string) {
+	if s == "" || strings.Contains(s, "_") {
+		return false, 0, 0, ""
 	}
 	flt, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return false, 0, 0
+		return false, 0, 0, ""
 	}
-	plain := strconv.FormatFloat(flt, 'f', -1, 64)
-	return true, len(plain) - strings.Count(plain, "."), flt
+	plain = strconv.FormatFloat(flt, 'f', -1, 64)
+	return true, len(plain) - strings.Count(plain, "."), flt, plain
 }
 
 // isNumWithinPrecision is excelize's test of an integer zero-filled after
@@ -1116,12 +1163,16 @@ func mergeRects(x *xmlScan) ([][4]int, error) {
 			return nil, errSlow
 		}
 		x.skip()
-		if !strings.Contains(ref, ":") {
-			ref += ":" + ref
+		// As excelize: a ref without a colon is the cell twice, and only
+		// the first two cells of one with more count.
+		first, second, found := strings.Cut(strings.ReplaceAll(ref, "$", ""), ":")
+		if !found {
+			second = first
+		} else if j := strings.IndexByte(second, ':'); j >= 0 {
+			second = second[:j]
 		}
-		rng := strings.Split(strings.ReplaceAll(ref, "$", ""), ":")
-		c1, r1, err1 := excelize.CellNameToCoordinates(rng[0])
-		c2, r2, err2 := excelize.CellNameToCoordinates(rng[1])
+		c1, r1, err1 := excelize.CellNameToCoordinates(first)
+		c2, r2, err2 := excelize.CellNameToCoordinates(second)
 		if err1 != nil || err2 != nil {
 			return nil, errSlow // excelize fails on it: its message is the excelize path's
 		}

@@ -31,6 +31,9 @@ type xmlScan struct {
 	attrs     []xmlAttr
 	stack     []string
 	buf       []byte
+	// The first attributes and open elements, without allocating.
+	attrsBuf [8]xmlAttr
+	stackBuf [8]string
 }
 
 type xmlAttr struct{ name, value string }
@@ -85,20 +88,9 @@ func (x *xmlScan) start() bool {
 	return !x.bad && x.next() && x.kind == tokStart && len(x.stack) <= 1
 }
 
-// mainNamespace reports whether the current start tag's name is in the
-// SpreadsheetML main namespace.
-func (x *xmlScan) mainNamespace() bool {
-	want := "xmlns"
-	if i := strings.IndexByte(x.name, ':'); i >= 0 {
-		want = "xmlns:" + x.name[:i]
-	}
-	for _, a := range x.attrs {
-		if a.name == want {
-			return a.value == nsMain
-		}
-	}
-	return false
-}
+// mainNamespace reports whether the current start tag, the root element,
+// is in the SpreadsheetML main namespace.
+func (x *xmlScan) mainNamespace() bool { return x.rootNamespace() == nsMain }
 
 // local is a name without its prefix.
 func (x *xmlScan) local(name string) string {
@@ -128,6 +120,9 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\
 func (x *xmlScan) next() bool {
 	if x.bad {
 		return false
+	}
+	if x.stack == nil {
+		x.stack, x.attrs = x.stackBuf[:0], x.attrsBuf[:0]
 	}
 	if !x.skipText() || x.i >= len(x.s) {
 		return false
