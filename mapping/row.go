@@ -269,8 +269,10 @@ type rowCols struct {
 	sheet string
 	units []string
 	full  []Value
-	// chunk is where the next rows' slots are taken from.
+	// chunk is where the next rows' slots are taken from; rows counts the
+	// rows made, which sizes the next chunk.
 	chunk []slot
+	rows  int
 }
 
 // index returns the slot of column name, or -1.
@@ -332,8 +334,11 @@ func (rc *rowCols) ref(r, c int) string {
 func (rc *rowCols) newRow(row int) Row {
 	n := len(rc.names)
 	if len(rc.chunk) < n {
-		rc.chunk = make([]slot, 256*n)
+		// Chunks grow with the table (as many rows as made so far, 8 to
+		// 256): a short table does not hold the slots of 256 rows.
+		rc.chunk = make([]slot, min(max(rc.rows, 8), 256)*n)
 	}
+	rc.rows++
 	s := rc.chunk[:n:n]
 	rc.chunk = rc.chunk[n:]
 	return Row{Row: row, cols: rc, slots: s}

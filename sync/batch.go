@@ -26,6 +26,12 @@ type Progress func(done, total int, r *ImportResult)
 const (
 	// MaxBatch is the most files one commit records.
 	MaxBatch = 128
+	// MaxQueued is the most files waiting for the committer while it
+	// records a batch. Each holds its parsed forms until committed, so
+	// this bounds an import's memory when the committer is slower than
+	// the workers: at most about 2×MaxQueued files are in hand, however
+	// many the import has. It also sizes the batches then.
+	MaxQueued = MaxBatch / 2
 	// BatchWait is how long the committer waits for more files once it
 	// has one.
 	BatchWait = 3 * time.Millisecond
@@ -126,7 +132,7 @@ func (s *Service) runBatch(ctx context.Context, srcs []Source, workers int, opts
 	}
 
 	units := &batchUnits{}
-	commits := make(chan queued, MaxBatch)
+	commits := make(chan queued, MaxQueued)
 	committed := make(chan struct{})
 	go func() {
 		defer close(committed)
