@@ -106,14 +106,23 @@ func (b *Blobs) put(ctx context.Context, data []byte, durable bool) (string, err
 		return "", fmt.Errorf("put blob %s: %w", hash, err)
 	}
 	dir := filepath.Dir(p)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("put blob %s: %w", hash, err)
-	}
+	// The folder usually exists: it is made only when creating the
+	// temporary file in it finds it missing.
 	tmp, err := os.CreateTemp(dir, leftoverPrefix+"*")
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = os.MkdirAll(dir, 0o755); err == nil {
+			tmp, err = os.CreateTemp(dir, leftoverPrefix+"*")
+		}
+	}
 	if err != nil {
 		return "", fmt.Errorf("put blob %s: %w", hash, err)
 	}
-	defer os.Remove(tmp.Name())
+	renamed := false
+	defer func() {
+		if !renamed {
+			os.Remove(tmp.Name())
+		}
+	}()
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return "", fmt.Errorf("put blob %s: %w", hash, err)
@@ -130,6 +139,7 @@ func (b *Blobs) put(ctx context.Context, data []byte, durable bool) (string, err
 	if err := os.Rename(tmp.Name(), p); err != nil {
 		return "", fmt.Errorf("put blob %s: %w", hash, err)
 	}
+	renamed = true
 	if durable {
 		if d, err := os.Open(dir); err == nil {
 			d.Sync()
