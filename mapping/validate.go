@@ -227,8 +227,11 @@ type valueKey struct {
 // shared: many rows hold the same target (100%, ≥95%) or 一级/二级 heading,
 // and expressions never change what they are given.
 func (v *validation) valueOf(val Value) any {
-	if (val.Type != TypeIndicator && val.Type != TypeHeading) || val.Error != "" || val.Empty() {
+	if val.Type != TypeIndicator && val.Type != TypeHeading {
 		return valueOf(val)
+	}
+	if val.Error != "" || val.Empty() {
+		return nil
 	}
 	k := valueKey{typ: val.Type, op: val.Op, unit: val.Unit, text: val.Text, tier: val.Tier,
 		raw: strings.TrimSpace(val.Raw), qualitative: val.Qualitative}
