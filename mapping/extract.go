@@ -151,6 +151,12 @@ func (t *Template) Extract(wb *Workbook, s *Sheet) (*Result, error) {
 		res.Blocks[b.Name] = t.readBlocks(v, all, b, &res.Problems)
 	}
 	dropSigs(s)
+	if v.cells > maxIndexed {
+		// A sheet this large lets its normalised texts go: what was read
+		// is in res, and checking it needs the memory (a sheet read again
+		// normalises them again).
+		s.view, s.norm, s.texts = nil, nil, 0
+	}
 	return res, nil
 }
 
