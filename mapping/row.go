@@ -269,8 +269,11 @@ type rowCols struct {
 	sheet string
 	units []string
 	full  []Value
-	// chunk is where the next rows' slots are taken from.
-	chunk []slot
+	// chunk is where the next rows' slots are taken from; chunkRows is
+	// how many rows the last chunk held (16, doubling to 256: a form's
+	// table has a few rows, a consolidated sheet's thousands).
+	chunk     []slot
+	chunkRows int
 }
 
 // index returns the slot of column name, or -1.
@@ -332,7 +335,8 @@ func (rc *rowCols) ref(r, c int) string {
 func (rc *rowCols) newRow(row int) Row {
 	n := len(rc.names)
 	if len(rc.chunk) < n {
-		rc.chunk = make([]slot, 256*n)
+		rc.chunkRows = min(max(2*rc.chunkRows, 16), 256)
+		rc.chunk = make([]slot, rc.chunkRows*n)
 	}
 	s := rc.chunk[:n:n]
 	rc.chunk = rc.chunk[n:]
