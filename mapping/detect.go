@@ -108,7 +108,7 @@ func (t *Template) match(s *Sheet) sheetMatch {
 	v := newView(s)
 	var m sheetMatch
 	for _, l := range t.Detect {
-		if v.hasLabelCell(NormLabel(l)) {
+		if v.hasLabelCell(v.needle(l)) {
 			m.score += 2
 		} else {
 			m.missing = append(m.missing, l)
@@ -117,7 +117,7 @@ func (t *Template) match(s *Sheet) sheetMatch {
 	}
 	structural := len(m.missing)
 	for _, l := range t.DetectAbsent {
-		if v.containsText(NormLabel(l)) {
+		if v.containsText(v.needle(l)) {
 			m.missing = append(m.missing, "不应含有 (must not contain) "+l)
 		}
 	}
@@ -166,16 +166,18 @@ func (t *Template) match(s *Sheet) sheetMatch {
 
 // hasLabelCell reports whether a cell stands for label nl (normalised): its
 // whole text, or nl followed by a separator or a value in parentheses.
-func (v *view) hasLabelCell(nl string) bool {
+func (v *view) hasLabelCell(n needle) bool {
+	nl := n.text
 	if nl == "" {
 		return false
 	}
 	if v.cells <= maxIndexed && len(v.findExact(region{0, len(v.norm)}, []string{nl})) > 0 {
 		return true
 	}
-	for _, row := range v.norm {
-		for _, t := range row {
-			if isLabelCell(t, nl) {
+	for r, row := range v.norm {
+		sigs := v.sigs(r)
+		for c, t := range row {
+			if n.may(sigs[c]) && isLabelCell(t, nl) {
 				return true
 			}
 		}
@@ -201,13 +203,15 @@ func isLabelCell(t, nl string) bool {
 }
 
 // containsText reports whether any cell's normalised text contains nl.
-func (v *view) containsText(nl string) bool {
+func (v *view) containsText(n needle) bool {
+	nl := n.text
 	if nl == "" {
 		return false
 	}
-	for _, row := range v.norm {
-		for _, t := range row {
-			if strings.Contains(t, nl) {
+	for r, row := range v.norm {
+		sigs := v.sigs(r)
+		for c, t := range row {
+			if n.may(sigs[c]) && strings.Contains(t, nl) {
 				return true
 			}
 		}
@@ -280,6 +284,7 @@ func DetectForms(wb *Workbook, ts []*Template) ([]Form, error) {
 			forms = append(forms, *best)
 		}
 	}
+	dropSigs(wb.Sheets...)
 	if len(forms) > 0 {
 		return visibleFirst(forms), nil
 	}
@@ -361,6 +366,7 @@ func (t *Template) FormsOf(wb *Workbook) []Form {
 		}
 		forms = append(forms, *best)
 	}
+	dropSigs(wb.Sheets...)
 	return forms
 }
 

@@ -17,6 +17,11 @@ type view struct {
 	// at most maxIndexed cells; larger ones are searched cell by cell).
 	at    map[string][][2]int
 	cells int
+	// sig holds the cells' label signatures (sigs), row r's from
+	// sigAt[r]; needles the labels normalised. Both are made on first use.
+	sig     []uint64
+	sigAt   []int32
+	needles map[string]needle
 }
 
 // maxIndexed is the most non-empty cells view.at indexes.
@@ -67,11 +72,12 @@ func (v *view) find(rg region, labels []string, mode MatchMode) [][2]int {
 		return v.findExact(rg, labels)
 	}
 	for _, l := range labels {
-		nl := NormLabel(l)
+		nl := v.needle(l)
 		var hits [][2]int
 		for r := rg.top; r < rg.bottom && r < len(v.norm); r++ {
+			sigs := v.sigs(r)
 			for c, t := range v.norm[r] {
-				if matchLabel(t, nl, mode) {
+				if nl.may(sigs[c]) && matchLabel(t, nl.text, mode) {
 					hits = append(hits, [2]int{r, c})
 				}
 			}
@@ -97,7 +103,7 @@ func (v *view) findExact(rg region, labels []string) [][2]int {
 	}
 	for _, l := range labels {
 		var hits [][2]int
-		for _, p := range v.at[NormLabel(l)] {
+		for _, p := range v.at[v.needle(l).text] {
 			if p[0] >= rg.top && p[0] < rg.bottom {
 				hits = append(hits, p)
 			}
@@ -143,6 +149,13 @@ func (t *Template) Extract(wb *Workbook, s *Sheet) (*Result, error) {
 			res.Blocks = map[string][]BlockResult{}
 		}
 		res.Blocks[b.Name] = t.readBlocks(v, all, b, &res.Problems)
+	}
+	dropSigs(s)
+	if v.cells > maxIndexed {
+		// A sheet this large lets its normalised texts go: what was read
+		// is in res, and checking it needs the memory (a sheet read again
+		// normalises them again).
+		s.view, s.norm, s.texts = nil, nil, 0
 	}
 	return res, nil
 }

@@ -239,3 +239,16 @@ func BenchmarkLargeTable(b *testing.B) {
 		t.Check(res)
 	}
 }
+
+// BenchmarkFingerprint hashes the read results, as an import does for
+// every workbook.
+func BenchmarkFingerprint(b *testing.B) {
+	for _, f := range benchForms(b, loadTemplates(b)) {
+		b.Run(f.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				f.res.Fingerprint()
+			}
+		})
+	}
+}

@@ -51,21 +51,33 @@ func canonical(v Value) string {
 
 // Fingerprint is a hash of the result's normalised data, independent of
 // cells, rows and layout: equal for a workbook and its regenerated copy.
+//
+// It hashes "TEMPLATE@VERSION\n" and then, in the order of their paths
+// (see Flatten), one line "PATH=CANONICAL\n" for each value that is not
+// empty or has an error, CANONICAL being the value's JSON as
+// encoding/json writes it without its cell and with its raw text trimmed.
+// Stored revisions are compared by it, so it must not change: the lines
+// are written straight into the hash (fingerprintWriter) without the
+// flattened map, and TestExampleFingerprints and TestFingerprintMatchesJSON
+// pin them.
 func (r *Result) Fingerprint() string {
-	flat := r.Flatten()
-	keys := make([]string, 0, len(flat))
-	for k, v := range flat {
-		if !v.Empty() || v.Error != "" {
-			keys = append(keys, k)
+	var w fingerprintWriter
+	w.collect(r)
+	h := sha256.New()
+	b := make([]byte, 0, 4096)
+	b = append(append(append(append(b, r.Template...), '@'), r.Version...), '\n')
+	for _, e := range w.lines() {
+		b = append(append(b, w.key(e)...), '=')
+		b = appendCanonical(b, &w.vals[e.i])
+		b = append(b, '\n')
+		if len(b) >= 3072 {
+			h.Write(b)
+			b = b[:0]
 		}
 	}
-	sort.Strings(keys)
-	h := sha256.New()
-	fmt.Fprintf(h, "%s@%s\n", r.Template, r.Version)
-	for _, k := range keys {
-		fmt.Fprintf(h, "%s=%s\n", k, canonical(flat[k]))
-	}
-	return hex.EncodeToString(h.Sum(nil))
+	h.Write(b)
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0]))
 }
 
 // Change is one field-level difference between two results.

@@ -269,10 +269,11 @@ type rowCols struct {
 	sheet string
 	units []string
 	full  []Value
-	// chunk is where the next rows' slots are taken from; rows counts the
-	// rows made, which sizes the next chunk.
-	chunk []slot
-	rows  int
+	// chunk is where the next rows' slots are taken from; chunkRows is
+	// how many rows the last chunk held (16, doubling to 256: a form's
+	// table has a few rows, a consolidated sheet's thousands).
+	chunk     []slot
+	chunkRows int
 }
 
 // index returns the slot of column name, or -1.
@@ -334,11 +335,9 @@ func (rc *rowCols) ref(r, c int) string {
 func (rc *rowCols) newRow(row int) Row {
 	n := len(rc.names)
 	if len(rc.chunk) < n {
-		// Chunks grow with the table (as many rows as made so far, 8 to
-		// 256): a short table does not hold the slots of 256 rows.
-		rc.chunk = make([]slot, min(max(rc.rows, 8), 256)*n)
+		rc.chunkRows = min(max(2*rc.chunkRows, 16), 256)
+		rc.chunk = make([]slot, rc.chunkRows*n)
 	}
-	rc.rows++
 	s := rc.chunk[:n:n]
 	rc.chunk = rc.chunk[n:]
 	return Row{Row: row, cols: rc, slots: s}

@@ -124,17 +124,17 @@ func TestRowWithoutValuesEncodesNull(t *testing.T) {
 // TestCompactRowsGrowWithTable: the slots of a table's compact rows are
 // taken in chunks that grow with the table, so a short table does not
 // hold the slots of 256 rows and a long one never holds more spare
-// slots than it has rows (or 8 rows').
+// slots than it has rows (or 16 rows').
 func TestCompactRowsGrowWithTable(t *testing.T) {
 	rows, _ := readRows(t, rowsForm, Range{Top: 2, Left: 1, Bottom: 3, Right: 1})
 	rc := rows[0].cols
-	if spare := len(rc.chunk) / len(rc.names); len(rows)+spare > 8 {
+	if spare := len(rc.chunk) / len(rc.names); len(rows)+spare > 16 {
 		t.Errorf("a table of %d rows holds slots for %d more", len(rows), spare)
 	}
 	rc = &rowCols{names: make([]string, 3)}
 	for made := 1; made <= 1000; made++ {
 		rc.newRow(made)
-		if spare := len(rc.chunk) / len(rc.names); spare > max(made, 8) || spare >= 256 {
+		if spare := len(rc.chunk) / len(rc.names); spare > max(made, 16) || spare >= 256 {
 			t.Fatalf("after %d rows: slots for %d more", made, spare)
 		}
 	}

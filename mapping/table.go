@@ -401,12 +401,14 @@ func labelledAny(t string, labels []string) bool {
 // cells' merges).
 func (v *view) findHeader(rg region, tb *Table) (int, map[string]int, int, bool) {
 	stops := normAll(tb.Stop)
+	hs := v.headers(tb)
+	cols, used := map[string]int{}, map[int]bool{}
 	for r := rg.top; r < rg.bottom && r < len(v.norm); r++ {
-		cols := map[string]int{}
-		missing := v.headerCells(r, rg, tb, cols, stops)
+		clear(cols)
+		missing := v.headerCells(r, rg, tb, hs, cols, used, stops)
 		last := r
 		if missing > 0 && len(cols) >= 2 && r+1 < rg.bottom && r+1 < len(v.norm) {
-			if v.headerCells(r+1, rg, tb, cols, stops) == 0 {
+			if v.headerCells(r+1, rg, tb, hs, cols, used, stops) == 0 {
 				last = r + 1
 				missing = 0
 			}
@@ -427,21 +429,35 @@ func (v *view) findHeader(rg region, tb *Table) (int, map[string]int, int, bool)
 	return 0, nil, 0, false
 }
 
+// headers returns the needles of each column's headers (hs[i] for
+// tb.Columns[i]).
+func (v *view) headers(tb *Table) [][]needle {
+	hs := make([][]needle, len(tb.Columns))
+	for i, col := range tb.Columns {
+		hs[i] = make([]needle, len(col.Header))
+		for j, h := range col.Header {
+			hs[i][j] = v.needle(h)
+		}
+	}
+	return hs
+}
+
 // headerCells adds to cols the columns of tb not yet in it whose header is
 // in row r, and returns how many non-optional columns are still missing.
 // Where a header occurs twice in the row (an old column kept beside a new
 // one), the visible column is taken, then the one holding more text below.
-func (v *view) headerCells(r int, rg region, tb *Table, cols map[string]int, stops []string) int {
-	used := map[int]bool{}
+// hs are the columns' headers (headers); used is scratch space.
+func (v *view) headerCells(r int, rg region, tb *Table, hs [][]needle, cols map[string]int, used map[int]bool, stops []string) int {
+	clear(used)
 	for _, c := range cols {
 		used[c] = true
 	}
 	missing := 0
-	for _, col := range tb.Columns {
+	for i, col := range tb.Columns {
 		if _, ok := cols[col.Name]; ok {
 			continue
 		}
-		if c, found := v.findInRow(r, rg, col.Header, col.Match, used, stops); found {
+		if c, found := v.findInRow(r, rg, hs[i], col.Match, used, stops); found {
 			cols[col.Name] = c
 			used[c] = true
 		} else if !col.Optional {
@@ -455,12 +471,12 @@ func (v *view) headerCells(r int, rg region, tb *Table, cols map[string]int, sto
 // matching one of labels. Of cells with the same text as that one, a column
 // the workbook shows wins over one it hides (Sheet.HiddenCols), then the one
 // with the most text below it (to a stop label), then the leftmost.
-func (v *view) findInRow(r int, rg region, labels []string, mode MatchMode, used map[int]bool, stops []string) (int, bool) {
-	for _, l := range labels {
-		nl := NormLabel(l)
+func (v *view) findInRow(r int, rg region, labels []needle, mode MatchMode, used map[int]bool, stops []string) (int, bool) {
+	sigs := v.sigs(r)
+	for _, nl := range labels {
 		best, bestN, bestShown := -1, -1, false
 		for c, t := range v.norm[r] {
-			if used[c] || !matchLabel(t, nl, mode) || best >= 0 && t != v.norm[r][best] {
+			if !nl.may(sigs[c]) || used[c] || !matchLabel(t, nl.text, mode) || best >= 0 && t != v.norm[r][best] {
 				continue
 			}
 			n, shown := v.textsBelow(r, c, rg, stops), !v.s.HiddenCols[c]

@@ -62,11 +62,28 @@ func at(ref string) (string, string) {
 	return s, c
 }
 
-// scope is one evaluation of a check: its environment and the values its
-// At names resolve to.
+// scope is one evaluation of a check: its environment and where its At
+// names resolve: the row's columns (in row scope), then the block's
+// fields, then the document's.
 type scope struct {
-	env  map[string]any
-	vals func(name string) (Value, bool)
+	env   map[string]any
+	row   Row
+	inRow bool
+	block map[string]Value
+}
+
+// vals returns the value name resolves to in sc.
+func (v *validation) vals(sc *scope, name string) (Value, bool) {
+	if sc.inRow {
+		if val, ok := sc.row.Lookup(name); ok {
+			return val, true
+		}
+	}
+	if val, ok := sc.block[name]; ok {
+		return val, true
+	}
+	val, ok := v.res.Fields[name]
+	return val, ok
 }
 
 // check evaluates c in each of its scopes. In row and group scope one
@@ -75,18 +92,17 @@ type scope struct {
 func (v *validation) check(c *compiledCheck) {
 	base := v.base
 	if c.Each == "" {
-		v.eval(c, scope{env: base, vals: v.fieldValue(nil)})
+		v.eval(c, scope{env: base})
 		return
 	}
 	env := with(base, nil)
 	for _, inst := range v.instances(c.Each) {
 		rows := inst.envs
 		blockEnv := inst.blockEnv
-		fields := v.fieldValue(inst.fields)
 		if c.Group == "" {
 			for i, r := range inst.rows {
 				env["row"], env["rows"], env["block"] = rows[i], rows, blockEnv
-				v.eval(c, scope{env: env, vals: rowValue(r, fields)})
+				v.eval(c, scope{env: env, row: r, inRow: true, block: inst.fields})
 			}
 			continue
 		}
@@ -112,7 +128,7 @@ func (v *validation) check(c *compiledCheck) {
 			first := inst.rows[idx[0]]
 			env["group"], env["head"] = grp, v.valueOf(first.get(c.Group))
 			env["row"], env["rows"], env["block"] = rows[idx[0]], rows, blockEnv
-			v.eval(c, scope{env: env, vals: rowValue(first, fields)})
+			v.eval(c, scope{env: env, row: first, inRow: true, block: inst.fields})
 		}
 	}
 }
@@ -188,25 +204,6 @@ func with(base, extra map[string]any) map[string]any {
 	return env
 }
 
-func (v *validation) fieldValue(block map[string]Value) func(string) (Value, bool) {
-	return func(name string) (Value, bool) {
-		if val, ok := block[name]; ok {
-			return val, true
-		}
-		val, ok := v.res.Fields[name]
-		return val, ok
-	}
-}
-
-func rowValue(r Row, fallback func(string) (Value, bool)) func(string) (Value, bool) {
-	return func(name string) (Value, bool) {
-		if val, ok := r.Lookup(name); ok {
-			return val, true
-		}
-		return fallback(name)
-	}
-}
-
 func (v *validation) rowEnv(r Row) map[string]any {
 	m := make(map[string]any, r.Len())
 	r.each(func(k string, val Value) {
@@ -227,8 +224,11 @@ type valueKey struct {
 // shared: many rows hold the same target (100%, ≥95%) or 一级/二级 heading,
 // and expressions never change what they are given.
 func (v *validation) valueOf(val Value) any {
-	if (val.Type != TypeIndicator && val.Type != TypeHeading) || val.Error != "" || val.Empty() {
+	if val.Type != TypeIndicator && val.Type != TypeHeading {
 		return valueOf(val)
+	}
+	if val.Error != "" || val.Empty() {
+		return nil
 	}
 	k := valueKey{typ: val.Type, op: val.Op, unit: val.Unit, text: val.Text, tier: val.Tier,
 		raw: strings.TrimSpace(val.Raw), qualitative: val.Qualitative}
@@ -342,7 +342,7 @@ func (v *validation) place(fd *Finding, c *compiledCheck, sc scope) {
 		if i > 0 && name == c.Cell {
 			continue
 		}
-		val, ok := sc.vals(name)
+		val, ok := v.vals(&sc, name)
 		if !ok || val.Cell == "" {
 			continue
 		}
