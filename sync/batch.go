@@ -23,6 +23,12 @@ type Progress func(done, total int, r *ImportResult)
 // so nothing acknowledged can be lost on power failure. When a batch's
 // transaction fails, its files are recorded one by one, so that one bad
 // file fails alone.
+//
+// A blob store that is not Deferred (S3) is remote: a write is a round
+// trip. The workers then hand each planned file to a pool of
+// UploadsPerWorker uploaders per worker, which write its original and then
+// queue it for the committer, so that the round trips overlap with reading
+// and validating the next files.
 const (
 	// MaxBatch is the most files one commit records.
 	MaxBatch = 128
@@ -35,6 +41,10 @@ const (
 	// BatchWait is how long the committer waits for more files once it
 	// has one.
 	BatchWait = 3 * time.Millisecond
+	// UploadsPerWorker is how many originals per worker may be on their
+	// way to a remote blob store at once. Each uploader holds one file
+	// (its bytes and parsed forms), which bounds the memory they add.
+	UploadsPerWorker = 4
 )
 
 // ImportAll imports sources with workers goroutines (at least 1) and returns
@@ -48,11 +58,14 @@ func (s *Service) ImportAll(ctx context.Context, srcs []Source, workers int, by 
 }
 
 // queued is a file handed to the committer: its index among the sources and
-// its planned forms, original written but not yet durable.
+// its planned forms, original written but not yet durable. Before an
+// uploader has written it to a remote blob store, data holds the original
+// (and hash is empty).
 type queued struct {
 	i    int
 	p    *pendingFile
 	hash string
+	data []byte
 }
 
 // ImportAllWith is ImportAll with options.
@@ -142,6 +155,10 @@ func (s *Service) runBatch(ctx context.Context, srcs []Source, workers int, opts
 
 	// Cancelling ctx stops taking files; the files in hand are finished.
 	work := context.WithoutCancel(ctx)
+	var up *uploaders
+	if _, local := s.Blobs.(store.Deferred); !local {
+		up = s.startUploaders(work, UploadsPerWorker*workers, opts, halt, commits, deliver)
+	}
 	jobs := make(chan int)
 	var wg gosync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -151,7 +168,11 @@ func (s *Service) runBatch(ctx context.Context, srcs []Source, workers int, opts
 			for i := range jobs {
 				if q, rs := s.stage(work, srcs[i], opts, units); q != nil {
 					q.i = i
-					commits <- *q
+					if q.data != nil {
+						up.in <- *q
+					} else {
+						commits <- *q
+					}
 				} else {
 					_ = s.auditFiles(work, opts, rs) // a failure is in the results
 					deliver(i, rs)
@@ -176,6 +197,10 @@ feed:
 	}
 	close(jobs)
 	wg.Wait()
+	if up != nil {
+		close(up.in)
+		up.wg.Wait()
+	}
 	close(commits)
 	<-committed
 
@@ -192,9 +217,10 @@ feed:
 }
 
 // stage reads, validates and plans one source (with the batch's unit
-// index units) and writes its original
-// without waiting for it to be durable. It returns the file to commit, or
-// (nil, its final results) when nothing is to be recorded.
+// index units) and writes its original to a store.Deferred without
+// waiting for it to be durable. It returns the file to commit (to upload
+// first, with its data, when the blob store is not Deferred), or (nil, its
+// final results) when nothing is to be recorded.
 func (s *Service) stage(ctx context.Context, src Source, opts ImportOptions, units *batchUnits) (*queued, []*ImportResult) {
 	data, err := src.Read()
 	if err != nil {
@@ -216,12 +242,11 @@ func (s *Service) stage(ctx context.Context, src Source, opts ImportOptions, uni
 	if len(p.nrs) == 0 {
 		return nil, p.out
 	}
-	var hash string
-	if d, ok := s.Blobs.(store.Deferred); ok {
-		hash, err = d.PutDeferred(ctx, data)
-	} else {
-		hash, err = s.Blobs.Put(ctx, data)
+	d, ok := s.Blobs.(store.Deferred)
+	if !ok {
+		return &queued{p: p, data: data}, nil // an uploader writes it
 	}
+	hash, err := d.PutDeferred(ctx, data)
 	if err != nil {
 		rs, _ := p.fail(err)
 		return nil, rs

@@ -314,8 +314,9 @@ func (s *Service) plan(ctx context.Context, ir *ImportResult, rep *Report, opts 
 	}
 	ir.Template, ir.Version = t.ID, t.Version
 	unit, year, subject := t.Who(rep.Result)
+	fp := rep.Result.Fingerprint() // costly: computed once, for generated and the revision
 	findings := append([]mapping.Finding(nil), rep.Findings...)
-	gen, extra, done, err := s.generated(ctx, ir, rep.Result, t, unit, year, subject, opts.Force)
+	gen, extra, done, err := s.generated(ctx, ir, rep.Result, fp, t, unit, year, subject, opts.Force)
 	if err != nil || done {
 		return nil, err
 	}
@@ -360,7 +361,7 @@ func (s *Service) plan(ctx context.Context, ir *ImportResult, rep *Report, opts 
 	}
 	return &store.NewRevision{
 		Unit: unit, UnitCode: genCode, TemplateID: t.ID, TemplateVersion: t.Version, TemplateTitle: t.Title, Year: year, Subject: subject,
-		Sheet: rep.Sheet, Fingerprint: rep.Result.Fingerprint(), FileName: ir.File,
+		Sheet: rep.Sheet, Fingerprint: fp, FileName: ir.File,
 		UploadedBy: opts.By, Status: status, Findings: findings, Result: rep.Result, TotalScore: t.Score(rep.Result),
 		Met: metOf(rep.Result),
 	}, nil
@@ -454,14 +455,14 @@ func (s *Service) RepairStore(ctx context.Context) ([]string, error) {
 }
 
 // generated handles a form of a workbook jxsync generated from a stored
-// revision. Its cells (unit, year, subject read as unit, year, subject)
+// revision (fp is the form's res.Fingerprint). Its cells (unit, year, subject read as unit, year, subject)
 // decide: when they are those of the submission its properties name, it
 // returns that submission's latest revision (store the form as its next
 // revision), or done when the result is final (unchanged, or a conflict
 // with an older revision). When they name another submission, the form is
 // a conflict (done) unless force, with which it is stored by its cells and
 // extra carries a warning finding.
-func (s *Service) generated(ctx context.Context, ir *ImportResult, res *mapping.Result, t *mapping.Template,
+func (s *Service) generated(ctx context.Context, ir *ImportResult, res *mapping.Result, fp string, t *mapping.Template,
 	unit string, year int, subject string, force bool) (latest *store.Revision, extra []mapping.Finding, done bool, err error) {
 	sub, err1 := strconv.ParseInt(res.Props[mapping.PropSubmission], 10, 64)
 	from, err2 := strconv.ParseInt(res.Props[mapping.PropRevision], 10, 64)
@@ -497,7 +498,7 @@ func (s *Service) generated(ctx context.Context, ir *ImportResult, res *mapping.
 		return nil, nil, true, fmt.Errorf("import %s: %w", ir.File, err)
 	}
 	ir.Unit, ir.Year = latest.Unit, latest.Year
-	if stored != nil && stored.Fingerprint() == res.Fingerprint() {
+	if stored != nil && stored.Fingerprint() == fp {
 		ir.Outcome, ir.Revision = store.OutcomeUnchanged, latest.ID
 		return nil, nil, true, nil
 	}
