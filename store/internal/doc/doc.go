@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	gosync "sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -20,15 +19,24 @@ import (
 // zstdMagic starts every zstd frame.
 var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 
-// encoder compresses documents, created on first use. The fastest level
+// encoders compress documents, one at a time each. The fastest level
 // compresses the documents of the benchmark's import set as well as the
 // better ones (their repeats are long) and takes well under a megabyte
-// where SpeedBetterCompression takes twenty. EncodeAll is safe for
-// concurrent use: an import's workers encode at once, each with one of
-// GOMAXPROCS encoders (the output does not depend on which).
-var encoder = gosync.OnceValues(func() (*zstd.Encoder, error) {
-	return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)))
-})
+// where SpeedBetterCompression takes twenty. A pool (per processor) rather
+// than one encoder of GOMAXPROCS: an import's workers each take the
+// encoder their processor last used, whose tables are still in its cache,
+// where one shared encoder hands them out in turn. The output does not
+// depend on which encoder writes it, nor on their concurrency.
+var encoders = gosync.Pool{New: func() any {
+	enc, err := zstd.NewWriter(nil, encoderOptions...)
+	if err != nil {
+		return err
+	}
+	return enc
+}}
+
+// encoderOptions are the options of every encoder.
+var encoderOptions = []zstd.EOption{zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1)}
 
 // jsonBufs are buffers for documents' JSON, which is compressed at once.
 var jsonBufs = gosync.Pool{New: func() any { return new([]byte) }}
@@ -59,11 +67,15 @@ const maxPooled = 1 << 20
 
 // CompressJSON compresses a document's JSON.
 func CompressJSON(j []byte) ([]byte, error) {
-	enc, err := encoder()
-	if err != nil {
-		return nil, fmt.Errorf("compress data: %w", err)
+	e := encoders.Get()
+	enc, ok := e.(*zstd.Encoder)
+	if !ok {
+		return nil, fmt.Errorf("compress data: %w", e.(error))
 	}
-	return enc.EncodeAll(j, make([]byte, 0, len(j)/8)), nil
+	defer encoders.Put(enc)
+	// Documents compress to about a sixth of their JSON: room for a
+	// quarter spares growing the output.
+	return enc.EncodeAll(j, make([]byte, 0, len(j)/4+64)), nil
 }
 
 // Decode reads a stored document, compressed or not.

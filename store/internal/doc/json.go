@@ -132,7 +132,8 @@ func appendValues(b []byte, m map[string]mapping.Value, err *error) []byte {
 		}
 		b = appendString(b, k, err)
 		b = append(b, ':')
-		b = appendValue(b, m[k], err)
+		v := m[k]
+		b = appendValue(b, &v, err)
 	}
 	return append(b, '}')
 }
@@ -143,7 +144,7 @@ func appendTables(b []byte, m map[string][]mapping.Row, err *error) []byte {
 		return append(b, "null"...)
 	}
 	b = append(b, '{')
-	var vals []namedValue
+	var sc rowScratch
 	for i, k := range sortedKeys(m) {
 		if i > 0 {
 			b = append(b, ',')
@@ -160,7 +161,7 @@ func appendTables(b []byte, m map[string][]mapping.Row, err *error) []byte {
 			if j > 0 {
 				b = append(b, ',')
 			}
-			b, vals = appendRow(b, r, vals[:0], err)
+			b = appendRow(b, r, &sc, err)
 		}
 		b = append(b, ']')
 	}
@@ -172,33 +173,65 @@ type namedValue struct {
 	v    mapping.Value
 }
 
-// appendRow appends a row as Row.MarshalJSON writes it; vals is scratch
-// space, returned for reuse.
-func appendRow(b []byte, r mapping.Row, vals []namedValue, err *error) ([]byte, []namedValue) {
+// rowScratch is what appendRow reuses from row to row: the values of the
+// row, and the order of their names sorted with the names it was
+// computed for (a table's rows mostly yield the same columns in turn).
+type rowScratch struct {
+	vals  []namedValue
+	names []string
+	order []int
+}
+
+// sorted returns the indexes of sc.vals in the order of their names.
+func (sc *rowScratch) sorted() []int {
+	if len(sc.names) == len(sc.vals) {
+		same := true
+		for i := range sc.vals {
+			if sc.vals[i].name != sc.names[i] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return sc.order
+		}
+	}
+	sc.names, sc.order = sc.names[:0], sc.order[:0]
+	for i := range sc.vals {
+		sc.names = append(sc.names, sc.vals[i].name)
+		sc.order = append(sc.order, i)
+	}
+	slices.SortFunc(sc.order, func(x, y int) int { return strings.Compare(sc.names[x], sc.names[y]) })
+	return sc.order
+}
+
+// appendRow appends a row as Row.MarshalJSON writes it.
+func appendRow(b []byte, r mapping.Row, sc *rowScratch, err *error) []byte {
 	b = append(b, `{"row":`...)
 	b = strconv.AppendInt(b, int64(r.Row), 10)
 	b = append(b, `,"values":`...)
 	if r.Len() == 0 && r.Map() == nil {
-		return append(b, "null}"...), vals
+		return append(b, "null}"...)
 	}
+	sc.vals = sc.vals[:0]
 	for k, v := range r.All() {
-		vals = append(vals, namedValue{k, v})
+		sc.vals = append(sc.vals, namedValue{k, v})
 	}
-	slices.SortFunc(vals, func(x, y namedValue) int { return strings.Compare(x.name, y.name) })
 	b = append(b, '{')
-	for i, nv := range vals {
+	for i, j := range sc.sorted() {
 		if i > 0 {
 			b = append(b, ',')
 		}
+		nv := &sc.vals[j]
 		b = appendString(b, nv.name, err)
 		b = append(b, ':')
-		b = appendValue(b, nv.v, err)
+		b = appendValue(b, &nv.v, err)
 	}
-	return append(b, "}}"...), vals
+	return append(b, "}}"...)
 }
 
 // appendValue appends a value as encoding/json writes mapping.Value.
-func appendValue(b []byte, v mapping.Value, err *error) []byte {
+func appendValue(b []byte, v *mapping.Value, err *error) []byte {
 	b = append(b, `{"type":`...)
 	b = appendString(b, string(v.Type), err)
 	b = append(b, `,"raw":`...)
