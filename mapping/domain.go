@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/agnivade/levenshtein"
 	"github.com/expr-lang/expr"
@@ -17,6 +18,7 @@ func exprOptions(env map[string]any) []expr.Option {
 	fn := func(name string, f func(args ...any) (any, error)) expr.Option {
 		return expr.Function(name, f)
 	}
+	near := &nearestMemo{}
 	return []expr.Option{
 		expr.Env(env),
 		// total(rows, "col"): the sum of a numeric column, empty cells skipped.
@@ -103,20 +105,20 @@ func exprOptions(env map[string]any) []expr.Option {
 		}),
 		// known(list, name): name is in the list, matched leniently.
 		fn("known", func(a ...any) (any, error) {
-			list, name, err := listName(env, a)
+			ln, list, name, err := listName(env, a)
 			if err != nil {
 				return nil, err
 			}
-			_, exact := Nearest(list, name)
+			_, exact := near.nearest(ln, list, name)
 			return exact, nil
 		}),
 		// nearest(list, name): the closest valid name.
 		fn("nearest", func(a ...any) (any, error) {
-			list, name, err := listName(env, a)
+			ln, list, name, err := listName(env, a)
 			if err != nil {
 				return nil, err
 			}
-			n, _ := Nearest(list, name)
+			n, _ := near.nearest(ln, list, name)
 			return n, nil
 		}),
 		// score_cap(rate): the highest 总分 the 执行率 allows under the
@@ -215,24 +217,62 @@ func asList(v any) []any {
 	return nil
 }
 
-func listName(env map[string]any, a []any) ([]string, string, error) {
+// listName returns the list named by a[0] (and its name) and the name
+// a[1] holds.
+func listName(env map[string]any, a []any) (string, []string, string, error) {
 	if len(a) != 2 {
-		return nil, "", fmt.Errorf("takes a list name and a name")
+		return "", nil, "", fmt.Errorf("takes a list name and a name")
 	}
 	ln, _ := a[0].(string)
 	lists, _ := env["lists"].(map[string][]string)
 	list, ok := lists[ln]
 	if !ok {
-		return nil, "", fmt.Errorf("no list %q in rules.lists", ln)
+		return "", nil, "", fmt.Errorf("no list %q in rules.lists", ln)
 	}
 	switch v := a[1].(type) {
 	case string:
-		return list, v, nil
+		return ln, list, v, nil
 	case map[string]any: // a heading
 		s, _ := v["name"].(string)
-		return list, s, nil
+		return ln, list, s, nil
 	}
-	return nil, "", errNotApplicable
+	return "", nil, "", errNotApplicable
+}
+
+// nearestMemo remembers Nearest's answers for one compiled expression's
+// lists, which do not change: forms repeat the same 一级/二级 names row
+// after row and workbook after workbook. Checks of several workbooks run
+// at once, hence the lock; at most nearestMemoSize answers are kept.
+type nearestMemo struct {
+	mu sync.Mutex
+	m  map[[2]string]nearestAnswer
+}
+
+type nearestAnswer struct {
+	name  string
+	exact bool
+}
+
+const nearestMemoSize = 4096
+
+func (n *nearestMemo) nearest(listName string, list []string, name string) (string, bool) {
+	k := [2]string{listName, name}
+	n.mu.Lock()
+	a, ok := n.m[k]
+	n.mu.Unlock()
+	if ok {
+		return a.name, a.exact
+	}
+	a.name, a.exact = Nearest(list, name)
+	n.mu.Lock()
+	if n.m == nil {
+		n.m = map[[2]string]nearestAnswer{}
+	}
+	if len(n.m) < nearestMemoSize {
+		n.m[k] = a
+	}
+	n.mu.Unlock()
+	return a.name, a.exact
 }
 
 // Indicator is an indicator value as the domain functions see it.
@@ -245,18 +285,28 @@ type Indicator struct {
 	Tier        string
 }
 
+// indicatorBox holds an Indicator and its number in one allocation.
+type indicatorBox struct {
+	ind Indicator
+	n   float64
+}
+
 func asIndicator(v any) *Indicator {
 	m, ok := v.(map[string]any)
 	if !ok {
 		if x, ok := v.(float64); ok {
-			return &Indicator{Number: &x}
+			b := &indicatorBox{n: x}
+			b.ind.Number = &b.n
+			return &b.ind
 		}
 		return nil
 	}
-	ind := &Indicator{}
+	b := &indicatorBox{}
+	ind := &b.ind
 	ind.Op, _ = m["op"].(string)
 	if x, ok := m["number"].(float64); ok {
-		ind.Number = &x
+		b.n = x
+		ind.Number = &b.n
 	}
 	ind.Unit, _ = m["unit"].(string)
 	ind.Text, _ = m["text"].(string)
@@ -298,11 +348,14 @@ func Met(target, actual *Indicator) bool {
 		}
 	}
 	if target.Qualitative && actual.Qualitative {
-		no := map[string]bool{"否": true, "未完成": true, "未达到": true, "无": true}
-		return !(no[NormLabel(actual.Text)] && !no[NormLabel(target.Text)])
+		return !(notDone[NormLabel(actual.Text)] && !notDone[NormLabel(target.Text)])
 	}
 	return true
 }
+
+// notDone holds the answers of a qualitative target or actual that say it was
+// not done.
+var notDone = map[string]bool{"否": true, "未完成": true, "未达到": true, "无": true}
 
 // ExpectedScore is the 得分 the directional formula gives (DOMAIN.md): for
 // ≥, > and = targets full weight when reached, else weight × actual/target;

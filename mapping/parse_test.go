@@ -380,6 +380,31 @@ func TestPlaceholder(t *testing.T) {
 	}
 }
 
+// TestValueEmpty: a value is empty when its cell holds nothing but blanks or
+// a placeholder (numeric types; "¥ -" for an amount), whatever its type; a
+// digit anywhere makes it not empty.
+func TestValueEmpty(t *testing.T) {
+	empty := []Value{
+		{Type: TypeAmount, Raw: "¥ -"}, {Type: TypeAmount, Raw: " \u200b"}, {Type: TypePercent, Raw: "——"},
+		{Type: TypeCount, Raw: "无"}, {Type: TypeText, Raw: "\u3000 "}, {Type: TypeIndicator, Raw: ""},
+	}
+	for _, v := range empty {
+		if !v.Empty() {
+			t.Errorf("Value{%s %q}.Empty() = false", v.Type, v.Raw)
+		}
+	}
+	full := []Value{
+		{Type: TypeAmount, Raw: "¥ 0"}, {Type: TypeAmount, Raw: "-5"}, {Type: TypePercent, Raw: "—0—"},
+		{Type: TypeCount, Raw: "１２"}, {Type: TypeText, Raw: "无"}, {Type: TypeIndicator, Raw: "≥95%"},
+		{Type: TypeScore, Raw: " 10 "}, {Type: TypeDate, Raw: "2024年"},
+	}
+	for _, v := range full {
+		if v.Empty() {
+			t.Errorf("Value{%s %q}.Empty() = true", v.Type, v.Raw)
+		}
+	}
+}
+
 func TestNormLabel(t *testing.T) {
 	pairs := [][2]string{
 		{"改进措施及\n结果应用方案", "改进措施及结果应用方案"},

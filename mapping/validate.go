@@ -95,7 +95,10 @@ func (v *validation) check(c *compiledCheck) {
 		v.eval(c, scope{env: base})
 		return
 	}
-	env := with(base, nil)
+	// The row-scope names are set in the document environment itself and
+	// put back as they were afterwards (a field may bear one of the names).
+	env := base
+	defer restoreScope(env, saveScope(env))
 	for _, inst := range v.instances(c.Each) {
 		rows := inst.envs
 		blockEnv := inst.blockEnv
@@ -193,15 +196,32 @@ func (v *validation) env() map[string]any {
 	return env
 }
 
-func with(base, extra map[string]any) map[string]any {
-	env := make(map[string]any, len(base)+len(extra))
-	for k, x := range base {
-		env[k] = x
+// scopeNames are the names row and group scope add to the document
+// environment.
+var scopeNames = [...]string{"row", "rows", "block", "group", "head"}
+
+// savedScope is what the document environment held under scopeNames.
+type savedScope [len(scopeNames)]struct {
+	val any
+	ok  bool
+}
+
+func saveScope(env map[string]any) savedScope {
+	var s savedScope
+	for i, k := range scopeNames {
+		s[i].val, s[i].ok = env[k]
 	}
-	for k, x := range extra {
-		env[k] = x
+	return s
+}
+
+func restoreScope(env map[string]any, s savedScope) {
+	for i, k := range scopeNames {
+		if s[i].ok {
+			env[k] = s[i].val
+		} else {
+			delete(env, k)
+		}
 	}
-	return env
 }
 
 func (v *validation) rowEnv(r Row) map[string]any {

@@ -50,6 +50,10 @@ type Value struct {
 // Empty reports whether the value is blank: no text, or for a numeric type a
 // placeholder such as "—" or "/".
 func (v Value) Empty() bool {
+	if hasDigit(v.Raw) {
+		// A digit is neither blank nor part of a placeholder.
+		return false
+	}
 	t := strings.TrimFunc(v.Raw, isBlank)
 	if t == "" {
 		return true
@@ -60,6 +64,17 @@ func (v Value) Empty() bool {
 		return IsPlaceholder(strings.TrimPrefix(Fold(t), "¥"))
 	case TypePercent, TypeCount, TypeScore, TypeNumber, TypeDate:
 		return IsPlaceholder(t)
+	}
+	return false
+}
+
+// hasDigit reports whether s holds an ASCII digit (no byte of a longer
+// UTF-8 sequence is one).
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			return true
+		}
 	}
 	return false
 }
