@@ -94,6 +94,38 @@ func (m sheetMatch) near(t *Template) bool {
 	return !m.ok && m.structure && len(m.labels) <= allowed && len(m.labels) < len(t.Detect)
 }
 
+// nearLabels is how many detection labels a sheet near the template (see
+// sheetMatch.near) may lack.
+func nearLabels(t *Template) int {
+	allowed := len(t.Detect) / 3
+	if allowed < 1 {
+		allowed = 1
+	}
+	if allowed >= len(t.Detect) {
+		allowed = len(t.Detect) - 1
+	}
+	return max(allowed, 0)
+}
+
+// labelsMissing counts the detection labels sheet s lacks, up to limit+1:
+// the first test of match, cheap enough to rule most templates out
+// before their tables are looked for.
+func (t *Template) labelsMissing(s *Sheet, limit int) int {
+	if t.compiled == nil {
+		_ = t.Provision() // as match does
+	}
+	v := newView(s)
+	n := 0
+	for _, l := range t.Detect {
+		if !v.hasLabelCell(v.needle(l)) {
+			if n++; n > limit {
+				break
+			}
+		}
+	}
+	return n
+}
+
 // Match scores sheet s against the template: ok when s is a form of it,
 // else missing says what it lacks.
 func (t *Template) Match(s *Sheet) (ok bool, score int, missing []string) {
@@ -174,7 +206,13 @@ func (v *view) hasLabelCell(n needle) bool {
 	if v.cells <= maxIndexed && len(v.findExact(region{0, len(v.norm)}, []string{nl})) > 0 {
 		return true
 	}
+	if !v.sheetMay(n) {
+		return false
+	}
 	for r, row := range v.norm {
+		if !v.rowMay(n, r) {
+			continue
+		}
 		sigs := v.sigs(r)
 		for c, t := range row {
 			if n.may(sigs[c]) && isLabelCell(t, nl) {
@@ -208,7 +246,13 @@ func (v *view) containsText(n needle) bool {
 	if nl == "" {
 		return false
 	}
+	if !v.sheetMay(n) {
+		return false
+	}
 	for r, row := range v.norm {
+		if !v.rowMay(n, r) {
+			continue
+		}
 		sigs := v.sigs(r)
 		for c, t := range row {
 			if n.may(sigs[c]) && strings.Contains(t, nl) {
@@ -258,12 +302,13 @@ func DetectForms(wb *Workbook, ts []*Template) ([]Form, error) {
 	for _, s := range wb.Sheets {
 		var best *Form
 		for _, t := range ts {
+			// A template whose detection label is missing does not pass:
+			// it is matched in full only for the error (below).
+			if t.labelsMissing(s, 0) > 0 {
+				continue
+			}
 			m := t.match(s)
 			if !m.ok {
-				frac := float64(len(m.missing)) / float64(len(t.Detect)+len(t.Tables)+len(t.Blocks)+1)
-				if c, seen := near[t]; !seen || frac < nearScore[t] || (frac == nearScore[t] && len(m.missing) < len(c.Missing)) {
-					near[t], nearScore[t] = Candidate{Template: t, Sheet: s.Name, Missing: m.missing}, frac
-				}
 				continue
 			}
 			if best == nil || better(t, m.score, best.Template, best.Score) {
@@ -275,6 +320,9 @@ func DetectForms(wb *Workbook, ts []*Template) ([]Form, error) {
 			// all but a label or two is still that form, read with the
 			// missing labels reported rather than silently skipped.
 			for _, t := range ts {
+				if t.labelsMissing(s, nearLabels(t)) > nearLabels(t) {
+					continue // too many labels missing to be near
+				}
 				if m := t.match(s); m.near(t) && (best == nil || better(t, m.score, best.Template, best.Score)) {
 					best = &Form{Template: t, Sheet: s, Score: m.score, Missing: m.labels}
 				}
@@ -284,10 +332,25 @@ func DetectForms(wb *Workbook, ts []*Template) ([]Form, error) {
 			forms = append(forms, *best)
 		}
 	}
-	dropSigs(wb.Sheets...)
 	if len(forms) > 0 {
+		dropSigs(wb.Sheets...)
 		return visibleFirst(forms), nil
 	}
+	// No sheet passes any template: what each template's closest sheet
+	// lacks.
+	for _, s := range wb.Sheets {
+		for _, t := range ts {
+			m := t.match(s)
+			if m.ok {
+				continue
+			}
+			frac := float64(len(m.missing)) / float64(len(t.Detect)+len(t.Tables)+len(t.Blocks)+1)
+			if c, seen := near[t]; !seen || frac < nearScore[t] || (frac == nearScore[t] && len(m.missing) < len(c.Missing)) {
+				near[t], nearScore[t] = Candidate{Template: t, Sheet: s.Name, Missing: m.missing}, frac
+			}
+		}
+	}
+	dropSigs(wb.Sheets...)
 	cands := make([]Candidate, 0, len(near))
 	for _, t := range ts {
 		if c, ok := near[t]; ok {

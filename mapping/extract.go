@@ -19,9 +19,12 @@ type view struct {
 	cells int
 	// sig holds the cells' label signatures (sigs), row r's from
 	// sigAt[r]; needles the labels normalised. Both are made on first use.
-	sig     []uint64
-	sigAt   []int32
-	needles map[string]needle
+	sig    []uint64
+	sigAt  []int32
+	rowSig []uint64 // each row's cells' signatures together
+	// sheetSig is every cell's signature together.
+	sheetSig uint64
+	needles  map[string]needle
 }
 
 // maxIndexed is the most non-empty cells view.at indexes.
@@ -73,8 +76,14 @@ func (v *view) find(rg region, labels []string, mode MatchMode) [][2]int {
 	}
 	for _, l := range labels {
 		nl := v.needle(l)
+		if nl.text != "" && !v.sheetMay(nl) {
+			continue
+		}
 		var hits [][2]int
 		for r := rg.top; r < rg.bottom && r < len(v.norm); r++ {
+			if nl.text != "" && !v.rowMay(nl, r) {
+				continue
+			}
 			sigs := v.sigs(r)
 			for c, t := range v.norm[r] {
 				if nl.may(sigs[c]) && matchLabel(t, nl.text, mode) {

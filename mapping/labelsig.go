@@ -42,23 +42,48 @@ func (v *view) needle(l string) needle {
 // sigs returns the signatures of the cells of row r, parallel to v.norm[r].
 // They are made for the whole sheet at once, in one slice.
 func (v *view) sigs(r int) []uint64 {
+	v.makeSigs()
+	return v.sig[v.sigAt[r]:v.sigAt[r+1]:v.sigAt[r+1]]
+}
+
+// makeSigs makes the signatures of the sheet's cells and rows and of the
+// whole sheet, once.
+func (v *view) makeSigs() {
 	if v.sigAt == nil {
 		at := make([]int32, len(v.norm)+1)
 		for i, row := range v.norm {
 			at[i+1] = at[i] + int32(len(row))
 		}
 		all := make([]uint64, at[len(v.norm)])
+		rows := make([]uint64, len(v.norm))
+		var sheet uint64
 		for i, row := range v.norm {
 			s := all[at[i]:at[i+1]]
+			var u uint64
 			for c, t := range row {
 				if t != "" {
 					s[c] = labelSig(t)
+					u |= s[c]
 				}
 			}
+			rows[i] = u
+			sheet |= u
 		}
-		v.sig, v.sigAt = all, at
+		v.sig, v.sigAt, v.rowSig, v.sheetSig = all, at, rows, sheet
 	}
-	return v.sig[v.sigAt[r]:v.sigAt[r+1]:v.sigAt[r+1]]
+}
+
+// rowMay reports whether some cell of row r may hold n's text: the row's
+// signature (its cells' together) holds n's.
+func (v *view) rowMay(n needle, r int) bool {
+	v.makeSigs()
+	return n.may(v.rowSig[r])
+}
+
+// sheetMay reports whether some cell of the sheet may hold n's text.
+func (v *view) sheetMay(n needle) bool {
+	v.makeSigs()
+	return n.may(v.sheetSig)
 }
 
 // may reports whether the cell whose signature is cell may hold n's text.
@@ -72,7 +97,7 @@ func (n needle) may(cell uint64) bool {
 func dropSigs(sheets ...*Sheet) {
 	for _, s := range sheets {
 		if s.view != nil {
-			s.view.sig, s.view.sigAt = nil, nil
+			s.view.sig, s.view.sigAt, s.view.rowSig, s.view.sheetSig = nil, nil, nil, 0
 		}
 	}
 }

@@ -173,22 +173,62 @@ var units = []string{
 	"条", "处", "床", "周", "季", "类", "支", "部",
 }
 
+// quantityRE is what splitQuantity reads: a number, then the rest. It
+// is applied by scanQuantity, by hand (the test holds the two equal).
 var quantityRE = regexp.MustCompile(`^([+-]?(?:\d[\d,]*(?:\.\d+)?|\.\d+))\s*(.*)$`)
+
+// scanQuantity splits s as quantityRE does, without running it: the
+// number (group 1) and what follows it past ASCII spaces (group 2); found
+// is false where quantityRE does not match.
+func scanQuantity(s string) (num, rest string, found bool) {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := func() {
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+	}
+	switch {
+	case i < len(s) && isDigit(s[i]):
+		for i < len(s) && (isDigit(s[i]) || s[i] == ',') {
+			i++
+		}
+		if i+1 < len(s) && s[i] == '.' && isDigit(s[i+1]) {
+			i++
+			digits()
+		}
+	case i+1 < len(s) && s[i] == '.' && isDigit(s[i+1]):
+		i++
+		digits()
+	default:
+		return "", "", false
+	}
+	num = s[:i]
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\f' || s[i] == '\r') {
+		i++
+	}
+	if strings.IndexByte(s[i:], '\n') >= 0 {
+		return "", "", false // (.*)$ does not cross a line break
+	}
+	return num, s[i:], true
+}
 
 // splitQuantity reads a number followed by an optional unit and returns the
 // words left after the unit. A 余 or 多 between the number and the unit
 // (500余份, 300多人次) makes it approximate and is no part of the unit. ok
 // is false when s does not start with a number.
 func splitQuantity(s string) (n float64, unit, rest string, approx, ok bool) {
-	m := quantityRE.FindStringSubmatch(strings.TrimSpace(s))
-	if m == nil {
+	num, after, found := scanQuantity(strings.TrimSpace(s))
+	if !found {
 		return 0, "", "", false, false
 	}
-	n, err := parseNumber(m[1])
+	n, err := parseNumber(num)
 	if err != nil {
 		return 0, "", "", false, false
 	}
-	rest = strings.TrimSpace(m[2])
+	rest = strings.TrimSpace(after)
 	for _, w := range []string{"余", "多"} {
 		if strings.HasPrefix(rest, w) {
 			approx, rest = true, strings.TrimSpace(strings.TrimPrefix(rest, w))

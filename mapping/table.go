@@ -473,7 +473,11 @@ func (v *view) headerCells(r int, rg region, tb *Table, hs [][]needle, cols map[
 // with the most text below it (to a stop label), then the leftmost.
 func (v *view) findInRow(r int, rg region, labels []needle, mode MatchMode, used map[int]bool, stops []string) (int, bool) {
 	sigs := v.sigs(r)
+	row := v.rowSig[r]
 	for _, nl := range labels {
+		if !nl.may(row) {
+			continue
+		}
 		best, bestN, bestShown := -1, -1, false
 		for c, t := range v.norm[r] {
 			if !nl.may(sigs[c]) || used[c] || !matchLabel(t, nl.text, mode) || best >= 0 && t != v.norm[r][best] {
