@@ -63,6 +63,7 @@ func newImportCmd(g *globals) *cobra.Command {
 func runImport(ctx context.Context, g *globals, o importOptions, args []string) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	defer tuneGCForImport()()
 	svc, cfg, closeStores, err := g.writableService(ctx)
 	if err != nil {
 		return err
