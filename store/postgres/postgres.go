@@ -18,6 +18,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jxsync/jxsync/store/internal/ids"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -44,7 +46,7 @@ type DB struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
 	// ids are the ids of table paths and texts committed.
-	ids committedIDs
+	ids ids.Committed
 }
 
 // Open connects to the database at url (postgres://user:pass@host:port/db?…)

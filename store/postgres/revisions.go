@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	gosync "sync"
 	"time"
+
+	"github.com/jxsync/jxsync/store/internal/ids"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -78,7 +79,7 @@ func (db *DB) addRevisionBatch(ctx context.Context, files [][]*store.NewRevision
 	if err != nil {
 		return nil, nil, err
 	}
-	db.ids.keep(ids.paths, ids.texts)
+	db.ids.Keep(ids.paths, ids.texts)
 	return revs, outs, nil
 }
 
@@ -241,7 +242,7 @@ func upsertSubmission(ctx context.Context, tx pgx.Tx, nr *store.NewRevision, at 
 // seen, and those of committed transactions.
 type idCache struct {
 	paths, texts map[string]int64
-	committed    *committedIDs
+	committed    *ids.Committed
 }
 
 // known reports whether the id of key is in cache (or, then copied
@@ -253,52 +254,11 @@ func (c *idCache) known(cache map[string]int64, paths bool, key string) bool {
 	if c.committed == nil {
 		return false
 	}
-	id, ok := c.committed.lookup(paths, key)
+	id, ok := c.committed.Lookup(paths, key)
 	if ok {
 		cache[key] = id
 	}
 	return ok
-}
-
-// maxCachedIDs bounds the ids of texts and table paths kept between
-// transactions (the cache starts again past it).
-const maxCachedIDs = 1 << 16
-
-// committedIDs holds the ids of table paths and texts that committed
-// transactions read or wrote. Rows of either are never deleted, so an id,
-// once committed, stays right, whichever server wrote it.
-type committedIDs struct {
-	mu           gosync.Mutex
-	paths, texts map[string]int64
-}
-
-func (c *committedIDs) lookup(paths bool, key string) (int64, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	m := c.texts
-	if paths {
-		m = c.paths
-	}
-	id, ok := m[key]
-	return id, ok
-}
-
-// keep adds the ids a transaction that committed saw.
-func (c *committedIDs) keep(paths, texts map[string]int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.paths == nil || len(c.paths)+len(paths) > maxCachedIDs {
-		c.paths = map[string]int64{}
-	}
-	if c.texts == nil || len(c.texts)+len(texts) > maxCachedIDs {
-		c.texts = map[string]int64{}
-	}
-	for k, v := range paths {
-		c.paths[k] = v
-	}
-	for k, v := range texts {
-		c.texts[k] = v
-	}
 }
 
 // tablePath is a table a row was read from.

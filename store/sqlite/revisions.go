@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jxsync/jxsync/store/internal/ids"
+
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/store"
 )
@@ -81,7 +83,7 @@ func (db *DB) addRevisionBatch(ctx context.Context, files [][]*store.NewRevision
 	if err := tx.Commit(); err != nil {
 		return nil, nil, fmt.Errorf("add revision %s: commit: %w", file, err)
 	}
-	db.ids.keep(st.paths, st.texts)
+	db.ids.Keep(st.paths, st.texts)
 	return revs, outs, nil
 }
 
@@ -260,7 +262,7 @@ func upsertSubmission(st *inserts, nr *store.NewRevision, stamp string) (int64, 
 // the ids of the table paths and texts seen in it.
 type inserts struct {
 	*txStmts
-	ids          *idCache
+	ids          *ids.Committed
 	paths, texts map[string]int64
 	templates    map[[2]string]bool
 	// args is reused for the arguments of multi-row INSERTs.
@@ -283,7 +285,7 @@ func (st *inserts) idOf(path bool, find, add string, key string, args ...any) (i
 	if id, ok := cache[key]; ok {
 		return id, nil
 	}
-	if id, ok := st.ids.lookup(path, key); ok {
+	if id, ok := st.ids.Lookup(path, key); ok {
 		cache[key] = id
 		return id, nil
 	}

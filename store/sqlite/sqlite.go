@@ -18,6 +18,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jxsync/jxsync/store/internal/ids"
+
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
 
 	"github.com/jxsync/jxsync/store"
@@ -37,7 +39,7 @@ type DB struct {
 	// writes are the statements recording revisions, prepared once on
 	// rw; ids the ids of table paths and texts committed.
 	writes writeStmts
-	ids    idCache
+	ids    ids.Committed
 }
 
 // Open opens (creating when missing) the SQLite file at path and brings its
