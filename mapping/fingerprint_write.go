@@ -6,7 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/jxsync/jxsync/internal/jsonenc"
 )
 
 // fingerprintWriter gathers a result's values by path for Fingerprint:
@@ -133,20 +134,20 @@ func appendCanonical(b []byte, v *Value) []byte {
 	if !jsonNumber(v.Number) || !jsonNumber(v.Weight) {
 		return b
 	}
-	b = appendJSONString(append(b, `{"type":`...), string(v.Type))
-	b = appendJSONString(append(b, `,"raw":`...), strings.TrimSpace(v.Raw))
+	b = jsonenc.AppendString(append(b, `{"type":`...), string(v.Type))
+	b = jsonenc.AppendString(append(b, `,"raw":`...), strings.TrimSpace(v.Raw))
 	b = append(b, `,"cell":""`...)
 	if v.Text != "" {
-		b = appendJSONString(append(b, `,"text":`...), v.Text)
+		b = jsonenc.AppendString(append(b, `,"text":`...), v.Text)
 	}
 	if v.Number != nil {
-		b = appendJSONFloat(append(b, `,"number":`...), *v.Number)
+		b = jsonenc.AppendFloat(append(b, `,"number":`...), *v.Number)
 	}
 	if v.Unit != "" {
-		b = appendJSONString(append(b, `,"unit":`...), v.Unit)
+		b = jsonenc.AppendString(append(b, `,"unit":`...), v.Unit)
 	}
 	if v.Op != "" {
-		b = appendJSONString(append(b, `,"op":`...), v.Op)
+		b = jsonenc.AppendString(append(b, `,"op":`...), v.Op)
 	}
 	if v.Approx {
 		b = append(b, `,"approx":true`...)
@@ -155,13 +156,13 @@ func appendCanonical(b []byte, v *Value) []byte {
 		b = append(b, `,"qualitative":true`...)
 	}
 	if v.Tier != "" {
-		b = appendJSONString(append(b, `,"tier":`...), v.Tier)
+		b = jsonenc.AppendString(append(b, `,"tier":`...), v.Tier)
 	}
 	if v.Weight != nil {
-		b = appendJSONFloat(append(b, `,"weight":`...), *v.Weight)
+		b = jsonenc.AppendFloat(append(b, `,"weight":`...), *v.Weight)
 	}
 	if v.Error != "" {
-		b = appendJSONString(append(b, `,"error":`...), v.Error)
+		b = jsonenc.AppendString(append(b, `,"error":`...), v.Error)
 	}
 	return append(b, '}')
 }
@@ -169,84 +170,4 @@ func appendCanonical(b []byte, v *Value) []byte {
 // jsonNumber reports whether encoding/json writes *f (nil: nothing to write).
 func jsonNumber(f *float64) bool {
 	return f == nil || !math.IsInf(*f, 0) && !math.IsNaN(*f)
-}
-
-// appendJSONFloat appends f as encoding/json writes a float64.
-func appendJSONFloat(b []byte, f float64) []byte {
-	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	b = strconv.AppendFloat(b, f, format, -1, 64)
-	if format == 'e' {
-		// e-09 as e-9
-		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-	}
-	return b
-}
-
-// appendJSONString appends s quoted as encoding/json writes a string with
-// HTML escaping: ", \ and control characters escaped, <, > and & as
-// \u003c..., invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped.
-func appendJSONString(b []byte, s string) []byte {
-	const hexDigits = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	valid := utf8.ValidString(s)
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= utf8.RuneSelf && valid {
-			// Valid UTF-8: only U+2028 and U+2029 (E2 80 A8/A9) are escaped.
-			if c == 0xe2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xa8 || s[i+2] == 0xa9) {
-				b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hexDigits[s[i+2]&0xf])
-				i += 3
-				start = i
-				continue
-			}
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(append(b, s[start:i]...), `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	return append(append(b, s[start:]...), '"')
 }

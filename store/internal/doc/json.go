@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/jxsync/jxsync/internal/jsonenc"
 	"github.com/jxsync/jxsync/mapping"
 )
 
@@ -275,59 +275,11 @@ func appendValue(b []byte, v *mapping.Value, err *error) []byte {
 	return append(b, '}')
 }
 
-// appendString appends s as encoding/json writes a string: quoted, with
-// quotes, backslashes, control characters, <, >, &, U+2028 and U+2029
-// escaped. A string that is no UTF-8, or holds \b or \f (written
-// differently by earlier versions of Go), sets *err to errUnusual.
-func appendString(b []byte, s string, err *error) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			if c == 0xe2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xa8 || s[i+2] == 0xa9) {
-				b = append(b, s[start:i]...)
-				b = append(b, '\\', 'u', '2', '0', '2', hex[s[i+2]&0xf])
-				i += 3
-				start = i
-				continue
-			}
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				*err = errUnusual
-				return b
-			}
-			i += size
-			continue
-		}
-		if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-			i++
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\b', '\f':
-			*err = errUnusual
-			return b
-		default: // other control characters, <, >, &
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		}
-		i++
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+// appendString appends s as encoding/json writes a string (see
+// jsonenc.AppendString).
+func appendString(b []byte, s string, _ *error) []byte {
+	return jsonenc.AppendString(b, s)
 }
-
-const hex = "0123456789abcdef"
 
 // appendFloat appends f as encoding/json writes a float64.
 func appendFloat(b []byte, f float64, err *error) []byte {
@@ -335,18 +287,5 @@ func appendFloat(b []byte, f float64, err *error) []byte {
 		*err = errUnusual
 		return b
 	}
-	abs := math.Abs(f)
-	format := byte('f')
-	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	b = strconv.AppendFloat(b, f, format, -1, 64)
-	if format == 'e' {
-		// e-09 as e-9
-		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-	}
-	return b
+	return jsonenc.AppendFloat(b, f)
 }
