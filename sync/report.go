@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -382,7 +383,7 @@ func amountOf(res *mapping.Result, names []string) *float64 {
 func indicatorRows(r *store.Revision, res *mapping.Result) []IndicatorRow {
 	var out []IndicatorRow
 	add := func(goal string, tables map[string][]mapping.Row) {
-		for _, name := range sortedKeys(tables) {
+		for _, name := range slices.Sorted(maps.Keys(tables)) {
 			for _, row := range tables[name] {
 				if !isIndicator(row) {
 					continue
@@ -400,7 +401,7 @@ func indicatorRows(r *store.Revision, res *mapping.Result) []IndicatorRow {
 		}
 	}
 	add("", res.Tables)
-	for _, name := range sortedKeys(res.Blocks) {
+	for _, name := range slices.Sorted(maps.Keys(res.Blocks)) {
 		for _, b := range res.Blocks[name] {
 			goal := ""
 			if v, ok := b.Fields["goal"]; ok {
@@ -435,15 +436,6 @@ func scoreOf(v mapping.Value) *float64 {
 	}
 	x := *v.Number
 	return &x
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // Report lays a summary out as a workbook with the Reporter.

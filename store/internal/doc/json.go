@@ -2,6 +2,7 @@ package doc
 
 import (
 	"errors"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -38,7 +39,7 @@ func appendResult(b []byte, res *mapping.Result) ([]byte, error) {
 	b = appendTables(b, res.Tables, &err)
 	if len(res.Blocks) > 0 {
 		b = append(b, `,"blocks":{`...)
-		for i, k := range sortedKeys(res.Blocks) {
+		for i, k := range slices.Sorted(maps.Keys(res.Blocks)) {
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -98,7 +99,7 @@ func appendResult(b []byte, res *mapping.Result) ([]byte, error) {
 	}
 	if len(res.Props) > 0 {
 		b = append(b, `,"props":{`...)
-		for i, k := range sortedKeys(res.Props) {
+		for i, k := range slices.Sorted(maps.Keys(res.Props)) {
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -111,22 +112,13 @@ func appendResult(b []byte, res *mapping.Result) ([]byte, error) {
 	return append(b, '}'), err
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
 // appendValues appends a map of values (null when nil).
 func appendValues(b []byte, m map[string]mapping.Value, err *error) []byte {
 	if m == nil {
 		return append(b, "null"...)
 	}
 	b = append(b, '{')
-	for i, k := range sortedKeys(m) {
+	for i, k := range slices.Sorted(maps.Keys(m)) {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -145,7 +137,7 @@ func appendTables(b []byte, m map[string][]mapping.Row, err *error) []byte {
 	}
 	b = append(b, '{')
 	var sc rowScratch
-	for i, k := range sortedKeys(m) {
+	for i, k := range slices.Sorted(maps.Keys(m)) {
 		if i > 0 {
 			b = append(b, ',')
 		}
