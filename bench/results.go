@@ -59,6 +59,11 @@ type ImportRun struct {
 	// Storage, for the local imports of whole sets, is what the records
 	// take.
 	Storage *Storage `json:"storage,omitempty"`
+	// Round numbers the repeats of the same import, from 0 (see
+	// medianImports).
+	Round int `json:"round,omitempty"`
+	// Rounds, in a median of rounds, is how many there were.
+	Rounds int `json:"-"`
 }
 
 // Rate is workbooks per second of wall time.
@@ -81,9 +86,13 @@ type RegenRun struct {
 	Wall      time.Duration `json:"wall_ns"`
 	CPU       time.Duration `json:"cpu_ns"`
 	Bytes     int64         `json:"bytes"`
-	// ExportOnly is the share of the time spent in template.Export (the
-	// rest reads the revisions from the store).
+	// ExportCPU is the CPU time spent in template.Export (the rest reads
+	// the revisions from the store).
 	ExportCPU time.Duration `json:"export_cpu_ns"`
+	// Round numbers the repeats of the same set, from 0 (see medianRegens).
+	Round int `json:"round,omitempty"`
+	// Rounds, in a median of rounds, is how many there were.
+	Rounds int `json:"-"`
 }
 
 // Rate is revisions per second of wall time.
@@ -194,6 +203,8 @@ func Report(dir string) (string, error) {
 			return "", fmt.Errorf("%s: %w", f.name, err)
 		}
 	}
+	allImports, allRegens := imports, regens
+	imports, regens, baseRegens = medianImports(imports), medianRegens(regens), medianRegens(baseRegens)
 	var b strings.Builder
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
 	w("# jxsync benchmark results\n\n")
@@ -210,7 +221,11 @@ func Report(dir string) (string, error) {
 	w("## Targets\n\n")
 	w("Each target beside %s, measured in the same run on the same files. ", base)
 	w("*CPU-bound* is the rate per CPU-second of the process (and of versitygw) times the 2 cores: the rate on a quiet machine when the work is CPU-bound; ")
-	w("the machine is shared, so the verdict says when only the CPU-bound rate meets the target.\n\n")
+	w("the machine is shared, so the verdict says when only the CPU-bound rate meets the target.")
+	if rounds := maxRounds(imports, regens); rounds > 1 {
+		w(" This code's imports and regenerations ran %d times each (rounds, one after the other); its figures are the median over the rounds, each figure on its own; the base ran once.", rounds)
+	}
+	w("\n\n")
 	w("| target | measured | CPU-bound | base | base CPU-bound | × base | |\n|---|---|---|---|---|---|---|\n")
 	row := func(target, measured, cpu, bm, bcpu, ratio, verdict string) {
 		w("| %s | %s | %s | %s | %s | %s | %s |\n", target, measured, cpu, bm, bcpu, ratio, verdict)
@@ -421,14 +436,14 @@ func Report(dir string) (string, error) {
 		w("sharing the 2 cores. *CPU-bound rate* is workbooks per CPU-second of the import (and of versitygw) times 2 cores: the rate on a quiet machine when the run is CPU-bound. ")
 		w("Every workbook is a different unit's; those rejected (the repeated rows break the forms' weight totals) are stored like the others; ")
 		w("the forms of templates added after the base are unreadable to it.\n\n")
-		w("| code | workbooks | store | count | wall | workbooks/s | CPU-bound rate | peak RSS | outcomes |\n|---|---|---|---|---|---|---|---|---|\n")
-		for _, r := range imports {
+		w("| code | workbooks | store | count | round | wall | workbooks/s | CPU-bound rate | peak RSS | outcomes |\n|---|---|---|---|---|---|---|---|---|---|\n")
+		for _, r := range allImports {
 			var oc []string
 			for k, v := range r.Outcomes {
 				oc = append(oc, fmt.Sprintf("%s %d", k, v))
 			}
 			sort.Strings(oc)
-			w("| %s | %s | %s | %d | %.1f s | %.0f | %.0f | %s | %s |\n", codeName(r.Code), setName(r.Set, r.Rows), r.Store, r.Workbooks, r.Child.Wall.Seconds(), r.Rate(), r.CPURate(), mb(r.Child.MaxRSS), strings.Join(oc, ", "))
+			w("| %s | %s | %s | %d | %d | %.1f s | %.0f | %.0f | %s | %s |\n", codeName(r.Code), setName(r.Set, r.Rows), r.Store, r.Workbooks, r.Round+1, r.Child.Wall.Seconds(), r.Rate(), r.CPURate(), mb(r.Child.MaxRSS), strings.Join(oc, ", "))
 		}
 		w("\n")
 		for _, c := range []string{"", "base"} {
@@ -446,13 +461,13 @@ func Report(dir string) (string, error) {
 	if len(regens) > 0 {
 		w("\n## Regenerate\n\n`sync.Service.Export` (read a revision and its data from the store, then `template.Export`: lay the form out filled, write the .xlsx) of stored revisions, 2 workers; ")
 		w("the base's own benchrun does the same on the store its import wrote.\n\n")
-		w("| code | revisions | count | wall | workbooks/s | CPU-bound rate | template.Export alone, per CPU-second | size |\n|---|---|---|---|---|---|---|---|\n")
+		w("| code | revisions | count | round | wall | workbooks/s | CPU-bound rate | template.Export alone, per CPU-second | size |\n|---|---|---|---|---|---|---|---|---|\n")
 		for _, c := range []struct {
 			name string
 			rs   []RegenRun
-		}{{"this code", regens}, {"base", baseRegens}} {
+		}{{"this code", allRegens}, {"base", baseRegens}} {
 			for _, rg := range c.rs {
-				w("| %s | %s | %d | %.1f s | %.0f | %.0f | %.0f | %.0f KB |\n", c.name, setName(rg.Set, rg.Rows), rg.Workbooks, rg.Wall.Seconds(), rg.Rate(),
+				w("| %s | %s | %d | %d | %.1f s | %.0f | %.0f | %.0f | %.0f KB |\n", c.name, setName(rg.Set, rg.Rows), rg.Workbooks, rg.Round+1, rg.Wall.Seconds(), rg.Rate(),
 					rg.CPURate(), float64(rg.Workbooks)/rg.ExportCPU.Seconds(), float64(rg.Bytes)/float64(rg.Workbooks)/1024)
 			}
 		}
@@ -478,4 +493,16 @@ func Report(dir string) (string, error) {
 		w("\n*inside* is the time the child measured around the work itself (jxsync: read, detect, extract and validate), without starting up and loading the templates.\n")
 	}
 	return b.String(), nil
+}
+
+// maxRounds is the most rounds any median import or regeneration had.
+func maxRounds(imports []ImportRun, regens []RegenRun) int {
+	n := 0
+	for _, r := range imports {
+		n = max(n, r.Rounds)
+	}
+	for _, r := range regens {
+		n = max(n, r.Rounds)
+	}
+	return n
 }

@@ -49,3 +49,67 @@ func TestReportTargets(t *testing.T) {
 		}
 	}
 }
+
+// TestReportMedianOfRounds: with several rounds of an import or a
+// regeneration, the targets take the median of each figure — not the last
+// round, not the best — and the tables list every round.
+func TestReportMedianOfRounds(t *testing.T) {
+	dir := t.TempDir()
+	imp := func(round int, wall, cpu time.Duration, rss int64) ImportRun {
+		return ImportRun{Set: "seed", Store: "local", Workbooks: 1000, Workers: 2, Rows: 17, Round: round,
+			Outcomes: map[string]int{"imported": 1000}, Child: Child{Wall: wall, User: cpu, MaxRSS: rss}}
+	}
+	// Walls 1, 2 and 0.5 s (median 1 s: 1000/s); CPU 4, 2 and 1 s (median
+	// 2 s: 1000/s CPU-bound); the last round is the fastest.
+	imports := []ImportRun{
+		imp(0, time.Second, 4*time.Second, 30<<20),
+		imp(1, 2*time.Second, 2*time.Second, 50<<20),
+		imp(2, 500*time.Millisecond, time.Second, 40<<20),
+	}
+	if err := WriteJSON(dir, "imports.json", imports); err != nil {
+		t.Fatal(err)
+	}
+	regens := []RegenRun{
+		{Set: "seed", Rows: 17, Workbooks: 1000, Workers: 2, Wall: 4 * time.Second, CPU: 8 * time.Second, ExportCPU: time.Second},
+		{Set: "seed", Rows: 17, Workbooks: 1000, Workers: 2, Wall: time.Second, CPU: 2 * time.Second, ExportCPU: time.Second, Round: 1},
+		{Set: "seed", Rows: 17, Workbooks: 1000, Workers: 2, Wall: 1600 * time.Millisecond, CPU: 3 * time.Second, ExportCPU: time.Second, Round: 2},
+	}
+	if err := WriteJSON(dir, "regenerate.json", regens); err != nil {
+		t.Fatal(err)
+	}
+	md, err := Report(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"| import of 1000 workbooks, seed-sized (mean 17 rows), into local ≥ 1000/s on 2 cores | 1000/s | 1000/s |",
+		"| regenerate ≥ 500/s on 2 cores, seed-sized (mean 17 rows) | 625/s | 667/s |",
+		"ran 3 times each (rounds, one after the other); its figures are the median over the rounds",
+		"| this code | seed-sized (mean 17 rows) | local | 1000 | 1 | 1.0 s | 1000 | 500 | 30 MB | imported 1000 |",
+		"| this code | seed-sized (mean 17 rows) | local | 1000 | 3 | 0.5 s | 2000 | 2000 | 40 MB | imported 1000 |",
+		"| this code | seed-sized (mean 17 rows) | 1000 | 2 | 1.0 s | 1000 | 1000 |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("no line\n%s\nin\n%s", want, md)
+		}
+	}
+}
+
+// TestMedianImportsPeakRSS: the peak RSS of a median import is the median
+// of the rounds' peaks, so one round's outlier does not decide the
+// growth target; an even count takes the larger middle figure.
+func TestMedianImportsPeakRSS(t *testing.T) {
+	run := func(n int, rss int64) ImportRun {
+		return ImportRun{Set: "mix", Store: "s3", Workbooks: n, Child: Child{Wall: time.Second, MaxRSS: rss}}
+	}
+	got := medianImports([]ImportRun{run(1000, 100), run(1000, 300), run(1000, 120), run(10000, 200), run(10000, 110)})
+	if len(got) != 2 {
+		t.Fatalf("%d median runs, want 2: %+v", len(got), got)
+	}
+	if got[0].Workbooks != 1000 || got[0].Child.MaxRSS != 120 || got[0].Rounds != 3 {
+		t.Errorf("1000: peak %d over %d rounds, want 120 over 3", got[0].Child.MaxRSS, got[0].Rounds)
+	}
+	if got[1].Workbooks != 10000 || got[1].Child.MaxRSS != 200 || got[1].Rounds != 2 {
+		t.Errorf("10000: peak %d over %d rounds, want 200 over 2", got[1].Child.MaxRSS, got[1].Rounds)
+	}
+}

@@ -31,7 +31,9 @@
 # and group, default 1), BENCH_REGEN (revisions to regenerate, default 2000),
 # BENCH_BASE (the git ref measured beside this code, see below), BENCH_CLIENTS
 # (portal clients, default 16), BENCH_UPLOADS (portal uploads per configuration,
-# default 1000, at most BENCH_N).
+# default 1000, at most BENCH_N), BENCH_REPEAT (rounds of this code's imports and
+# regenerations, default 3: the VM's speed varies, so the targets take the
+# median of each figure over the rounds; the base runs once).
 # BENCH_ONLY runs some phases only: a comma-separated list of throughput,
 # import, regenerate, bigsheet, portal (regenerate needs import in the same run).
 # BENCH_RESULTS keeps the results folder (JSON per phase) between runs, so that a
@@ -56,6 +58,7 @@ REGEN=${BENCH_REGEN:-2000}
 # predates it and is in both.
 CLIENTS=${BENCH_CLIENTS:-16}
 UPLOADS=${BENCH_UPLOADS:-1000}
+REPEAT=${BENCH_REPEAT:-3}
 ONLY=${BENCH_ONLY:-}
 BASE=${BENCH_BASE:-017809e}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/jxsync-bench.XXXXXX")
@@ -84,7 +87,7 @@ echo "== building"
 go build -o "$WORK/jxsync" ./cmd/jxsync
 go build -o "$WORK/benchrun" ./bench/cmd/benchrun
 B="$WORK/benchrun"
-CMDLINE="BENCH_N=$N BENCH_BIG=$BIG BENCH_BASE=$BASE ./scripts/bench.sh"
+CMDLINE="BENCH_N=$N BENCH_BIG=$BIG BENCH_BASE=$BASE BENCH_REPEAT=$REPEAT ./scripts/bench.sh"
 [ -z "$ONLY" ] || CMDLINE="BENCH_ONLY=$ONLY $CMDLINE"
 "$B" env -results "$RESULTS" "$CMDLINE" "$OPENPYXL"
 
@@ -112,12 +115,12 @@ fi
 if phase import; then
   echo "== import: SQLite + local, SQLite + S3 (versitygw), PostgreSQL + S3; this code and the base"
   "$B" import -corpus "$CORPUS" -results "$RESULTS" -jxsync "$WORK/jxsync" -work "$WORK" \
-    -base "$WORK/base-jxsync" -basework "$WORK/basework"
+    -base "$WORK/base-jxsync" -basework "$WORK/basework" -repeat "$REPEAT"
 fi
 
 if phase regenerate; then
   echo "== regenerate, this code"
-  "$B" regenerate -results "$RESULTS" -work "$WORK" -max "$REGEN"
+  "$B" regenerate -results "$RESULTS" -work "$WORK" -max "$REGEN" -repeat "$REPEAT"
   echo "== regenerate, the base"
   "$BB" regenerate -results "$RESULTS/base" -work "$WORK/basework" -max "$REGEN"
 fi

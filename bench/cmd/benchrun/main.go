@@ -61,6 +61,7 @@ func main() {
 	baseBin := fs.String("base", "", "jxsync binary of the base code, run beside -jxsync")
 	baseWork := fs.String("basework", "", "folder for the base's data folders")
 	maxRegen := fs.Int("max", 2000, "revisions to regenerate")
+	repeat := fs.Int("repeat", 1, "rounds of this code's imports and regenerations (the report takes the median)")
 	out := fs.String("out", "", "output file")
 	clients := fs.Int("clients", 16, "concurrent portal clients")
 	uploads := fs.Int("uploads", 1000, "portal uploads per configuration (at most the seed-sized set)")
@@ -76,11 +77,11 @@ func main() {
 	case "throughput":
 		err = throughput(*corpus, *results, *minCPU)
 	case "import":
-		err = imports(*corpus, *results, []code{{"", *bin, *work}, {"base", *baseBin, *baseWork}})
+		err = imports(*corpus, *results, []code{{"", *bin, *work}, {"base", *baseBin, *baseWork}}, *repeat)
 	case "portal":
 		err = portal(*corpus, *results, *bin, *work, *clients, *uploads)
 	case "regenerate":
-		err = regenerate(*results, *work, *maxRegen)
+		err = regenerate(*results, *work, *maxRegen, *repeat)
 	case "bigsheet":
 		err = bigsheet(*corpus, *results)
 	case "bigsheet-child":
@@ -202,7 +203,8 @@ type code struct{ name, bin, work string }
 // database on one durable server started for the phase). The local data
 // folders of the whole sets are kept for regenerate (data-local-mix,
 // data-local-seed in each code's folder), and their records measured.
-func imports(corpus, results string, codes []code) error {
+// This code's imports run repeat times each (rounds), the base's once.
+func imports(corpus, results string, codes []code, repeat int) error {
 	m, err := manifest(corpus)
 	if err != nil {
 		return err
@@ -252,11 +254,18 @@ func imports(corpus, results string, codes []code) error {
 				if c.bin == "" || st == storePostgres && c.name != "" {
 					continue
 				}
-				run, err := importRun(corpus, c, pg, p.set, p.n, p.paths, p.rows, st, p.n == m.ImportCount && st == "local")
-				if err != nil {
-					return err
+				rounds := 1
+				if c.name == "" {
+					rounds = max(repeat, 1)
 				}
-				runs = append(runs, run)
+				for round := range rounds {
+					run, err := importRun(corpus, c, pg, p.set, p.n, p.paths, p.rows, st, p.n == m.ImportCount && st == "local")
+					if err != nil {
+						return err
+					}
+					run.Round = round
+					runs = append(runs, run)
+				}
 			}
 		}
 	}
@@ -393,18 +402,20 @@ func meanRows(n int) float64 {
 }
 
 // regenerate exports stored revisions with 2 workers, from the data folders
-// of the local imports of both sets.
-func regenerate(results, work string, limit int) error {
+// of the local imports of both sets, repeat times each (rounds).
+func regenerate(results, work string, limit, repeat int) error {
 	runtime.GOMAXPROCS(2)
 	var out []bench.RegenRun
 	for _, set := range []string{"mix", "seed"} {
-		r, err := regenerateSet(filepath.Join(work, "data-local-"+set), limit)
-		if err != nil {
-			return fmt.Errorf("%s: %w", set, err)
+		for round := range max(repeat, 1) {
+			r, err := regenerateSet(filepath.Join(work, "data-local-"+set), limit)
+			if err != nil {
+				return fmt.Errorf("%s: %w", set, err)
+			}
+			r.Set, r.Round = set, round
+			logf("regenerate %-4s %d (round %d): %.1f s, %.0f/s", set, r.Workbooks, round+1, r.Wall.Seconds(), float64(r.Workbooks)/r.Wall.Seconds())
+			out = append(out, r)
 		}
-		r.Set = set
-		logf("regenerate %-4s %d: %.1f s, %.0f/s", set, r.Workbooks, r.Wall.Seconds(), float64(r.Workbooks)/r.Wall.Seconds())
-		out = append(out, r)
 	}
 	return bench.WriteJSON(results, "regenerate.json", out)
 }
