@@ -53,17 +53,27 @@ func (r Row) Lookup(name string) (Value, bool) {
 	return r.cols.value(&r.slots[i], true), true
 }
 
-// get is Value without the value's cell (Value.Cell is empty for a compact
-// row): for reading values where their place does not matter.
-func (r Row) get(name string) Value {
+// Peek is Lookup without the value's cell: Value.Cell is empty for a row
+// read by Extract, whose cells are named only when asked for. It is for
+// reading many values where their place does not matter (the records
+// stores' columns of every row).
+func (r Row) Peek(name string) (Value, bool) {
 	if r.cols == nil {
-		return r.m[name]
+		v, ok := r.m[name]
+		return v, ok
 	}
 	i := r.cols.index(name)
 	if i < 0 || r.slots[i].typ == 0 {
-		return Value{}
+		return Value{}, false
 	}
-	return r.cols.value(&r.slots[i], false)
+	return r.cols.value(&r.slots[i], false), true
+}
+
+// get is Value without the value's cell (Value.Cell is empty for a compact
+// row): for reading values where their place does not matter.
+func (r Row) get(name string) Value {
+	v, _ := r.Peek(name)
+	return v
 }
 
 // each calls f with the row's columns and values, without the values'
