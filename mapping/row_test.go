@@ -54,6 +54,29 @@ func TestCompactRowsReadAsMaps(t *testing.T) {
 				t.Errorf("map row %d %s peeked = %+v, want %+v", i, name, got, want)
 			}
 		}
+		n := 0
+		for name, p := range r.AllAt() {
+			n++
+			cell := p.Cell
+			if p.At.Row > 0 {
+				if p.Cell != "" {
+					t.Errorf("row %d %s: cell %q and place %+v", i, name, p.Cell, p.At)
+				}
+				cell = string(p.At.AppendA1([]byte(p.At.Sheet + "!")))
+			}
+			p.Value.Cell = cell
+			if !reflect.DeepEqual(p.Value, m[name]) {
+				t.Errorf("row %d %s placed = %+v at %+v, want %+v", i, name, p.Value, p.At, m[name])
+			}
+		}
+		for name, p := range plain.AllAt() {
+			if p.At != (CellAt{}) || !reflect.DeepEqual(p.Value, m[name]) {
+				t.Errorf("map row %d %s placed = %+v at %+v, want %+v", i, name, p.Value, p.At, m[name])
+			}
+		}
+		if n != len(m) {
+			t.Errorf("row %d: %d values placed, want %d", i, n, len(m))
+		}
 		a, err := json.Marshal(r)
 		if err != nil {
 			t.Fatal(err)
