@@ -83,7 +83,7 @@ func (db *DB) addRevisionBatch(ctx context.Context, files [][]*store.NewRevision
 	if err := tx.Commit(); err != nil {
 		return nil, nil, fmt.Errorf("add revision %s: commit: %w", file, err)
 	}
-	db.ids.Keep(st.paths, st.texts)
+	db.ids.Keep(st.fresh[1], st.fresh[0])
 	return revs, outs, nil
 }
 
@@ -271,14 +271,19 @@ type inserts struct {
 	*txStmts
 	ids          *ids.Committed
 	paths, texts map[string]int64
-	templates    map[[2]string]bool
+	// fresh are those of texts (0) and table paths (1) not among the
+	// committed ids: read or written in the transaction, kept once it
+	// commits.
+	fresh     [2]map[string]int64
+	templates map[[2]string]bool
 	// args is reused for the arguments of multi-row INSERTs.
 	args []any
 }
 
 func (db *DB) newInserts(ctx context.Context, tx *sql.Tx) *inserts {
 	return &inserts{txStmts: db.txStmts(ctx, tx), ids: &db.ids,
-		paths: map[string]int64{}, texts: map[string]int64{}, templates: map[[2]string]bool{}}
+		paths: map[string]int64{}, texts: map[string]int64{}, fresh: [2]map[string]int64{{}, {}},
+		templates: map[[2]string]bool{}}
 }
 
 // idOf returns the id of key: from the transaction's cache, else the
@@ -308,6 +313,11 @@ func (st *inserts) idOf(path bool, find, add string, key string, args ...any) (i
 		return 0, err
 	}
 	cache[key] = id
+	if path {
+		st.fresh[1][key] = id
+	} else {
+		st.fresh[0][key] = id
+	}
 	return id, nil
 }
 
