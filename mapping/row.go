@@ -53,17 +53,27 @@ func (r Row) Lookup(name string) (Value, bool) {
 	return r.cols.value(&r.slots[i], true), true
 }
 
-// get is Value without the value's cell (Value.Cell is empty for a compact
-// row): for reading values where their place does not matter.
-func (r Row) get(name string) Value {
+// Peek is Lookup without the value's cell: Value.Cell is empty for a row
+// read by Extract, whose cells are named only when asked for. It is for
+// reading many values where their place does not matter (the records
+// stores' columns of every row).
+func (r Row) Peek(name string) (Value, bool) {
 	if r.cols == nil {
-		return r.m[name]
+		v, ok := r.m[name]
+		return v, ok
 	}
 	i := r.cols.index(name)
 	if i < 0 || r.slots[i].typ == 0 {
-		return Value{}
+		return Value{}, false
 	}
-	return r.cols.value(&r.slots[i], false)
+	return r.cols.value(&r.slots[i], false), true
+}
+
+// get is Value without the value's cell (Value.Cell is empty for a compact
+// row): for reading values where their place does not matter.
+func (r Row) get(name string) Value {
+	v, _ := r.Peek(name)
+	return v
 }
 
 // each calls f with the row's columns and values, without the values'
@@ -320,15 +330,65 @@ func (rc *rowCols) ref(r, c int) string {
 	b := make([]byte, 0, len(rc.sheet)+12)
 	b = append(b, rc.sheet...)
 	b = append(b, '!')
+	return string(CellAt{Row: r + 1, Col: c}.AppendA1(b))
+}
+
+// CellAt is where a value of a row read by Extract is: its sheet, 1-based
+// row and 0-based column (see Row.AllAt).
+type CellAt struct {
+	Sheet string
+	Row   int // 0: not given (Value.Cell names the cell, if any)
+	Col   int
+}
+
+// AppendA1 appends the cell's column letters and row number, the name of
+// the cell on its sheet (Value.Cell is Sheet!A1).
+func (c CellAt) AppendA1(b []byte) []byte {
 	var col [8]byte
 	i := len(col)
-	for c++; c > 0; c = (c - 1) / 26 {
+	for n := c.Col + 1; n > 0; n = (n - 1) / 26 {
 		i--
-		col[i] = byte('A' + (c-1)%26)
+		col[i] = byte('A' + (n-1)%26)
 	}
 	b = append(b, col[i:]...)
-	b = strconv.AppendInt(b, int64(r+1), 10)
-	return string(b)
+	return strconv.AppendInt(b, int64(c.Row), 10)
+}
+
+// Placed is a value of a row and where it is (see Row.AllAt).
+type Placed struct {
+	Value
+	At CellAt
+}
+
+// AllAt yields the row's columns and values as All does, the values of a
+// row read by Extract without their Cell but with where they are in At,
+// the others with their Cell and At.Row 0: for writers of many values
+// (the stored documents), which spares naming every cell in a string of
+// its own.
+func (r Row) AllAt() iter.Seq2[string, Placed] {
+	return func(yield func(string, Placed) bool) {
+		if r.cols == nil {
+			for k, v := range r.All() {
+				if !yield(k, Placed{Value: v}) {
+					return
+				}
+			}
+			return
+		}
+		for i, name := range r.cols.names {
+			s := &r.slots[i]
+			if s.typ == 0 {
+				continue
+			}
+			p := Placed{Value: r.cols.value(s, s.typ == typFull)}
+			if s.typ != typFull && s.row > 0 {
+				p.At = CellAt{Sheet: r.cols.sheet, Row: int(s.row), Col: int(s.col)}
+			}
+			if !yield(name, p) {
+				return
+			}
+		}
+	}
 }
 
 // newRow returns a compact row of sheet row row (1-based) without values.

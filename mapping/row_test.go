@@ -45,6 +45,37 @@ func TestCompactRowsReadAsMaps(t *testing.T) {
 			if got := r.get(name); got.Cell != "" || got.Raw != want.Raw {
 				t.Errorf("row %d %s without its cell = %+v", i, name, got)
 			}
+			bare := want
+			bare.Cell = ""
+			if got, ok := r.Peek(name); !ok || !reflect.DeepEqual(got, bare) {
+				t.Errorf("row %d %s peeked = %+v, want %+v", i, name, got, bare)
+			}
+			if got, ok := plain.Peek(name); !ok || !reflect.DeepEqual(got, want) {
+				t.Errorf("map row %d %s peeked = %+v, want %+v", i, name, got, want)
+			}
+		}
+		n := 0
+		for name, p := range r.AllAt() {
+			n++
+			cell := p.Cell
+			if p.At.Row > 0 {
+				if p.Cell != "" {
+					t.Errorf("row %d %s: cell %q and place %+v", i, name, p.Cell, p.At)
+				}
+				cell = string(p.At.AppendA1([]byte(p.At.Sheet + "!")))
+			}
+			p.Value.Cell = cell
+			if !reflect.DeepEqual(p.Value, m[name]) {
+				t.Errorf("row %d %s placed = %+v at %+v, want %+v", i, name, p.Value, p.At, m[name])
+			}
+		}
+		for name, p := range plain.AllAt() {
+			if p.At != (CellAt{}) || !reflect.DeepEqual(p.Value, m[name]) {
+				t.Errorf("map row %d %s placed = %+v at %+v, want %+v", i, name, p.Value, p.At, m[name])
+			}
+		}
+		if n != len(m) {
+			t.Errorf("row %d: %d values placed, want %d", i, n, len(m))
 		}
 		a, err := json.Marshal(r)
 		if err != nil {
@@ -79,6 +110,9 @@ func TestCompactRowsReadAsMaps(t *testing.T) {
 	}
 	if v := rows[3].Value("actual"); v.Tier != "部分达成" || !v.Qualitative {
 		t.Errorf("tier = %+v", v)
+	}
+	if _, ok := r.Peek("weight"); ok {
+		t.Error("a column the table does not have is peeked")
 	}
 	if _, ok := r.Lookup("weight"); ok || r.Has("weight") || r.Value("weight") != (Value{}) {
 		t.Error("a column the table does not have has a value")

@@ -31,26 +31,17 @@ func AppendFloat(b []byte, f float64) []byte {
 // AppendString appends s quoted as encoding/json writes a string with
 // HTML escaping: ", \ and control characters escaped, <, > and & as
 // \u003c..., invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped.
+//
+// It reads s once: ASCII by a table of the bytes written as they are,
+// the three-byte sequences of Chinese text checked in place, other
+// sequences decoded as encoding/json decodes them.
 func AppendString(b []byte, s string) []byte {
-	const hexDigits = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
-	valid := utf8.ValidString(s)
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= utf8.RuneSelf && valid {
-			// Valid UTF-8: only U+2028 and U+2029 (E2 80 A8/A9) are escaped.
-			if c == 0xe2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xa8 || s[i+2] == 0xa9) {
-				b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hexDigits[s[i+2]&0xf])
-				i += 3
-				start = i
-				continue
-			}
-			i++
-			continue
-		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if plain[c] {
 				i++
 				continue
 			}
@@ -75,6 +66,19 @@ func AppendString(b []byte, s string) []byte {
 			start = i
 			continue
 		}
+		// A three-byte sequence led by E1..EC or EE..EF with two
+		// continuation bytes is valid UTF-8 (E0 and ED restrict their
+		// second byte: left to DecodeRuneInString).
+		if i+2 < len(s) && c >= 0xe1 && c <= 0xef && c != 0xed && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 {
+			if c == 0xe2 && s[i+1] == 0x80 && s[i+2]&0xfe == 0xa8 { // U+2028, U+2029
+				b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hexDigits[s[i+2]&0xf])
+				i += 3
+				start = i
+				continue
+			}
+			i += 3
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
@@ -90,3 +94,14 @@ func AppendString(b []byte, s string) []byte {
 	}
 	return append(append(b, s[start:]...), '"')
 }
+
+const hexDigits = "0123456789abcdef"
+
+// plain holds the ASCII bytes AppendString writes as they are: not a
+// control character, ", \, <, > or &.
+var plain = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()

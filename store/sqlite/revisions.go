@@ -83,7 +83,7 @@ func (db *DB) addRevisionBatch(ctx context.Context, files [][]*store.NewRevision
 	if err := tx.Commit(); err != nil {
 		return nil, nil, fmt.Errorf("add revision %s: commit: %w", file, err)
 	}
-	db.ids.Keep(st.paths, st.texts)
+	db.ids.Keep(st.fresh[1], st.fresh[0])
 	return revs, outs, nil
 }
 
@@ -222,6 +222,7 @@ func filed(nr *store.NewRevision) bool {
 func upsertSubmission(st *inserts, nr *store.NewRevision, stamp string) (int64, string, string, bool, error) {
 	var unit int64
 	var name, code string
+	newUnit := false
 	if nr.UnitCode != "" {
 		err := st.queryRow(qUnitByCode, nr.UnitCode).Scan(&unit, &name, &code)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -235,8 +236,12 @@ func upsertSubmission(st *inserts, nr *store.NewRevision, stamp string) (int64, 
 		if errors.Is(err, sql.ErrNoRows) {
 			// The unit's code is set by a trigger after the insert:
 			// read it back.
-			if _, err := st.exec(qAddUnit, nr.Unit, stamp); err != nil {
-				return 0, "", "", false, fmt.Errorf("unit: %w", err)
+			res, aerr := st.exec(qAddUnit, nr.Unit, stamp)
+			if aerr != nil {
+				return 0, "", "", false, fmt.Errorf("unit: %w", aerr)
+			}
+			if added, aerr := res.RowsAffected(); aerr == nil && added == 1 {
+				newUnit = true
 			}
 			err = st.queryRow(qUnitByName, nr.Unit).Scan(&unit, &name, &code)
 		}
@@ -245,12 +250,14 @@ func upsertSubmission(st *inserts, nr *store.NewRevision, stamp string) (int64, 
 		}
 	}
 	var id int64
-	err := st.queryRow(qSubmission, unit, nr.TemplateID, nr.Year, nr.Subject).Scan(&id)
-	if err == nil {
-		return id, name, code, false, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return 0, "", "", false, fmt.Errorf("submission: %w", err)
+	if !newUnit { // a unit just added has no submission yet
+		err := st.queryRow(qSubmission, unit, nr.TemplateID, nr.Year, nr.Subject).Scan(&id)
+		if err == nil {
+			return id, name, code, false, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, "", "", false, fmt.Errorf("submission: %w", err)
+		}
 	}
 	if err := st.queryRow(qAddSubmisson, unit, nr.TemplateID, nr.Year, nr.Subject, stamp).Scan(&id); err != nil {
 		return 0, "", "", false, fmt.Errorf("submission: %w", err)
@@ -264,14 +271,19 @@ type inserts struct {
 	*txStmts
 	ids          *ids.Committed
 	paths, texts map[string]int64
-	templates    map[[2]string]bool
+	// fresh are those of texts (0) and table paths (1) not among the
+	// committed ids: read or written in the transaction, kept once it
+	// commits.
+	fresh     [2]map[string]int64
+	templates map[[2]string]bool
 	// args is reused for the arguments of multi-row INSERTs.
 	args []any
 }
 
 func (db *DB) newInserts(ctx context.Context, tx *sql.Tx) *inserts {
 	return &inserts{txStmts: db.txStmts(ctx, tx), ids: &db.ids,
-		paths: map[string]int64{}, texts: map[string]int64{}, templates: map[[2]string]bool{}}
+		paths: map[string]int64{}, texts: map[string]int64{}, fresh: [2]map[string]int64{{}, {}},
+		templates: map[[2]string]bool{}}
 }
 
 // idOf returns the id of key: from the transaction's cache, else the
@@ -301,35 +313,42 @@ func (st *inserts) idOf(path bool, find, add string, key string, args ...any) (i
 		return 0, err
 	}
 	cache[key] = id
+	if path {
+		st.fresh[1][key] = id
+	} else {
+		st.fresh[0][key] = id
+	}
 	return id, nil
 }
 
-// textID returns the id in texts of a row's column's Text; NULL when the
-// row has no such column or its text is empty (as the JSON of the value
-// omits it).
-func (st *inserts) textID(v mapping.Value, ok bool) (sql.NullInt64, error) {
+// textID returns the id in texts (an int64) of a row's column's Text; nil
+// (NULL) when the row has no such column or its text is empty (as the
+// JSON of the value omits it).
+func (st *inserts) textID(v mapping.Value, ok bool) (any, error) {
 	if !ok || v.Text == "" {
-		return sql.NullInt64{}, nil
+		return nil, nil
 	}
 	id, err := st.idOf(false, qFindText, qAddText, v.Text, v.Text)
 	if err != nil {
-		return sql.NullInt64{}, fmt.Errorf("text %q: %w", v.Text, err)
+		return nil, fmt.Errorf("text %q: %w", v.Text, err)
 	}
-	return sql.NullInt64{Int64: id, Valid: true}, nil
+	return id, nil
 }
 
-// insertMany writes the rows of args (cols values each) into table with
-// as few multi-row INSERTs as chunks allow, in order.
-func (st *inserts) insertMany(table, columns string, cols int, args []any) error {
+// insertMany writes the rows of args (cols values each) with the
+// multi-row INSERTs qs (one per size of chunks), as few as chunks allow,
+// in order.
+func (st *inserts) insertMany(qs *[len(chunks)]string, cols int, args []any) error {
 	for len(args) > 0 {
 		n := len(args) / cols
-		for _, c := range chunks {
+		q := ""
+		for i, c := range chunks {
 			if c <= n {
-				n = c
+				n, q = c, qs[i]
 				break
 			}
 		}
-		if _, err := st.exec(insertRows(table, columns, cols, n), args[:n*cols]...); err != nil {
+		if _, err := st.exec(q, args[:n*cols]...); err != nil {
 			return err
 		}
 		args = args[n*cols:]
@@ -339,11 +358,15 @@ func (st *inserts) insertMany(table, columns string, cols int, args []any) error
 
 // values writes every field value and table row of res: the values as
 // columns, the rows as the columns the views read (see migration 0006).
+// The arguments are the values database/sql hands the driver as they are
+// (int64, float64, string, bool or nil): a sql.Null* or pointer would be
+// converted, by reflection, argument by argument.
 func (st *inserts) values(rev int64, res *mapping.Result, met map[string]map[int]bool) error {
 	args := st.args[:0]
+	revArg := any(rev) // boxed once for all its rows
 	fields := func(prefix string, vals map[string]mapping.Value) {
 		for name, v := range vals {
-			args = append(args, rev, prefix+name, string(v.Type), v.Raw, v.Number, v.Text, v.Unit, v.Cell)
+			args = append(args, revArg, prefix+name, string(v.Type), v.Raw, number(v.Number), v.Text, v.Unit, v.Cell)
 		}
 	}
 	fields("fields.", res.Fields)
@@ -352,7 +375,7 @@ func (st *inserts) values(rev int64, res *mapping.Result, met map[string]map[int
 			fields(fmt.Sprintf("blocks.%s[%d].fields.", name, i), b.Fields)
 		}
 	}
-	if err := st.insertMany("field_values", fieldColumns, fieldCols, args); err != nil {
+	if err := st.insertMany(&fieldInserts, fieldCols, args); err != nil {
 		return fmt.Errorf("values: %w", err)
 	}
 	args = args[:0]
@@ -363,19 +386,22 @@ func (st *inserts) values(rev int64, res *mapping.Result, met map[string]map[int
 			if err != nil {
 				return fmt.Errorf("table %s: %w", path, err)
 			}
+			idArg, rowMet := any(id), met[path]
 			for i, r := range rows {
-				var m sql.NullBool
-				if ok, has := met[path][i]; has {
-					m = sql.NullBool{Bool: ok, Valid: true}
+				var m any
+				if ok, has := rowMet[i]; has {
+					m = ok
 				}
-				var levels [3]sql.NullInt64
+				var levels [3]any
 				for l, col := range [3]string{"level1", "level2", "level3"} {
-					if levels[l], err = st.textID(r.Lookup(col)); err != nil {
+					if levels[l], err = st.textID(r.Peek(col)); err != nil {
 						return fmt.Errorf("row %s[%d]: %w", path, i, err)
 					}
 				}
-				args = append(args, rev, id, i, r.Row, m, levels[0], levels[1], levels[2],
-					raw(r, "target"), raw(r, "actual"), r.Value("weight").Number, r.Value("score").Number)
+				weight, _ := r.Peek("weight")
+				score, _ := r.Peek("score")
+				args = append(args, revArg, idArg, int64(i), int64(r.Row), m, levels[0], levels[1], levels[2],
+					raw(r, "target"), raw(r, "actual"), number(weight.Number), number(score.Number))
 			}
 		}
 		return nil
@@ -390,7 +416,7 @@ func (st *inserts) values(rev int64, res *mapping.Result, met map[string]map[int
 			}
 		}
 	}
-	if err := st.insertMany("row_values", rowColumns, rowCols, args); err != nil {
+	if err := st.insertMany(&rowInserts, rowCols, args); err != nil {
 		return fmt.Errorf("table rows: %w", err)
 	}
 	clear(args)
@@ -398,10 +424,20 @@ func (st *inserts) values(rev int64, res *mapping.Result, met map[string]map[int
 	return nil
 }
 
-// raw is a row's column's Raw, NULL when the row has no such column.
-func raw(r mapping.Row, col string) sql.NullString {
-	v, ok := r.Lookup(col)
-	return sql.NullString{String: v.Raw, Valid: ok}
+// raw is a row's column's Raw, nil (NULL) when the row has no such column.
+func raw(r mapping.Row, col string) any {
+	if v, ok := r.Peek(col); ok {
+		return v.Raw
+	}
+	return nil
+}
+
+// number is a value's number, nil (NULL) when it has none.
+func number(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
 }
 
 func count(fs []mapping.Finding) (errs, warns int) {

@@ -46,7 +46,20 @@ const (
 	rowCols   = 12
 )
 
-var chunks = []int{64, 16, 4, 1}
+// chunks are powers of two: a revision of n rows takes as many INSERTs as
+// n has bits set (150 rows: 128, 16, 4, 2), at most 128 × 12 variables
+// each (SQLite allows 32,766).
+var chunks = [...]int{128, 64, 32, 16, 8, 4, 2, 1}
+
+// fieldInserts and rowInserts are the INSERTs of a chunk of field values
+// and of table rows, one per size of chunks.
+var fieldInserts, rowInserts = func() (f, r [len(chunks)]string) {
+	for i, n := range chunks {
+		f[i] = insertRows("field_values", fieldColumns, fieldCols, n)
+		r[i] = insertRows("row_values", rowColumns, rowCols, n)
+	}
+	return f, r
+}()
 
 // insertRows is the INSERT of n rows of cols columns into table(columns).
 func insertRows(table, columns string, cols, n int) string {
@@ -69,10 +82,8 @@ type writeStmts struct {
 func allWriteQueries() []string {
 	qs := []string{qTemplate, qUnitByCode, qUnitByName, qAddUnit, qSubmission, qAddSubmisson, qLatest, qByBlob,
 		qUnfiledByBlob, qAddRevision, qAddPending, qFindPath, qAddPath, qFindText, qAddText, qAudit}
-	for _, n := range chunks {
-		qs = append(qs, insertRows("field_values", fieldColumns, fieldCols, n), insertRows("row_values", rowColumns, rowCols, n))
-	}
-	return qs
+	qs = append(qs, fieldInserts[:]...)
+	return append(qs, rowInserts[:]...)
 }
 
 // prepareWrites prepares, when not done yet, the statements recording

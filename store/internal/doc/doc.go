@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	gosync "sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -19,27 +20,67 @@ import (
 // zstdMagic starts every zstd frame.
 var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 
-// encoders compress documents, one at a time each. The fastest level
+// coders are the encoders (and JSON buffers) of documents not in use, the
+// one used last at the end: an import's workers each take the encoder
+// they or the other last used, whose tables are still in the cache. They
+// are kept for good, at most one per processor, not in a sync.Pool: an
+// encoder let go at a garbage collection costs its next user the
+// allocation of its tables and history (megabytes with the default window),
+// more than compressing a document. The output depends neither on which
+// encoder writes it nor on their concurrency.
+var coders struct {
+	mu   gosync.Mutex
+	free []*coder
+}
+
+// coder compresses documents, one at a time.
+type coder struct {
+	enc *zstd.Encoder
+	// json is the buffer of a document's JSON, compressed at once.
+	json []byte
+}
+
+// encoderOptions are the options of every encoder. The fastest level
 // compresses the documents of the benchmark's import set as well as the
 // better ones (their repeats are long) and takes well under a megabyte
-// where SpeedBetterCompression takes twenty. A pool (per processor) rather
-// than one encoder of GOMAXPROCS: an import's workers each take the
-// encoder their processor last used, whose tables are still in its cache,
-// where one shared encoder hands them out in turn. The output does not
-// depend on which encoder writes it, nor on their concurrency.
-var encoders = gosync.Pool{New: func() any {
+// where SpeedBetterCompression takes twenty. It writes blocks of 64 KiB:
+// a longer document is written with a history, of the window size (4 MiB
+// by default, allocated twice): 512 KiB is more than forms of hundreds of
+// rows take, and documents within it compress as with the default.
+var encoderOptions = []zstd.EOption{zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1),
+	zstd.WithWindowSize(512 << 10)}
+
+// getCoder returns a coder not in use: one kept, else a new one.
+func getCoder() (*coder, error) {
+	coders.mu.Lock()
+	var c *coder
+	if n := len(coders.free); n > 0 {
+		c = coders.free[n-1]
+		coders.free = coders.free[:n-1]
+	}
+	coders.mu.Unlock()
+	if c != nil {
+		return c, nil
+	}
 	enc, err := zstd.NewWriter(nil, encoderOptions...)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return enc
-}}
+	return &coder{enc: enc}, nil
+}
 
-// encoderOptions are the options of every encoder.
-var encoderOptions = []zstd.EOption{zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1)}
-
-// jsonBufs are buffers for documents' JSON, which is compressed at once.
-var jsonBufs = gosync.Pool{New: func() any { return new([]byte) }}
+// putCoder keeps c for the next document, unless as many as there are
+// processors are kept.
+func putCoder(c *coder) {
+	if cap(c.json) > maxPooled {
+		c.json = nil
+	}
+	coders.mu.Lock()
+	if len(coders.free) < runtime.GOMAXPROCS(0) {
+		coders.free = append(coders.free, c)
+	}
+	coders.mu.Unlock()
+}
 
 // decoder decompresses documents, a few at a time.
 var decoder = gosync.OnceValues(func() (*zstd.Decoder, error) {
@@ -49,17 +90,20 @@ var decoder = gosync.OnceValues(func() (*zstd.Decoder, error) {
 // Encode returns the stored form of res: its JSON (as json.Marshal writes
 // it), compressed.
 func Encode(res *mapping.Result) ([]byte, error) {
-	buf := jsonBufs.Get().(*[]byte)
-	defer jsonBufs.Put(buf)
-	j, err := appendResult((*buf)[:0], res)
+	c, err := getCoder()
+	if err != nil {
+		return nil, fmt.Errorf("compress data: %w", err)
+	}
+	defer putCoder(c)
+	j, err := appendResult(c.json[:0], res)
 	if err != nil {
 		if j, err = json.Marshal(res); err != nil {
 			return nil, fmt.Errorf("encode data: %w", err)
 		}
-	} else if cap(j) <= maxPooled {
-		*buf = j
+	} else {
+		c.json = j
 	}
-	return CompressJSON(j)
+	return c.compress(j), nil
 }
 
 // maxPooled is the largest JSON buffer kept for the next document.
@@ -67,15 +111,18 @@ const maxPooled = 1 << 20
 
 // CompressJSON compresses a document's JSON.
 func CompressJSON(j []byte) ([]byte, error) {
-	e := encoders.Get()
-	enc, ok := e.(*zstd.Encoder)
-	if !ok {
-		return nil, fmt.Errorf("compress data: %w", e.(error))
+	c, err := getCoder()
+	if err != nil {
+		return nil, fmt.Errorf("compress data: %w", err)
 	}
-	defer encoders.Put(enc)
-	// Documents compress to about a sixth of their JSON: room for a
-	// quarter spares growing the output.
-	return enc.EncodeAll(j, make([]byte, 0, len(j)/4+64)), nil
+	defer putCoder(c)
+	return c.compress(j), nil
+}
+
+// compress compresses a document's JSON. Documents compress to about a
+// sixth of their JSON: room for a quarter spares growing the output.
+func (c *coder) compress(j []byte) []byte {
+	return c.enc.EncodeAll(j, make([]byte, 0, len(j)/4+64))
 }
 
 // Decode reads a stored document, compressed or not.

@@ -71,3 +71,44 @@ func TestExampleDocumentsAreEncodingJSONs(t *testing.T) {
 		t.Errorf("%d forms read from the examples", forms)
 	}
 }
+
+// TestLongAndOddlyNamedFormsAreEncodingJSONs: the document of a form on a
+// sheet whose name JSON escapes (<, &, ", …) and of forms of 150 and 400
+// indicator rows (compressed in several blocks, with a history) holds the
+// very JSON json.Marshal writes of their data.
+func TestLongAndOddlyNamedFormsAreEncodingJSONs(t *testing.T) {
+	s := testkit.Service(t)
+	dec, err := zstd.NewReader(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	odd := testkit.Bundle(t, testkit.ExamplePart(t, "hubei-dept/2022/examples/caidian-minzheng-2022.yaml", `部门<整体>&"表"`, nil))
+	files := map[string][]byte{"odd.xlsx": odd, "rows-150.xlsx": testkit.ProjectRows(t, 150), "rows-400.xlsx": testkit.ProjectRows(t, 400)}
+	for name, data := range files {
+		reps, err := s.ValidateForms(name, data, jxsync.ReadOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, rep := range reps {
+			d, err := doc.Encode(rep.Result)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			got, err := dec.DecodeAll(d, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := json.Marshal(rep.Result)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != string(want) {
+				t.Errorf("%s [%s]: document\n%.2000s\nwant\n%.2000s", name, rep.Sheet, got, want)
+			}
+			if testkit.Rows(rep.Result) < 10 {
+				t.Errorf("%s: %d rows read", name, testkit.Rows(rep.Result))
+			}
+			t.Logf("%s [%s]: %d bytes of JSON, %d stored", name, rep.Sheet, len(want), len(d))
+		}
+	}
+}

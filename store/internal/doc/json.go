@@ -36,7 +36,8 @@ func appendResult(b []byte, res *mapping.Result) ([]byte, error) {
 	b = append(b, `,"fields":`...)
 	b = appendValues(b, res.Fields, &err)
 	b = append(b, `,"tables":`...)
-	b = appendTables(b, res.Tables, &err)
+	sc := new(rowScratch) // shared by the document's tables
+	b = appendTables(b, res.Tables, sc, &err)
 	if len(res.Blocks) > 0 {
 		b = append(b, `,"blocks":{`...)
 		for i, k := range slices.Sorted(maps.Keys(res.Blocks)) {
@@ -60,7 +61,7 @@ func appendResult(b []byte, res *mapping.Result) ([]byte, error) {
 				b = append(b, `,"fields":`...)
 				b = appendValues(b, inst.Fields, &err)
 				b = append(b, `,"tables":`...)
-				b = appendTables(b, inst.Tables, &err)
+				b = appendTables(b, inst.Tables, sc, &err)
 				b = append(b, '}')
 			}
 			b = append(b, ']')
@@ -131,12 +132,11 @@ func appendValues(b []byte, m map[string]mapping.Value, err *error) []byte {
 }
 
 // appendTables appends a map of tables (null when nil).
-func appendTables(b []byte, m map[string][]mapping.Row, err *error) []byte {
+func appendTables(b []byte, m map[string][]mapping.Row, sc *rowScratch, err *error) []byte {
 	if m == nil {
 		return append(b, "null"...)
 	}
 	b = append(b, '{')
-	var sc rowScratch
 	for i, k := range slices.Sorted(maps.Keys(m)) {
 		if i > 0 {
 			b = append(b, ',')
@@ -153,7 +153,7 @@ func appendTables(b []byte, m map[string][]mapping.Row, err *error) []byte {
 			if j > 0 {
 				b = append(b, ',')
 			}
-			b = appendRow(b, r, &sc, err)
+			b = appendRow(b, r, sc, err)
 		}
 		b = append(b, ']')
 	}
@@ -162,16 +162,19 @@ func appendTables(b []byte, m map[string][]mapping.Row, err *error) []byte {
 
 type namedValue struct {
 	name string
-	v    mapping.Value
+	v    mapping.Placed
 }
 
 // rowScratch is what appendRow reuses from row to row: the values of the
-// row, and the order of their names sorted with the names it was
-// computed for (a table's rows mostly yield the same columns in turn).
+// row, the order of their names sorted with the names it was computed for
+// (a table's rows mostly yield the same columns in turn), and the JSON of
+// the last sheet named in a cell without its closing quote.
 type rowScratch struct {
-	vals  []namedValue
-	names []string
-	order []int
+	vals        []namedValue
+	names       []string
+	order       []int
+	sheet       string
+	quotedSheet []byte
 }
 
 // sorted returns the indexes of sc.vals in the order of their names.
@@ -206,7 +209,7 @@ func appendRow(b []byte, r mapping.Row, sc *rowScratch, err *error) []byte {
 		return append(b, "null}"...)
 	}
 	sc.vals = sc.vals[:0]
-	for k, v := range r.All() {
+	for k, v := range r.AllAt() {
 		sc.vals = append(sc.vals, namedValue{k, v})
 	}
 	b = append(b, '{')
@@ -217,19 +220,39 @@ func appendRow(b []byte, r mapping.Row, sc *rowScratch, err *error) []byte {
 		nv := &sc.vals[j]
 		b = appendString(b, nv.name, err)
 		b = append(b, ':')
-		b = appendValue(b, &nv.v, err)
+		b = appendValueAt(b, &nv.v.Value, &nv.v.At, sc, err)
 	}
 	return append(b, "}}"...)
 }
 
 // appendValue appends a value as encoding/json writes mapping.Value.
 func appendValue(b []byte, v *mapping.Value, err *error) []byte {
+	return appendValueAt(b, v, &mapping.CellAt{}, nil, err)
+}
+
+// appendValueAt appends a value whose cell is at (at.Row 0: v.Cell) as
+// encoding/json writes mapping.Value with the cell named. sc keeps the JSON
+// of the sheet from cell to cell.
+func appendValueAt(b []byte, v *mapping.Value, at *mapping.CellAt, sc *rowScratch, err *error) []byte {
 	b = append(b, `{"type":`...)
 	b = appendString(b, string(v.Type), err)
 	b = append(b, `,"raw":`...)
 	b = appendString(b, v.Raw, err)
 	b = append(b, `,"cell":`...)
-	b = appendString(b, v.Cell, err)
+	if at.Row > 0 {
+		// "Sheet!A1": the sheet quoted as a string of its own, then
+		// what needs no escaping.
+		if sc.quotedSheet == nil || sc.sheet != at.Sheet {
+			sc.sheet = at.Sheet
+			sc.quotedSheet = appendString(sc.quotedSheet[:0], at.Sheet, err)
+			sc.quotedSheet = sc.quotedSheet[:len(sc.quotedSheet)-1]
+		}
+		b = append(b, sc.quotedSheet...)
+		b = append(b, '!')
+		b = append(at.AppendA1(b), '"')
+	} else {
+		b = appendString(b, v.Cell, err)
+	}
 	if v.Text != "" {
 		b = append(b, `,"text":`...)
 		b = appendString(b, v.Text, err)
