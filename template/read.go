@@ -403,7 +403,7 @@ func (p *zipParts) check(lim Limits) error {
 			err = countSharedStrings(p.sharedStrings, kept, lim.MaxSharedStrings, -1)
 		case "xl/styles.xml":
 			if sp := p.shared[zf]; sp != nil {
-				err, _ = sp.derived("countStyles "+strconv.Itoa(lim.MaxStyles), func() any { return countStyles(b, kept, lim.MaxStyles) }).(error)
+				err, _ = sp.derived(countStylesKey{lim.MaxStyles}, func() any { return countStyles(b, kept, lim.MaxStyles) }).(error)
 			} else {
 				err = countStyles(b, kept, lim.MaxStyles)
 			}
@@ -467,6 +467,10 @@ func declaresEntities(b []byte) bool {
 		}
 	}
 }
+
+// countStylesKey names countStyles' result for a limit of styles among
+// what is derived from a shared part.
+type countStylesKey struct{ max int }
 
 // countSharedStrings fails when the shared strings table, of n string
 // items, holds more than max or was too large to keep; usable is how many

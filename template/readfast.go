@@ -468,7 +468,7 @@ func (fb *fastBook) scanOrDecode(name string, v any, scan func(string, any) erro
 		err error
 	}
 	t := reflect.TypeOf(v).Elem()
-	p := sp.derived("parsed "+t.String(), func() any {
+	p := sp.derived(parsedKey{t}, func() any {
 		nv := reflect.New(t)
 		err := parseXML(b, nv.Interface(), scan)
 		return parsed{nv.Elem(), err}
@@ -479,6 +479,10 @@ func (fb *fastBook) scanOrDecode(name string, v any, scan func(string, any) erro
 	reflect.ValueOf(v).Elem().Set(p.v)
 	return nil
 }
+
+// parsedKey names a part parsed into a value of type t among what is
+// derived from a shared part.
+type parsedKey struct{ t reflect.Type }
 
 // parseXML fills v from a part's bytes b with scan, or where scan does not
 // read them with encoding/xml, into a v emptied of what scan left in it
