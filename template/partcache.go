@@ -150,8 +150,10 @@ func keepShared(data []byte, zf *zip.File, b []byte, count int) *sharedPart {
 	return sp
 }
 
-// derived returns what build derives from the entry's bytes, built once.
-func (sp *sharedPart) derived(what string, build func() any) any {
+// derived returns what build derives from the entry's bytes, built once;
+// what names it (a comparable value: a string, or a key type of its own
+// such as parsedKey).
+func (sp *sharedPart) derived(what any, build func() any) any {
 	if v, ok := sp.memo.Load(what); ok {
 		return v
 	}

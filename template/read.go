@@ -295,7 +295,11 @@ func (p *zipParts) part(name string) ([]byte, bool) {
 // sniff classifies the bytes before excelize sees them, and checks that the
 // zip's entries decompress to what they declare within lim.MaxUnzipBytes.
 // It keeps what it decompressed for the fast path.
-func sniff(data []byte, lim Limits) (*zipParts, error) {
+func sniff(data []byte, lim Limits) (*zipParts, error) { return sniffWith(data, lim, true) }
+
+// sniffWith is sniff, inflating with a zipInflater where pooled, else
+// with archive/zip's own decompressor (as the tests compare them).
+func sniffWith(data []byte, lim Limits, pooled bool) (*zipParts, error) {
 	switch {
 	case len(data) == 0:
 		return nil, ErrEmpty
@@ -344,6 +348,11 @@ func sniff(data []byte, lim Limits) (*zipParts, error) {
 	// An entry checked before for another workbook is taken from
 	// sharedParts (partcache.go).
 	parts := &zipParts{data: data, zr: zr, bytes: make(map[*zip.File][]byte, len(zr.File))}
+	if pooled {
+		inflater := newZipInflater(data)
+		defer inflater.release()
+		zr.RegisterDecompressor(zip.Deflate, inflater.open)
+	}
 	for _, zf := range zr.File {
 		b, n, sp, err := checkEntry(data, zf, lim)
 		if err != nil {
@@ -394,7 +403,7 @@ func (p *zipParts) check(lim Limits) error {
 			err = countSharedStrings(p.sharedStrings, kept, lim.MaxSharedStrings, -1)
 		case "xl/styles.xml":
 			if sp := p.shared[zf]; sp != nil {
-				err, _ = sp.derived("countStyles "+strconv.Itoa(lim.MaxStyles), func() any { return countStyles(b, kept, lim.MaxStyles) }).(error)
+				err, _ = sp.derived(countStylesKey{lim.MaxStyles}, func() any { return countStyles(b, kept, lim.MaxStyles) }).(error)
 			} else {
 				err = countStyles(b, kept, lim.MaxStyles)
 			}
@@ -458,6 +467,10 @@ func declaresEntities(b []byte) bool {
 		}
 	}
 }
+
+// countStylesKey names countStyles' result for a limit of styles among
+// what is derived from a shared part.
+type countStylesKey struct{ max int }
 
 // countSharedStrings fails when the shared strings table, of n string
 // items, holds more than max or was too large to keep; usable is how many
@@ -823,6 +836,30 @@ type tally struct {
 	lim   Limits
 	cells int // non-empty cells
 	area  int // rows and cell positions, empty or not
+	// slab is where addRow takes the cells of rows from, so that a form's
+	// rows of a few cells each take a few allocations, not one each.
+	slab []mapping.Cell
+}
+
+// slabCells is the size of the slabs of tally (2 KB): a row of more than a
+// quarter of it is allocated on its own, so that at most a quarter of a
+// slab is left unused before the next, and at most one slab after the
+// last row.
+const slabCells = 64
+
+// row returns n zero cells for a row, from the slab: the rows share the
+// slab's array, each with its own length and capacity, so that an append
+// to one copies it rather than writing into the next.
+func (t *tally) row(n int) []mapping.Cell {
+	if n > len(t.slab) {
+		if n > slabCells/4 {
+			return make([]mapping.Cell, n) // a long row is its own
+		}
+		t.slab = make([]mapping.Cell, slabCells)
+	}
+	cells := t.slab[:n:n]
+	t.slab = t.slab[n:]
+	return cells
 }
 
 // addRow appends row r (0-based, as excelize's GetRows numbers them) of s
@@ -840,7 +877,7 @@ func (t *tally) addRow(s *mapping.Sheet, r int, text, vals []string) error {
 	for len(s.Rows) < r {
 		s.Rows = append(s.Rows, make([]mapping.Cell, 0)) // as GetRows' empty rows were
 	}
-	cells := make([]mapping.Cell, len(text))
+	cells := t.row(len(text))
 	for c, v := range text {
 		if v == "" {
 			continue

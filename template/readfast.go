@@ -3,13 +3,14 @@ package template
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"path"
 	"reflect"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -162,6 +163,32 @@ type fastBook struct {
 	pending  []cellPos
 	// calc is the workbook opened with excelize to compute them.
 	calc *calcBook
+	// num is numericPlain's buffer.
+	num []byte
+	// text is where clone copies cells' values to.
+	text []byte
+}
+
+// textBlock is the size of fastBook.text's blocks: a value of more than a
+// quarter of it is allocated on its own.
+const textBlock = 1 << 10
+
+// clone returns a copy of s, taken from blocks shared by many values of
+// the workbook rather than allocated for each. A block is never written
+// where a value was copied to.
+func (fb *fastBook) clone(s string) string {
+	if s == "" {
+		return ""
+	}
+	if len(s) > cap(fb.text)-len(fb.text) {
+		if len(s) > textBlock/4 {
+			return strings.Clone(s) // a long value is its own
+		}
+		fb.text = make([]byte, 0, textBlock)
+	}
+	i := len(fb.text)
+	fb.text = append(fb.text, s...)
+	return unsafe.String(&fb.text[i], len(s))
 }
 
 // readFast is Read without excelize for the workbooks it reads exactly as
@@ -251,34 +278,20 @@ func (fb *fastBook) readWorkbook(name, shown string) (*mapping.Workbook, error) 
 	}
 	if st.CellXfs != nil {
 		fb.hasXfs = true
-		// Custom formats by id, the first of an id as excelize takes it;
-		// one written "General" (as LibreOffice writes all cells' format)
-		// shows a value as the built-in General does.
-		custom := map[int]string{}
-		if st.NumFmts != nil {
-			for _, nf := range st.NumFmts.NumFmt {
-				if _, dup := custom[nf.NumFmtID]; !dup {
-					custom[nf.NumFmtID] = nf.FormatCode
-					if nf.FormatCode16 != "" {
-						custom[nf.NumFmtID] = nf.FormatCode16
-					}
-				}
-			}
-		}
-		fb.general = make([]bool, len(st.CellXfs.Xf))
-		for i, xf := range st.CellXfs.Xf {
-			id := 0
-			if xf.NumFmtID != nil {
-				id = *xf.NumFmtID
-			}
-			code, isCustom := custom[id]
-			fb.general[i] = isCustom && code == "General" || !isCustom && id == 0
+		if sp := parts.shared[fb.files[pathStyles]]; sp != nil {
+			fb.general = sp.derived("general", func() any { return generalStyles(&st) }).([]bool)
+		} else {
+			fb.general = generalStyles(&st)
 		}
 	}
 	if zf := fb.files[pathSharedStrings]; zf != nil && int64(zf.UncompressedSize64) > min(lim.MaxUnzipBytes, 16<<20) {
 		return nil, errSlow // excelize reads it from a temporary file, another way
 	}
 	var sst xSST
+	if n := parts.sharedStrings; n > 0 {
+		// Room for the items sniff counted (at most lim.MaxSharedStrings).
+		sst.Strings = make([]string, 0, n)
+	}
 	if err := fb.scanOrDecode(pathSharedStrings, &sst, scanSST, true); err != nil {
 		return nil, errSlow
 	}
@@ -343,6 +356,36 @@ func (fb *fastBook) readWorkbook(name, shown string) (*mapping.Workbook, error) 
 		return nil, fmt.Errorf("read %s: %w: 工作簿中没有任何内容 (no cell has a value)", shown, ErrEmpty)
 	}
 	return wb, nil
+}
+
+// generalStyles tells for each cell style (xf of cellXfs) of st whether
+// it shows a value as stored: with the General number format, built in or
+// custom.
+func generalStyles(st *xStyles) []bool {
+	// Custom formats by id, the first of an id as excelize takes it; one
+	// written "General" (as LibreOffice writes all cells' format) shows a
+	// value as the built-in General does.
+	custom := map[int]string{}
+	if st.NumFmts != nil {
+		for _, nf := range st.NumFmts.NumFmt {
+			if _, dup := custom[nf.NumFmtID]; !dup {
+				custom[nf.NumFmtID] = nf.FormatCode
+				if nf.FormatCode16 != "" {
+					custom[nf.NumFmtID] = nf.FormatCode16
+				}
+			}
+		}
+	}
+	general := make([]bool, len(st.CellXfs.Xf))
+	for i, xf := range st.CellXfs.Xf {
+		id := 0
+		if xf.NumFmtID != nil {
+			id = *xf.NumFmtID
+		}
+		code, isCustom := custom[id]
+		general[i] = isCustom && code == "General" || !isCustom && id == 0
+	}
+	return general
 }
 
 // calcPending computes the formulas without a cached value of sheet s with
@@ -425,7 +468,7 @@ func (fb *fastBook) scanOrDecode(name string, v any, scan func(string, any) erro
 		err error
 	}
 	t := reflect.TypeOf(v).Elem()
-	p := sp.derived("parsed "+t.String(), func() any {
+	p := sp.derived(parsedKey{t}, func() any {
 		nv := reflect.New(t)
 		err := parseXML(b, nv.Interface(), scan)
 		return parsed{nv.Elem(), err}
@@ -436,6 +479,10 @@ func (fb *fastBook) scanOrDecode(name string, v any, scan func(string, any) erro
 	reflect.ValueOf(v).Elem().Set(p.v)
 	return nil
 }
+
+// parsedKey names a part parsed into a value of type t among what is
+// derived from a shared part.
+type parsedKey struct{ t reflect.Type }
 
 // parseXML fills v from a part's bytes b with scan, or where scan does not
 // read them with encoding/xml, into a v emptied of what scan left in it
@@ -550,10 +597,11 @@ func scanStyles(doc string, v any) error {
 
 // scanSST reads sharedStrings.xml into the Strings of *xSST: each item's
 // text, as xSI.String gives it (errSlow for an _xHHHH_ escape), without
-// the structures encoding/xml would fill for it.
+// the structures encoding/xml would fill for it. It appends to the room
+// Strings has.
 func scanSST(doc string, v any) error {
 	sst := v.(*xSST)
-	*sst = xSST{}
+	*sst = xSST{Strings: sst.Strings[:0]}
 	x := &xmlScan{s: doc}
 	x.prolog()
 	if !x.start() || x.local(x.name) != "sst" || !x.mainNamespace() {
@@ -673,6 +721,9 @@ func colRanges(x *xmlScan, out *[]colRange) error {
 	if x.selfClose {
 		return nil
 	}
+	if *out == nil {
+		*out = make([]colRange, 0, 8)
+	}
 	for x.next() {
 		if x.kind == tokEnd {
 			return nil
@@ -705,7 +756,7 @@ func colRanges(x *xmlScan, out *[]colRange) error {
 // column decided once, so that the work is bounded by the elements and the
 // width, not their product.
 func hiddenColumns(cols []colRange, width int) map[int]bool {
-	if len(cols) == 0 || width == 0 {
+	if width == 0 || !slices.ContainsFunc(cols, func(c colRange) bool { return c.hidden }) {
 		return nil
 	}
 	// next[c] leads to the first column from c not yet decided; next[width]
@@ -893,7 +944,7 @@ func (fb *fastBook) cell(x *xmlScan, prev int) (shown, raw string, keep bool, co
 	}
 	fb.uncached = false
 	if typ != "s" {
-		v = strings.Clone(v) // not a substring of the part's bytes
+		v = fb.clone(v) // not a substring of the part's bytes
 	}
 	general := style == 0 || !fb.hasXfs || style < 0 || style >= len(fb.general) || fb.general[style]
 	formatted := style != 0 && fb.hasXfs && style >= 0 && style < len(fb.general)
@@ -940,7 +991,7 @@ func (fb *fastBook) cell(x *xmlScan, prev int) (shown, raw string, keep bool, co
 		raw, shown = v, v
 		// plain: shown is the number written out (isNumeric of it is
 		// that of v).
-		isNum, prec, n, plain := isNumericPlain(v)
+		isNum, prec, n, plain := fb.numericPlain(v)
 		if isNum {
 			if prec > 15 && !isNumWithinPrecision(v) {
 				shown = strconv.FormatFloat(n, 'G', 15, 64)
@@ -978,6 +1029,13 @@ func isNumeric(s string) (bool, int, float64) {
 // shows it (strconv.FormatFloat(n, 'f', -1, 64)), whose own isNumeric is
 // the same: it parses back to n.
 func isNumericPlain(s string) (isNum bool, prec int, n float64, plain string) {
+	var fb fastBook
+	return fb.numericPlain(s)
+}
+
+// numericPlain is isNumericPlain, which writes the number out in fb.num:
+// plain is s itself where it reads the same, as most numbers do.
+func (fb *fastBook) numericPlain(s string) (isNum bool, prec int, n float64, plain string) {
 	if s == "" || strings.Contains(s, "_") {
 		return false, 0, 0, ""
 	}
@@ -985,7 +1043,11 @@ func isNumericPlain(s string) (isNum bool, prec int, n float64, plain string) {
 	if err != nil {
 		return false, 0, 0, ""
 	}
-	plain = strconv.FormatFloat(flt, 'f', -1, 64)
+	fb.num = strconv.AppendFloat(fb.num[:0], flt, 'f', -1, 64)
+	plain = s
+	if string(fb.num) != s {
+		plain = string(fb.num)
+	}
 	return true, len(plain) - strings.Count(plain, "."), flt, plain
 }
 
@@ -1150,6 +1212,13 @@ func mergeRects(x *xmlScan) ([][4]int, error) {
 	if x.selfClose {
 		return out, nil
 	}
+	// Room for as many as the count attribute says, within what the rest
+	// of the part can hold (<mergeCell ref="A1"/> is 21 bytes).
+	if v, n := x.attr("count"); n == 1 {
+		if k, err := strconv.Atoi(v); err == nil && k > 0 {
+			out = make([][4]int, 0, min(k, (len(x.s)-x.i)/21))
+		}
+	}
 	for x.next() {
 		if x.kind == tokEnd {
 			return out, nil
@@ -1189,6 +1258,9 @@ func mergeRanges(rects [][4]int) []mapping.Range {
 		rects = joinOverlaps(rects)
 	}
 	var out []mapping.Range
+	if len(rects) > 0 {
+		out = make([]mapping.Range, 0, len(rects))
+	}
 	for _, r := range rects {
 		if r[0] < 1 || r[1] < 1 || r[2] < 1 || r[3] < 1 {
 			continue // excelize names no cell for it; readSheet skipped it
@@ -1218,7 +1290,7 @@ func anyOverlap(rects [][4]int) bool {
 	for i, r := range rects {
 		boxes[i] = box{min(r[1], r[3]), max(r[1], r[3]), min(r[0], r[2]), max(r[0], r[2]), i}
 	}
-	sort.Slice(boxes, func(i, j int) bool { return boxes[i].top < boxes[j].top })
+	slices.SortFunc(boxes, func(a, b box) int { return cmp.Compare(a.top, b.top) })
 	var active []box
 	for _, b := range boxes {
 		keep := active[:0]

@@ -253,6 +253,8 @@ func (x *xmlScan) skipText() bool {
 			x.i++
 		case c < 0x20:
 			return x.fail()
+		case legal3(x.s, x.i):
+			x.i += 3
 		default:
 			r, n := utf8.DecodeRuneInString(x.s[x.i:])
 			if !legalRune(r, n) {
@@ -273,41 +275,64 @@ func legalRune(r rune, size int) bool {
 		r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
 
-// entity decodes the entity or character reference at s[i] ('&'): its text
-// and length, 0 when encoding/xml would not accept it.
-func (x *xmlScan) entity(i int) (string, int) {
+// legal3 reports whether s[i:] starts with a character of three bytes in
+// UTF-8 that legalRune accepts (U+0800 to U+FFFD but the surrogates), as
+// most of the text of Chinese workbooks is, without decoding it; false
+// sends the caller to utf8.DecodeRuneInString and legalRune.
+func legal3(s string, i int) bool {
+	if i+2 >= len(s) || s[i+2]&0xC0 != 0x80 {
+		return false
+	}
+	c, c1 := s[i], s[i+1]
+	switch {
+	case c >= 0xE1 && c <= 0xEC, c == 0xEE:
+		return c1&0xC0 == 0x80
+	case c == 0xE0:
+		return c1 >= 0xA0 && c1 <= 0xBF
+	case c == 0xED:
+		return c1 >= 0x80 && c1 <= 0x9F // below the surrogates
+	case c == 0xEF:
+		return c1&0xC0 == 0x80 && (c1 != 0xBF || s[i+2] < 0xBE) // not U+FFFE, U+FFFF
+	}
+	return false
+}
+
+// entity decodes the entity or character reference at s[i] ('&'): the
+// character it stands for and its length, 0 when encoding/xml would not
+// accept it.
+func (x *xmlScan) entity(i int) (rune, int) {
 	end := strings.IndexByte(x.s[i:min(len(x.s), i+12)], ';')
 	if end < 2 {
-		return "", 0
+		return 0, 0
 	}
 	name := x.s[i+1 : i+end]
 	switch name {
 	case "lt":
-		return "<", end + 1
+		return '<', end + 1
 	case "gt":
-		return ">", end + 1
+		return '>', end + 1
 	case "amp":
-		return "&", end + 1
+		return '&', end + 1
 	case "apos":
-		return "'", end + 1
+		return '\'', end + 1
 	case "quot":
-		return "\"", end + 1
+		return '"', end + 1
 	}
 	if name[0] != '#' || len(name) < 2 {
-		return "", 0
+		return 0, 0
 	}
 	digits, base := name[1:], 10
 	if digits[0] == 'x' {
 		digits, base = digits[1:], 16
 	}
 	if digits == "" || digits[0] == '+' || digits[0] == '-' {
-		return "", 0
+		return 0, 0
 	}
 	n, err := strconv.ParseUint(digits, base, 32)
 	if err != nil || n == 0 || !legalRune(rune(n), 2) {
-		return "", 0
+		return 0, 0
 	}
-	return string(rune(n)), end + 1
+	return rune(n), end + 1
 }
 
 // readText reads text up to the byte until ('<' for content, a quote for
@@ -341,6 +366,8 @@ func (x *xmlScan) readText(until byte) (string, bool) {
 			x.i++
 		case c < 0x20:
 			return "", false
+		case legal3(x.s, x.i):
+			x.i += 3
 		default:
 			r, n := utf8.DecodeRuneInString(x.s[x.i:])
 			if !legalRune(r, n) {
@@ -356,20 +383,23 @@ func (x *xmlScan) readText(until byte) (string, bool) {
 func (x *xmlScan) decodeText(st, end int) (string, bool) {
 	b := x.buf[:0]
 	for i := st; i < end; {
-		c := x.s[i]
-		switch c {
-		case '&':
-			t, n := x.entity(i)
-			b = append(b, t...)
+		j := i
+		for j < end && x.s[j] != '&' && x.s[j] != '\r' {
+			j++
+		}
+		b = append(b, x.s[i:j]...)
+		if i = j; i == end {
+			break
+		}
+		if x.s[i] == '&' {
+			r, n := x.entity(i)
+			b = utf8.AppendRune(b, r)
 			i += n
-		case '\r':
-			b = append(b, '\n')
-			i++
-			if i < end && x.s[i] == '\n' {
-				i++
-			}
-		default:
-			b = append(b, c)
+			continue
+		}
+		b = append(b, '\n') // \r, \r\n
+		i++
+		if i < end && x.s[i] == '\n' {
 			i++
 		}
 	}
