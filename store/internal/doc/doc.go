@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	gosync "sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -19,24 +20,42 @@ import (
 // zstdMagic starts every zstd frame.
 var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 
-// encoders compress documents, one at a time each. The fastest level
-// compresses the documents of the benchmark's import set as well as the
-// better ones (their repeats are long) and takes well under a megabyte
-// where SpeedBetterCompression takes twenty. A pool (per processor) rather
-// than one encoder of GOMAXPROCS: an import's workers each take the
-// encoder their processor last used, whose tables are still in its cache,
-// where one shared encoder hands them out in turn. The output does not
+// encoders compress documents, one at a time each: a free list of up to
+// GOMAXPROCS encoders, kept across garbage collections. Each holds a
+// history buffer of over 4 MB (allocated on first use whatever the
+// document's size), so a sync.Pool, which drops what it holds at every
+// other collection, made each worker allocate a new one every few
+// collections and made the live heap — and with it the heap goal, and the
+// peak memory of a long import — swing by that much per encoder. The
+// fastest level compresses the documents of the benchmark's import set as
+// well as the better ones (their repeats are long). The output does not
 // depend on which encoder writes it, nor on their concurrency.
-var encoders = gosync.Pool{New: func() any {
-	enc, err := zstd.NewWriter(nil, encoderOptions...)
-	if err != nil {
-		return err
-	}
-	return enc
-}}
+var encoders = make(chan *zstd.Encoder, runtime.GOMAXPROCS(0))
 
-// encoderOptions are the options of every encoder.
-var encoderOptions = []zstd.EOption{zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1)}
+// getEncoder takes an encoder from the free list or makes one.
+func getEncoder() (*zstd.Encoder, error) {
+	select {
+	case enc := <-encoders:
+		return enc, nil
+	default:
+		return zstd.NewWriter(nil, encoderOptions...)
+	}
+}
+
+// putEncoder returns an encoder to the free list, or drops it when the
+// list is full.
+func putEncoder(enc *zstd.Encoder) {
+	select {
+	case encoders <- enc:
+	default:
+	}
+}
+
+// encoderOptions are the options of every encoder. The lower memory
+// option halves the history buffer (4 MB instead of 8) without changing
+// the output.
+var encoderOptions = []zstd.EOption{zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1),
+	zstd.WithLowerEncoderMem(true)}
 
 // jsonBufs are buffers for documents' JSON, which is compressed at once.
 var jsonBufs = gosync.Pool{New: func() any { return new([]byte) }}
@@ -67,12 +86,11 @@ const maxPooled = 1 << 20
 
 // CompressJSON compresses a document's JSON.
 func CompressJSON(j []byte) ([]byte, error) {
-	e := encoders.Get()
-	enc, ok := e.(*zstd.Encoder)
-	if !ok {
-		return nil, fmt.Errorf("compress data: %w", e.(error))
+	enc, err := getEncoder()
+	if err != nil {
+		return nil, fmt.Errorf("compress data: %w", err)
 	}
-	defer encoders.Put(enc)
+	defer putEncoder(enc)
 	// Documents compress to about a sixth of their JSON: room for a
 	// quarter spares growing the output.
 	return enc.EncodeAll(j, make([]byte, 0, len(j)/4+64)), nil
