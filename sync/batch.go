@@ -16,9 +16,12 @@ type Progress func(done, total int, r *ImportResult)
 
 // Group commit. Workers read, validate and plan each file and write its
 // original with store.Deferred's PutDeferred (no sync); one committer
-// takes what is queued (up to MaxBatch files, waiting at most BatchWait
-// for more), makes that batch's originals durable with one Flush, then
-// records all their revisions in one transaction. A file's outcome is
+// gathers what is queued into a batch — up to MaxBatch files, for as long
+// as more keep coming (a BatchWait without one ends the batch) but at most
+// MaxBatchWait — makes that batch's originals durable with one Flush, then
+// records all their revisions in one transaction. Fewer, larger batches
+// mean fewer file system syncs and WAL fsyncs in a bulk import, while a
+// lone file waits only BatchWait. A file's outcome is
 // final — reported to Progress, counted — only after its batch committed,
 // so nothing acknowledged can be lost on power failure. When a batch's
 // transaction fails, its files are recorded one by one, so that one bad
@@ -38,9 +41,13 @@ const (
 	// the workers: at most about 2×MaxQueued files are in hand, however
 	// many the import has. It also sizes the batches then.
 	MaxQueued = MaxBatch / 2
-	// BatchWait is how long the committer waits for more files once it
-	// has one.
+	// BatchWait is how long the committer waits for another file while
+	// gathering a batch: a BatchWait in which none came ends the batch.
 	BatchWait = 3 * time.Millisecond
+	// MaxBatchWait is the longest the committer gathers one batch while
+	// files keep coming, which bounds how long a file waits for its batch
+	// to start committing.
+	MaxBatchWait = 100 * time.Millisecond
 	// UploadsPerWorker is how many originals per worker may be on their
 	// way to a remote blob store at once. Each uploader holds one file
 	// (its bytes and parsed forms), which bounds the memory they add.
@@ -258,26 +265,39 @@ func (s *Service) stage(ctx context.Context, src Source, opts ImportOptions, uni
 // committer records queued files in batches until in is closed.
 func (s *Service) committer(ctx context.Context, in <-chan queued, opts ImportOptions, deliver func(int, []*ImportResult)) {
 	for q, ok := <-in; ok; q, ok = <-in {
-		batch := []queued{q}
-		timer := time.NewTimer(BatchWait)
-	more:
-		for len(batch) < MaxBatch {
-			select {
-			case q, ok := <-in:
-				if !ok {
-					break more
-				}
-				batch = append(batch, q)
-			case <-timer.C:
-				break more
-			}
-		}
-		timer.Stop()
+		ticks := time.NewTicker(BatchWait)
+		batch := gather(in, q, time.Now().Add(MaxBatchWait), ticks.C)
+		ticks.Stop()
 		s.commitBatch(ctx, batch, opts)
 		for _, q := range batch {
 			deliver(q.i, q.p.out)
 		}
 	}
+}
+
+// gather returns a batch of first and the files that follow it on in: up
+// to MaxBatch, ending at the first tick (every BatchWait) before which no
+// file came since the previous one, at the first tick after deadline, or
+// when in is closed.
+func gather(in <-chan queued, first queued, deadline time.Time, ticks <-chan time.Time) []queued {
+	batch := []queued{first}
+	came := false
+	for len(batch) < MaxBatch {
+		select {
+		case q, ok := <-in:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, q)
+			came = true
+		case now := <-ticks:
+			if !came || now.After(deadline) {
+				return batch
+			}
+			came = false
+		}
+	}
+	return batch
 }
 
 // commitBatch makes a batch's originals durable and records their

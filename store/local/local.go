@@ -47,6 +47,9 @@ func (b *Blobs) Put(ctx context.Context, data []byte) (string, error) {
 // PutDeferred implements store.Deferred: Put without the fsyncs, which
 // Flush does for many blobs at once.
 func (b *Blobs) PutDeferred(ctx context.Context, data []byte) (string, error) {
+	if os.Getenv("JX_PUT") == "old" {
+		return b.putOld(ctx, data, false)
+	}
 	return b.put(ctx, data, false)
 }
 
@@ -94,9 +97,63 @@ func syncPath(p string) error {
 	return nil
 }
 
+// put writes a blob through a temporary file (named with leftoverPrefix, so
+// that one a killed write leaves is found) and a rename that does not
+// replace a blob already there; durable says whether to fsync the file and
+// its folder. A blob already there is kept when it holds data, else (it
+// was damaged) replaced.
+func (b *Blobs) put(ctx context.Context, data []byte, durable bool) (string, error) {
+	hash := store.Hash(data)
+	if err := ctx.Err(); err != nil {
+		return "", fmt.Errorf("put blob %s: %w", hash, err)
+	}
+	p := b.path(hash)
+	dir := filepath.Dir(p)
+	// The folder usually exists: it is made only when creating the
+	// temporary file in it finds it missing.
+	tmp, err := writeTemp(dir, data, durable)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = os.MkdirAll(dir, 0o755); err == nil {
+			tmp, err = writeTemp(dir, data, durable)
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("put blob %s: %w", hash, err)
+	}
+	err = publish(tmp, p)
+	if errors.Is(err, fs.ErrExist) {
+		if old, rerr := os.ReadFile(p); rerr == nil && bytes.Equal(old, data) {
+			os.Remove(tmp)
+			return hash, nil // stored before
+		}
+		err = os.Rename(tmp, p) // a damaged blob: replace it
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("put blob %s: %w", hash, err)
+	}
+	if durable {
+		if d, err := os.Open(dir); err == nil {
+			d.Sync()
+			d.Close()
+		}
+	}
+	return hash, nil
+}
+
+// publishChecked is publish where the platform cannot rename without
+// replacing: a check that p is missing, then a rename (a blob written in
+// between by another writer holds the same data, so replacing it is safe).
+func publishChecked(tmp, p string) error {
+	if _, err := os.Lstat(p); err == nil {
+		return &os.LinkError{Op: "rename", Old: tmp, New: p, Err: fs.ErrExist}
+	}
+	return os.Rename(tmp, p)
+}
+
 // put writes a blob through a temporary file and a rename; durable says
 // whether to fsync the file and its folder.
-func (b *Blobs) put(ctx context.Context, data []byte, durable bool) (string, error) {
+func (b *Blobs) putOld(ctx context.Context, data []byte, durable bool) (string, error) {
 	hash := store.Hash(data)
 	p := b.path(hash)
 	if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {

@@ -71,3 +71,68 @@ func TestLeftovers(t *testing.T) {
 		t.Errorf("blob: %q %v", got, err)
 	}
 }
+
+// leftovers lists the temporary files under dir, whatever their age.
+func leftovers(t *testing.T, b *local.Blobs) []string {
+	t.Helper()
+	left, err := b.Leftovers(context.Background(), -time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return left
+}
+
+// TestPutOverExisting: a blob stored again is kept, and one that was
+// damaged is replaced by the next Put of its data; neither leaves a
+// temporary file.
+func TestPutOverExisting(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	b, err := local.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := b.PutDeferred(ctx, []byte("原件"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := b.PutDeferred(ctx, []byte("原件")); err != nil || again != hash {
+		t.Fatalf("put again: %s %v", again, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, hash[:2], hash), []byte("损坏"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Get(ctx, hash); err == nil {
+		t.Fatal("the damaged blob reads back")
+	}
+	if _, err := b.Put(ctx, []byte("原件")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := b.Get(ctx, hash); err != nil || string(got) != "原件" {
+		t.Errorf("after putting it again: %q %v", got, err)
+	}
+	if left := leftovers(t, b); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// TestPutFailsWithoutLeftover: a Put that cannot place its blob (a folder
+// is where the blob belongs) fails and removes its temporary file.
+func TestPutFailsWithoutLeftover(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	b, err := local.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash := store.Hash([]byte("原件"))
+	if err := os.MkdirAll(filepath.Join(dir, hash[:2], hash, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.PutDeferred(ctx, []byte("原件")); err == nil {
+		t.Fatal("put over a folder succeeded")
+	}
+	if left := leftovers(t, b); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}

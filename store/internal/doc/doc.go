@@ -42,7 +42,7 @@ type coder struct {
 
 // encoderOptions are the options of every encoder. The fastest level
 // compresses the documents of the benchmark's import set as well as the
-// better ones (their repeats are long) and takes well under a megabyte
+// better ones (their repeats are long) and takes well under a megabyte of tables
 // where SpeedBetterCompression takes twenty. It writes blocks of 64 KiB:
 // a longer document is written with a history, of the window size (4 MiB
 // by default, allocated twice): 512 KiB is more than forms of hundreds of
