@@ -42,11 +42,11 @@ type coder struct {
 
 // encoderOptions are the options of every encoder. The fastest level
 // compresses the documents of the benchmark's import set as well as the
-// better ones (their repeats are long) and takes well under a megabyte of tables
-// where SpeedBetterCompression takes twenty. It writes blocks of 64 KiB:
-// a longer document is written with a history, of the window size (4 MiB
-// by default, allocated twice): 512 KiB is more than forms of hundreds of
-// rows take, and documents within it compress as with the default.
+// better ones (their repeats are long), at a fraction of their memory. It
+// writes blocks of 64 KiB: a longer document is written with a history of
+// the window size (allocated twice; 8 MiB by default): 512 KiB is more
+// than forms of hundreds of rows take, and documents within it compress
+// as with the default.
 var encoderOptions = []zstd.EOption{zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1),
 	zstd.WithWindowSize(512 << 10)}
 
