@@ -22,6 +22,9 @@ func (t *Template) Check(res *Result) []Finding {
 	v.reading()
 	if len(t.checks) > 0 {
 		v.base = v.env()
+		if t.hiddenNames {
+			v.base[indicatorsKey] = &v.inds
+		}
 	}
 	for _, c := range t.checks {
 		v.check(c)
@@ -36,11 +39,13 @@ type validation struct {
 	// base is the document-scope environment and insts each table's
 	// instances, built once: expressions and domain functions do not
 	// change what they are given. vm runs every expression; shared holds
-	// the maps of equal indicator and heading values (valueOf).
+	// the maps of equal indicator and heading values (valueOf), inds their
+	// Indicators.
 	base   map[string]any
 	insts  map[string][]instance
 	vm     vm.VM
 	shared map[valueKey]any
+	inds   indicators
 	// skip holds the paths of fields (fields.NAME, blocks.B[i].fields.NAME)
 	// whose reading is already reported: their values are not checked again.
 	skip map[string]bool
@@ -88,23 +93,33 @@ func (v *validation) vals(sc *scope, name string) (Value, bool) {
 
 // check evaluates c in each of its scopes. In row and group scope one
 // environment is set up per check and its row, rows, block, group and head
-// entries are replaced for each evaluation.
+// entries (and the names compileExpr reads row's columns from) are replaced
+// for each evaluation.
 func (v *validation) check(c *compiledCheck) {
 	base := v.base
 	if c.Each == "" {
 		v.eval(c, scope{env: base})
 		return
 	}
-	// The row-scope names are set in the document environment itself and
-	// put back as they were afterwards (a field may bear one of the names).
-	env := base
-	defer restoreScope(env, saveScope(env))
+	env, sets := base, scopeAll
+	if c.names != nil {
+		// The check's own environment holds the names its programs read.
+		env, sets = make(map[string]any, len(c.names)), c.sets
+		for _, n := range c.names {
+			if val, ok := base[n]; ok {
+				env[n] = val
+			}
+		}
+	} else {
+		// The row-scope names are set in the document environment itself
+		// and put back as they were afterwards (a field may bear one of
+		// the names).
+		defer restoreScope(env, saveScope(env))
+	}
 	for _, inst := range v.instances(c.Each) {
-		rows := inst.envs
-		blockEnv := inst.blockEnv
 		if c.Group == "" {
 			for i, r := range inst.rows {
-				env["row"], env["rows"], env["block"] = rows[i], rows, blockEnv
+				v.setScope(env, sets&^(scopeGroup|scopeHead), c, &inst, i, nil, Row{})
 				v.eval(c, scope{env: env, row: r, inRow: true, block: inst.fields})
 			}
 			continue
@@ -124,25 +139,69 @@ func (v *validation) check(c *compiledCheck) {
 		}
 		for _, key := range order {
 			idx := groups[key]
-			grp := make([]any, len(idx))
-			for j, i := range idx {
-				grp[j] = rows[i]
+			var grp []any
+			if sets&scopeGroup != 0 {
+				grp = make([]any, len(idx))
+				for j, i := range idx {
+					grp[j] = inst.envs[i]
+				}
 			}
 			first := inst.rows[idx[0]]
-			env["group"], env["head"] = grp, v.valueOf(first.get(c.Group))
-			env["row"], env["rows"], env["block"] = rows[idx[0]], rows, blockEnv
+			v.setScope(env, sets, c, &inst, idx[0], grp, first)
 			v.eval(c, scope{env: env, row: first, inRow: true, block: inst.fields})
 		}
 	}
 }
 
+// The scope names (scopeNames) a check's programs read.
+const (
+	scopeRow = 1 << iota
+	scopeRows
+	scopeBlock
+	scopeGroup
+	scopeHead
+	scopeAll = scopeRow | scopeRows | scopeBlock | scopeGroup | scopeHead
+)
+
+// setScope sets in env the scope names of sets for row i of inst: row,
+// rows, block, and in group scope the group's rows grp and the head of
+// its first row first; then the names c's programs read row's columns
+// from (compileExpr), nil for a column the row has none in.
+func (v *validation) setScope(env map[string]any, sets int, c *compiledCheck, inst *instance, i int, grp []any, first Row) {
+	if sets&scopeGroup != 0 {
+		env["group"] = grp
+	}
+	if sets&scopeHead != 0 {
+		env["head"] = v.valueOf(first.get(c.Group))
+	}
+	if sets&scopeRow != 0 {
+		env["row"] = inst.envs[i]
+	}
+	if sets&scopeRows != 0 {
+		env["rows"] = inst.list
+	}
+	if sets&scopeBlock != 0 {
+		env["block"] = inst.blockEnv
+	}
+	if len(c.rowKeys) > 0 {
+		vals := inst.vals[i*len(v.t.rowCols):]
+		for k, key := range c.rowKeys {
+			env[key] = vals[c.rowIdx[k]]
+		}
+	}
+}
+
 // instance is a table's rows within one block instance (or the top level),
-// with the environments of its rows and of its block's fields.
+// with the environments of its rows (envs, and list holding envs) and of
+// its block's fields, and the values of its rows' columns the checks read
+// as row.NAME (vals: len(Template.rowCols) for each row).
 type instance struct {
 	rows     []Row
 	fields   map[string]Value
 	envs     []any
+	list     any
 	blockEnv map[string]any
+	vals     []any
 }
 
 func (v *validation) instances(table string) []instance {
@@ -165,6 +224,16 @@ func (v *validation) instances(table string) []instance {
 		inst.envs = make([]any, len(inst.rows))
 		for j, r := range inst.rows {
 			inst.envs[j] = v.rowEnv(r)
+		}
+		inst.list = inst.envs
+		if cols := v.t.rowCols; len(cols) > 0 {
+			inst.vals = make([]any, len(inst.rows)*len(cols))
+			for j := range inst.rows {
+				m := inst.envs[j].(map[string]any)
+				for k, col := range cols {
+					inst.vals[j*len(cols)+k] = m[col]
+				}
+			}
 		}
 		inst.blockEnv = make(map[string]any, len(inst.fields))
 		for k, val := range inst.fields {
@@ -267,6 +336,7 @@ func (v *validation) valueOf(val Value) any {
 		v.shared = map[valueKey]any{}
 	}
 	v.shared[k] = m
+	v.inds.add(m.(map[string]any), val)
 	return m
 }
 
@@ -392,8 +462,11 @@ func contains(list []string, s string) bool {
 // oneLineText joins a cell's lines for a message: "社会效\n\n益指标" reads
 // 社会效益指标.
 func oneLineText(s string) string {
-	return strings.TrimSpace(strings.NewReplacer("\r", "", "\n", "").Replace(s))
+	return strings.TrimSpace(lineBreaks.Replace(s))
 }
+
+// lineBreaks removes a cell's line breaks.
+var lineBreaks = strings.NewReplacer("\r", "", "\n", "")
 
 // run evaluates p with the validation's virtual machine, which is reused
 // from one evaluation to the next instead of being allocated for each.
