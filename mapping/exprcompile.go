@@ -8,12 +8,14 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/builtin"
 	"github.com/expr-lang/expr/checker"
 	"github.com/expr-lang/expr/compiler"
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/optimizer"
 	"github.com/expr-lang/expr/vm"
+	"github.com/expr-lang/expr/vm/runtime"
 )
 
 // indicators holds the Indicator of each indicator (and heading) map a
@@ -85,6 +87,9 @@ var indicatorFuncs = map[string]bool{"met": true, "expected_score": true, "over"
 //     the name rowKey(NAME), and NAME is added to *cols: the validation
 //     sets the name to the row's value beside row, nil when the row has
 //     none, as the row's map yields nil for a column it lacks.
+//   - any other member access x.NAME or x["NAME"] becomes a call of fetch,
+//     which reads the maps checks see without reflection and yields what
+//     the virtual machine's member access yields.
 //   - each call of a function of indicators (indicatorFuncs) is given the
 //     environment's indicatorsKey after its arguments: the validation's
 //     indicators as Indicator values, made once.
@@ -120,9 +125,27 @@ func compileExpr(src string, hidden, rowScope bool, cols *[]string, opts ...expr
 		lets := letNames{}
 		ast.Walk(&tree.Node, lets)
 		ast.Walk(&tree.Node, &hider{row: rowScope && !lets["row"], lets: lets, cols: cols, funcs: config.Functions})
+		config.Functions[fetchName] = &builtin.Function{Name: fetchName, Func: fetch}
 	}
 	tree.Source = file.NewSource("")
 	return compiler.Compile(tree, config)
+}
+
+// fetchName is the function compileExpr calls for a member access
+// (x.NAME, x["NAME"]): fetch.
+const fetchName = "\x00fetch"
+
+// fetch is what the virtual machine's member access (runtime.Fetch) yields
+// for a[0].(a[1]), read from the maps the checks see without reflection.
+func fetch(a ...any) (any, error) {
+	name, _ := a[1].(string)
+	switch m := a[0].(type) {
+	case map[string]any:
+		return m[name], nil
+	case map[string]float64:
+		return m[name], nil
+	}
+	return runtime.Fetch(a[0], a[1]), nil
 }
 
 // letNames are the names an expression declares with let.
@@ -145,15 +168,17 @@ type hider struct {
 func (h *hider) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
 	case *ast.MemberNode:
-		if !h.row || n.Optional || n.Method {
+		prop, ok := n.Property.(*ast.StringNode)
+		if !ok || n.Optional || n.Method {
 			return
 		}
 		id, ok := n.Node.(*ast.IdentifierNode)
-		if !ok || id.Value != "row" {
-			return
-		}
-		prop, ok := n.Property.(*ast.StringNode)
-		if !ok {
+		if !ok || id.Value != "row" || !h.row {
+			if !ok || id.Value != "$env" {
+				call := &ast.CallNode{Callee: &ast.IdentifierNode{Value: fetchName}, Arguments: []ast.Node{n.Node, prop}}
+				call.SetNature(*n.Nature())
+				ast.Patch(node, call)
+			}
 			return
 		}
 		name := &ast.IdentifierNode{Value: rowKey(prop.Value)}

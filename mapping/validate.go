@@ -46,6 +46,7 @@ type validation struct {
 	vm     vm.VM
 	shared map[valueKey]any
 	inds   indicators
+	groups map[groupingKey]*grouping
 	// skip holds the paths of fields (fields.NAME, blocks.B[i].fields.NAME)
 	// whose reading is already reported: their values are not checked again.
 	skip map[string]bool
@@ -116,41 +117,100 @@ func (v *validation) check(c *compiledCheck) {
 		// the names).
 		defer restoreScope(env, saveScope(env))
 	}
-	for _, inst := range v.instances(c.Each) {
+	insts := v.instances(c.Each)
+	for n := range insts {
+		inst := &insts[n]
 		if c.Group == "" {
 			for i, r := range inst.rows {
-				v.setScope(env, sets&^(scopeGroup|scopeHead), c, &inst, i, nil, Row{})
+				v.setScope(env, sets&^(scopeGroup|scopeHead), c, inst, i, nil, Row{})
 				v.eval(c, scope{env: env, row: r, inRow: true, block: inst.fields})
 			}
 			continue
 		}
-		var order []string
-		groups := map[string][]int{}
-		for i, r := range inst.rows {
-			val := r.get(c.Group)
-			key := val.Text
-			if val.Empty() || key == "" {
-				continue
-			}
-			if _, ok := groups[key]; !ok {
-				order = append(order, key)
-			}
-			groups[key] = append(groups[key], i)
-		}
-		for _, key := range order {
-			idx := groups[key]
+		g := v.grouping(c.Each, n, c.Group)
+		for k, idx := range g.rows {
 			var grp []any
 			if sets&scopeGroup != 0 {
-				grp = make([]any, len(idx))
-				for j, i := range idx {
-					grp[j] = inst.envs[i]
-				}
+				grp = g.envs(inst, k)
 			}
 			first := inst.rows[idx[0]]
-			v.setScope(env, sets, c, &inst, idx[0], grp, first)
+			v.setScope(env, sets, c, inst, idx[0], grp, first)
 			v.eval(c, scope{env: env, row: first, inRow: true, block: inst.fields})
 		}
 	}
+}
+
+// grouping is an instance's rows grouped by the value of a column: the
+// indexes of each group's rows (groups in the order of their first row;
+// rows with the column empty in none), and each group's row environments
+// once a check reads them.
+type grouping struct {
+	rows [][]int
+	list [][]any
+}
+
+// groupingKey names the grouping of instance inst of table by col.
+type groupingKey struct {
+	table, col string
+	inst       int
+}
+
+// grouping returns the rows of instance n of table grouped by col, made
+// once for all the checks that group them so.
+func (v *validation) grouping(table string, n int, col string) *grouping {
+	k := groupingKey{table, col, n}
+	if g, ok := v.groups[k]; ok {
+		return g
+	}
+	rows := v.insts[table][n].rows
+	of := make([]int, len(rows))
+	index := map[string]int{}
+	var counts []int
+	for i, r := range rows {
+		val := r.get(col)
+		key := val.Text
+		if val.Empty() || key == "" {
+			of[i] = -1
+			continue
+		}
+		j, ok := index[key]
+		if !ok {
+			j = len(counts)
+			index[key] = j
+			counts = append(counts, 0)
+		}
+		of[i] = j
+		counts[j]++
+	}
+	g := &grouping{rows: make([][]int, len(counts)), list: make([][]any, len(counts))}
+	all := make([]int, 0, len(rows))
+	for j, c := range counts {
+		g.rows[j] = all[len(all) : len(all) : len(all)+c]
+		all = all[:len(all)+c]
+	}
+	for i, j := range of {
+		if j >= 0 {
+			g.rows[j] = append(g.rows[j], i)
+		}
+	}
+	if v.groups == nil {
+		v.groups = map[groupingKey]*grouping{}
+	}
+	v.groups[k] = g
+	return g
+}
+
+// envs returns the row environments of group k of inst.
+func (g *grouping) envs(inst *instance, k int) []any {
+	if g.list[k] == nil {
+		idx := g.rows[k]
+		l := make([]any, len(idx))
+		for j, i := range idx {
+			l[j] = inst.envs[i]
+		}
+		g.list[k] = l
+	}
+	return g.list[k]
 }
 
 // The scope names (scopeNames) a check's programs read.
