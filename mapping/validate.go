@@ -39,12 +39,12 @@ type validation struct {
 	// base is the document-scope environment and insts each table's
 	// instances, built once: expressions and domain functions do not
 	// change what they are given. vm runs every expression; shared holds
-	// the maps of equal indicator and heading values (valueOf), inds their
-	// Indicators.
+	// the maps of equal indicator and heading values (valueOf) by their
+	// text, inds their Indicators, groups the groupings of rows.
 	base   map[string]any
 	insts  map[string][]instance
 	vm     vm.VM
-	shared map[valueKey]any
+	shared map[string][]sharedValue
 	inds   indicators
 	groups map[groupingKey]*grouping
 	// skip holds the paths of fields (fields.NAME, blocks.B[i].fields.NAME)
@@ -388,16 +388,26 @@ func (v *validation) valueOf(val Value) any {
 	if n != nil {
 		k.hasNumber, k.number = true, math.Float64bits(*n)
 	}
-	if m, ok := v.shared[k]; ok {
-		return m
+	// By the text first: one string to hash.
+	list := v.shared[k.raw]
+	for i := range list {
+		if list[i].k == k {
+			return list[i].m
+		}
 	}
 	m := valueOf(val)
 	if v.shared == nil {
-		v.shared = map[valueKey]any{}
+		v.shared = map[string][]sharedValue{}
 	}
-	v.shared[k] = m
+	v.shared[k.raw] = append(list, sharedValue{k, m})
 	v.inds.add(m.(map[string]any), val)
 	return m
+}
+
+// sharedValue is a map valueOf shares and its key.
+type sharedValue struct {
+	k valueKey
+	m any
 }
 
 // valueOf is a value as check expressions see it; nil when empty or
