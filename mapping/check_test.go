@@ -131,3 +131,32 @@ func TestCheckReadingRules(t *testing.T) {
 		t.Errorf("missing required label: %+v", fs)
 	}
 }
+
+// Checks grouping rows by the same column each see every group, in the
+// order of its first row, with the group's own rows.
+func TestCheckGroupsShared(t *testing.T) {
+	tpl := checkTemplate(t, `
+rules:
+  checks:
+    - {id: sizes, each: rows, group: level1, assert: "false", at: [level1], message: '{head.name} {len(group)} {group[len(group)-1].name}'}
+    - {id: weights, each: rows, group: level1, found: 'total(group, "weight")', expected: head.weight, at: [level1], message: '{head.name} {fmt(total(group, "weight"))}'}
+    - {id: rows, each: rows, assert: "false", at: [name], message: '{len(rows)}'}
+`)
+	grid := `预算数|100|执行数|100|原因|无
+一级指标|三级指标|分值|得分
+产出指标(10分)|甲|6|6
+|乙|4|4
+效益指标(20分)|丙|15|15
+|丁|4|4
+|戊|2|2
+合计`
+	var got []string
+	for _, f := range findings(t, tpl, grid) {
+		got = append(got, f.Rule+": "+f.Message)
+	}
+	want := []string{"sizes: 产出指标 2 乙", "sizes: 效益指标 3 戊", "weights: 效益指标 21",
+		"rows: 5", "rows: 5", "rows: 5", "rows: 5", "rows: 5"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

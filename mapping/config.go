@@ -65,6 +65,10 @@ type Template struct {
 	compiled map[*Field]*regexp.Regexp
 	titleRE  *regexp.Regexp
 	checks   []*compiledCheck
+	// hiddenNames says the checks' programs read the environment names of
+	// compileExpr; rowCols are the columns they read as row.NAME.
+	hiddenNames bool
+	rowCols     []string
 }
 
 // Upgrade declares how the data of an earlier version of the same template

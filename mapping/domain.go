@@ -18,6 +18,20 @@ func exprOptions(env map[string]any) []expr.Option {
 	fn := func(name string, f func(args ...any) (any, error)) expr.Option {
 		return expr.Function(name, f)
 	}
+	// ind declares a function of indicators: called by a program of
+	// compileExpr, it is given the validation's indicators after its
+	// arguments.
+	ind := func(name string, f func(c *indicators, args []any) (any, error)) expr.Option {
+		return expr.Function(name, func(a ...any) (any, error) {
+			var c *indicators
+			if n := len(a); n > 0 {
+				if x, ok := a[n-1].(*indicators); ok {
+					c, a = x, a[:n-1]
+				}
+			}
+			return f(c, a)
+		})
+	}
 	near := &nearestMemo{}
 	return []expr.Option{
 		expr.Env(env),
@@ -46,15 +60,15 @@ func exprOptions(env map[string]any) []expr.Option {
 			return math.Abs(x-y) <= tol+1e-9, nil
 		}),
 		// met(target, actual): whether an indicator's actual meets its target.
-		fn("met", func(a ...any) (any, error) {
+		ind("met", func(c *indicators, a []any) (any, error) {
 			if len(a) != 2 {
 				return nil, fmt.Errorf("met(target, actual) takes 2 arguments")
 			}
-			return Met(asIndicator(a[0]), asIndicator(a[1])), nil
+			return Met(c.of(a[0]), c.of(a[1])), nil
 		}),
 		// expected_score(weight, target, actual): the directional formula, nil
 		// when it does not apply (qualitative rows).
-		fn("expected_score", func(a ...any) (any, error) {
+		ind("expected_score", func(c *indicators, a []any) (any, error) {
 			if len(a) != 3 {
 				return nil, fmt.Errorf("expected_score(weight, target, actual) takes 3 arguments")
 			}
@@ -62,37 +76,37 @@ func exprOptions(env map[string]any) []expr.Option {
 			if !ok {
 				return nil, errNotApplicable
 			}
-			s, ok := ExpectedScore(w, asIndicator(a[1]), asIndicator(a[2]))
+			s, ok := ExpectedScore(w, c.of(a[1]), c.of(a[2]))
 			if !ok {
 				return nil, errNotApplicable
 			}
 			return s, nil
 		}),
 		// over(target, actual, factor): actual beyond factor × a ≥ target.
-		fn("over", func(a ...any) (any, error) {
+		ind("over", func(c *indicators, a []any) (any, error) {
 			if len(a) != 3 {
 				return nil, fmt.Errorf("over(target, actual, factor) takes 3 arguments")
 			}
 			f, _ := a[2].(float64)
-			return Over(asIndicator(a[0]), asIndicator(a[1]), f), nil
+			return Over(c.of(a[0]), c.of(a[1]), f), nil
 		}),
 		// same_units(target, actual): units equal or equivalent (个/张).
-		fn("same_units", func(a ...any) (any, error) {
+		ind("same_units", func(c *indicators, a []any) (any, error) {
 			if len(a) != 2 {
 				return nil, fmt.Errorf("same_units(target, actual) takes 2 arguments")
 			}
-			return SameUnits(asIndicator(a[0]), asIndicator(a[1])), nil
+			return SameUnits(c.of(a[0]), c.of(a[1])), nil
 		}),
 		// band(actual): the [low, high] share of 分值 a qualitative tier earns.
-		fn("band", func(a ...any) (any, error) {
+		ind("band", func(c *indicators, a []any) (any, error) {
 			if len(a) != 1 {
 				return nil, fmt.Errorf("band(actual) takes 1 argument")
 			}
-			ind := asIndicator(a[0])
-			if ind == nil || ind.Tier == "" {
+			x := c.of(a[0])
+			if x == nil || x.Tier == "" {
 				return nil, errNotApplicable
 			}
-			lo, hi := TierBand(ind.Tier)
+			lo, hi := TierBand(x.Tier)
 			return []any{lo, hi}, nil
 		}),
 		// placeholder(x): empty, or a mark such as 无, /, —.
@@ -157,11 +171,11 @@ func exprOptions(env map[string]any) []expr.Option {
 		}),
 		// deviation(target, actual): how far actual is from target, in
 		// percent of the target; not applicable without two numbers.
-		fn("deviation", func(a ...any) (any, error) {
+		ind("deviation", func(c *indicators, a []any) (any, error) {
 			if len(a) != 2 {
 				return nil, fmt.Errorf("deviation(target, actual) takes 2 arguments")
 			}
-			d, ok := Deviation(asIndicator(a[0]), asIndicator(a[1]))
+			d, ok := Deviation(c.of(a[0]), c.of(a[1]))
 			if !ok {
 				return nil, errNotApplicable
 			}
@@ -171,11 +185,11 @@ func exprOptions(env map[string]any) []expr.Option {
 		// takes off an indicator whose deviation reaches
 		// settings.deviation_threshold; 0 when it does not, or when the
 		// settings are not set.
-		fn("deduction", func(a ...any) (any, error) {
+		ind("deduction", func(c *indicators, a []any) (any, error) {
 			if len(a) != 2 {
 				return nil, fmt.Errorf("deduction(target, actual) takes 2 arguments")
 			}
-			return Deduction(envSettings(env), asIndicator(a[0]), asIndicator(a[1])), nil
+			return Deduction(envSettings(env), c.of(a[0]), c.of(a[1])), nil
 		}),
 		// fmt(x): a number without trailing zeros.
 		fn("fmt", func(a ...any) (any, error) {

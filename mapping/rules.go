@@ -3,9 +3,9 @@ package mapping
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
-	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
 )
 
@@ -94,6 +94,16 @@ type compiledCheck struct {
 	*Check
 	when, assert, found, expected, slack, tolerance *vm.Program
 	message                                         []messagePart
+	// rowCols are the columns its expressions read as row.NAME, each from
+	// the environment name in rowKeys (compileExpr); rowIdx are their
+	// indexes in Template.rowCols.
+	rowCols, rowKeys []string
+	rowIdx           []int
+	// names are the environment names its programs read, when they read
+	// the environment only by name (envNames); sets the scope names among
+	// them. In row scope it is evaluated in an environment of these names.
+	names []string
+	sets  int
 }
 
 type messagePart struct {
@@ -108,6 +118,8 @@ var interpRE = regexp.MustCompile(`\{([^{}]+)\}`)
 func (t *Template) compileRules() ([]*compiledCheck, error) {
 	var out []*compiledCheck
 	var errs []string
+	readsEnv := t.Rules.readsEnv()
+	t.hiddenNames, t.rowCols = !readsEnv, nil
 	for i := range t.Rules.Checks {
 		c := &t.Rules.Checks[i]
 		key := fmt.Sprintf("rules.checks[%d] (%s)", i, c.ID)
@@ -117,7 +129,7 @@ func (t *Template) compileRules() ([]*compiledCheck, error) {
 			if src == "" {
 				return
 			}
-			p, err := expr.Compile(src, exprOptions(env)...)
+			p, err := compileExpr(src, !readsEnv, c.Each != "", &cc.rowCols, exprOptions(env)...)
 			if err != nil {
 				errs = append(errs, fmt.Sprintf("%s.%s: %v", key, name, oneLine(err)))
 				return
@@ -163,6 +175,16 @@ func (t *Template) compileRules() ([]*compiledCheck, error) {
 		if c.Cell != "" && !t.hasName(c, c.Cell) {
 			errs = append(errs, fmt.Sprintf("%s.cell: no field or column %q", key, c.Cell))
 		}
+		for _, col := range cc.rowCols {
+			cc.rowKeys = append(cc.rowKeys, rowKey(col))
+			k := slices.Index(t.rowCols, col)
+			if k < 0 {
+				k = len(t.rowCols)
+				t.rowCols = append(t.rowCols, col)
+			}
+			cc.rowIdx = append(cc.rowIdx, k)
+		}
+		cc.names, cc.sets = cc.envNames()
 		out = append(out, cc)
 	}
 	if len(errs) > 0 {

@@ -22,6 +22,9 @@ func (t *Template) Check(res *Result) []Finding {
 	v.reading()
 	if len(t.checks) > 0 {
 		v.base = v.env()
+		if t.hiddenNames {
+			v.base[indicatorsKey] = &v.inds
+		}
 	}
 	for _, c := range t.checks {
 		v.check(c)
@@ -36,11 +39,14 @@ type validation struct {
 	// base is the document-scope environment and insts each table's
 	// instances, built once: expressions and domain functions do not
 	// change what they are given. vm runs every expression; shared holds
-	// the maps of equal indicator and heading values (valueOf).
+	// the maps of equal indicator and heading values (valueOf) by their
+	// text, inds their Indicators, groups the groupings of rows.
 	base   map[string]any
 	insts  map[string][]instance
 	vm     vm.VM
-	shared map[valueKey]any
+	shared map[string][]sharedValue
+	inds   indicators
+	groups map[groupingKey]*grouping
 	// skip holds the paths of fields (fields.NAME, blocks.B[i].fields.NAME)
 	// whose reading is already reported: their values are not checked again.
 	skip map[string]bool
@@ -88,61 +94,174 @@ func (v *validation) vals(sc *scope, name string) (Value, bool) {
 
 // check evaluates c in each of its scopes. In row and group scope one
 // environment is set up per check and its row, rows, block, group and head
-// entries are replaced for each evaluation.
+// entries (and the names compileExpr reads row's columns from) are replaced
+// for each evaluation.
 func (v *validation) check(c *compiledCheck) {
 	base := v.base
 	if c.Each == "" {
 		v.eval(c, scope{env: base})
 		return
 	}
-	// The row-scope names are set in the document environment itself and
-	// put back as they were afterwards (a field may bear one of the names).
-	env := base
-	defer restoreScope(env, saveScope(env))
-	for _, inst := range v.instances(c.Each) {
-		rows := inst.envs
-		blockEnv := inst.blockEnv
+	env, sets := base, scopeAll
+	if c.names != nil {
+		// The check's own environment holds the names its programs read.
+		env, sets = make(map[string]any, len(c.names)), c.sets
+		for _, n := range c.names {
+			if val, ok := base[n]; ok {
+				env[n] = val
+			}
+		}
+	} else {
+		// The row-scope names are set in the document environment itself
+		// and put back as they were afterwards (a field may bear one of
+		// the names).
+		defer restoreScope(env, saveScope(env))
+	}
+	insts := v.instances(c.Each)
+	for n := range insts {
+		inst := &insts[n]
 		if c.Group == "" {
 			for i, r := range inst.rows {
-				env["row"], env["rows"], env["block"] = rows[i], rows, blockEnv
+				v.setScope(env, sets&^(scopeGroup|scopeHead), c, inst, i, nil, Row{})
 				v.eval(c, scope{env: env, row: r, inRow: true, block: inst.fields})
 			}
 			continue
 		}
-		var order []string
-		groups := map[string][]int{}
-		for i, r := range inst.rows {
-			val := r.get(c.Group)
-			key := val.Text
-			if val.Empty() || key == "" {
-				continue
-			}
-			if _, ok := groups[key]; !ok {
-				order = append(order, key)
-			}
-			groups[key] = append(groups[key], i)
-		}
-		for _, key := range order {
-			idx := groups[key]
-			grp := make([]any, len(idx))
-			for j, i := range idx {
-				grp[j] = rows[i]
+		g := v.grouping(c.Each, n, c.Group)
+		for k, idx := range g.rows {
+			var grp []any
+			if sets&scopeGroup != 0 {
+				grp = g.envs(inst, k)
 			}
 			first := inst.rows[idx[0]]
-			env["group"], env["head"] = grp, v.valueOf(first.get(c.Group))
-			env["row"], env["rows"], env["block"] = rows[idx[0]], rows, blockEnv
+			v.setScope(env, sets, c, inst, idx[0], grp, first)
 			v.eval(c, scope{env: env, row: first, inRow: true, block: inst.fields})
 		}
 	}
 }
 
+// grouping is an instance's rows grouped by the value of a column: the
+// indexes of each group's rows (groups in the order of their first row;
+// rows with the column empty in none), and each group's row environments
+// once a check reads them.
+type grouping struct {
+	rows [][]int
+	list [][]any
+}
+
+// groupingKey names the grouping of instance inst of table by col.
+type groupingKey struct {
+	table, col string
+	inst       int
+}
+
+// grouping returns the rows of instance n of table grouped by col, made
+// once for all the checks that group them so.
+func (v *validation) grouping(table string, n int, col string) *grouping {
+	k := groupingKey{table, col, n}
+	if g, ok := v.groups[k]; ok {
+		return g
+	}
+	rows := v.insts[table][n].rows
+	of := make([]int, len(rows))
+	index := map[string]int{}
+	var counts []int
+	for i, r := range rows {
+		val := r.get(col)
+		key := val.Text
+		if val.Empty() || key == "" {
+			of[i] = -1
+			continue
+		}
+		j, ok := index[key]
+		if !ok {
+			j = len(counts)
+			index[key] = j
+			counts = append(counts, 0)
+		}
+		of[i] = j
+		counts[j]++
+	}
+	g := &grouping{rows: make([][]int, len(counts)), list: make([][]any, len(counts))}
+	all := make([]int, 0, len(rows))
+	for j, c := range counts {
+		g.rows[j] = all[len(all) : len(all) : len(all)+c]
+		all = all[:len(all)+c]
+	}
+	for i, j := range of {
+		if j >= 0 {
+			g.rows[j] = append(g.rows[j], i)
+		}
+	}
+	if v.groups == nil {
+		v.groups = map[groupingKey]*grouping{}
+	}
+	v.groups[k] = g
+	return g
+}
+
+// envs returns the row environments of group k of inst.
+func (g *grouping) envs(inst *instance, k int) []any {
+	if g.list[k] == nil {
+		idx := g.rows[k]
+		l := make([]any, len(idx))
+		for j, i := range idx {
+			l[j] = inst.envs[i]
+		}
+		g.list[k] = l
+	}
+	return g.list[k]
+}
+
+// The scope names (scopeNames) a check's programs read.
+const (
+	scopeRow = 1 << iota
+	scopeRows
+	scopeBlock
+	scopeGroup
+	scopeHead
+	scopeAll = scopeRow | scopeRows | scopeBlock | scopeGroup | scopeHead
+)
+
+// setScope sets in env the scope names of sets for row i of inst: row,
+// rows, block, and in group scope the group's rows grp and the head of
+// its first row first; then the names c's programs read row's columns
+// from (compileExpr), nil for a column the row has none in.
+func (v *validation) setScope(env map[string]any, sets int, c *compiledCheck, inst *instance, i int, grp []any, first Row) {
+	if sets&scopeGroup != 0 {
+		env["group"] = grp
+	}
+	if sets&scopeHead != 0 {
+		env["head"] = v.valueOf(first.get(c.Group))
+	}
+	if sets&scopeRow != 0 {
+		env["row"] = inst.envs[i]
+	}
+	if sets&scopeRows != 0 {
+		env["rows"] = inst.list
+	}
+	if sets&scopeBlock != 0 {
+		env["block"] = inst.blockEnv
+	}
+	if len(c.rowKeys) > 0 {
+		vals := inst.vals[i*len(v.t.rowCols):]
+		for k, key := range c.rowKeys {
+			env[key] = vals[c.rowIdx[k]]
+		}
+	}
+}
+
 // instance is a table's rows within one block instance (or the top level),
-// with the environments of its rows and of its block's fields.
+// with the environments of its rows (envs, and list holding envs) and of
+// its block's fields, and the values of its rows' columns the checks read
+// as row.NAME (vals: len(Template.rowCols) for each row).
 type instance struct {
 	rows     []Row
 	fields   map[string]Value
 	envs     []any
+	list     any
 	blockEnv map[string]any
+	vals     []any
 }
 
 func (v *validation) instances(table string) []instance {
@@ -165,6 +284,16 @@ func (v *validation) instances(table string) []instance {
 		inst.envs = make([]any, len(inst.rows))
 		for j, r := range inst.rows {
 			inst.envs[j] = v.rowEnv(r)
+		}
+		inst.list = inst.envs
+		if cols := v.t.rowCols; len(cols) > 0 {
+			inst.vals = make([]any, len(inst.rows)*len(cols))
+			for j := range inst.rows {
+				m := inst.envs[j].(map[string]any)
+				for k, col := range cols {
+					inst.vals[j*len(cols)+k] = m[col]
+				}
+			}
 		}
 		inst.blockEnv = make(map[string]any, len(inst.fields))
 		for k, val := range inst.fields {
@@ -259,15 +388,26 @@ func (v *validation) valueOf(val Value) any {
 	if n != nil {
 		k.hasNumber, k.number = true, math.Float64bits(*n)
 	}
-	if m, ok := v.shared[k]; ok {
-		return m
+	// By the text first: one string to hash.
+	list := v.shared[k.raw]
+	for i := range list {
+		if list[i].k == k {
+			return list[i].m
+		}
 	}
 	m := valueOf(val)
 	if v.shared == nil {
-		v.shared = map[valueKey]any{}
+		v.shared = map[string][]sharedValue{}
 	}
-	v.shared[k] = m
+	v.shared[k.raw] = append(list, sharedValue{k, m})
+	v.inds.add(m.(map[string]any), val)
 	return m
+}
+
+// sharedValue is a map valueOf shares and its key.
+type sharedValue struct {
+	k valueKey
+	m any
 }
 
 // valueOf is a value as check expressions see it; nil when empty or
@@ -392,8 +532,11 @@ func contains(list []string, s string) bool {
 // oneLineText joins a cell's lines for a message: "社会效\n\n益指标" reads
 // 社会效益指标.
 func oneLineText(s string) string {
-	return strings.TrimSpace(strings.NewReplacer("\r", "", "\n", "").Replace(s))
+	return strings.TrimSpace(lineBreaks.Replace(s))
 }
+
+// lineBreaks removes a cell's line breaks.
+var lineBreaks = strings.NewReplacer("\r", "", "\n", "")
 
 // run evaluates p with the validation's virtual machine, which is reused
 // from one evaluation to the next instead of being allocated for each.
