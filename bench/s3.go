@@ -47,7 +47,9 @@ func StartS3(dir string) (*S3Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.cmd = exec.Command(bin, "--port", addr, "posix", data)
+	// Keep-alive, as AWS S3 and MinIO keep connections (versitygw closes
+	// each one after a request without it), and no log line per request.
+	s.cmd = exec.Command(bin, "--keep-alive", "--quiet", "--port", addr, "posix", data)
 	s.cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+access, "ROOT_SECRET_KEY="+secret)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
