@@ -259,7 +259,7 @@ func imports(corpus, results string, codes []code, repeat int) error {
 					rounds = max(repeat, 1)
 				}
 				for round := range rounds {
-					run, err := importRun(corpus, c, pg, p.set, p.n, p.paths, p.rows, st, p.n == m.ImportCount && st == "local")
+					run, err := importRun(corpus, c, pg, p.set, p.n, p.paths, p.rows, st, p.n == m.ImportCount && st == "local", round)
 					if err != nil {
 						return err
 					}
@@ -276,19 +276,32 @@ func imports(corpus, results string, codes []code, repeat int) error {
 const storePostgres = "postgres+s3"
 
 // importRun runs one import of paths (under corpus) by c into a fresh
-// store (for storePostgres a fresh database on pg); keep keeps (and
-// measures) its local data folder.
-func importRun(corpus string, c code, pg *bench.PGServer, set string, n int, paths []string, rows float64, st string, keep bool) (bench.ImportRun, error) {
+// store (for storePostgres a fresh database on pg); keep measures its
+// local data folder's records (and names it data-local-SET in its first
+// round, for regenerate).
+//
+// Each run (and round) has folders of its own, and none is removed before
+// the bench ends (scripts/bench.sh removes the work folder): ext4 without
+// a journal (this VM's /tmp) passes over the inodes freed in the last 30
+// seconds one by one each time it makes a file, so an import right after
+// thousands of files were removed spends several times as long making its
+// blobs.
+func importRun(corpus string, c code, pg *bench.PGServer, set string, n int, paths []string, rows float64, st string, keep bool, round int) (bench.ImportRun, error) {
 	name := fmt.Sprintf("%s-%s-%d", st, set, n)
+	if round > 0 {
+		name += fmt.Sprintf("-r%d", round+1)
+	}
 	label := name
 	if c.name != "" {
 		label = c.name + " " + name
 	}
 	dataDir := filepath.Join(c.work, "data-"+name)
-	if keep {
+	if keep && round == 0 {
 		dataDir = filepath.Join(c.work, "data-local-"+set)
 	}
-	os.RemoveAll(dataDir)
+	if _, err := os.Stat(dataDir); err == nil {
+		return bench.ImportRun{}, fmt.Errorf("import %s: %s exists (use a fresh -work folder)", label, dataDir)
+	}
 	env := append(os.Environ(), "GOMAXPROCS=2")
 	var srv *bench.S3Server
 	var err error
@@ -372,10 +385,6 @@ func importRun(corpus string, c code, pg *bench.PGServer, set string, n int, pat
 		pgNote = fmt.Sprintf("  PostgreSQL CPU %.1f s", ch.Postgres.Seconds())
 	}
 	logf("import %-24s %6.1f s  %5.0f/s  (CPU-bound %5.0f/s)  peak RSS %4d MB  %v%s", label, ch.Wall.Seconds(), run.Rate(), run.CPURate(), ch.MaxRSS>>20, run.Outcomes, pgNote)
-	if !keep {
-		os.RemoveAll(dataDir)
-	}
-	os.RemoveAll(filepath.Join(c.work, "s3-"+name))
 	return run, nil
 }
 

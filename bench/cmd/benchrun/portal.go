@@ -202,8 +202,7 @@ func portalRun(bin, work string, pg *bench.PGServer, st string, instances, clien
 	if run.Statuses["200"] == 0 {
 		return run, fmt.Errorf("no upload succeeded (the logs are in %s): %s", dir, firstErr)
 	}
-	os.RemoveAll(dir)
-	return run, nil
+	return run, nil // the folder stays until the bench ends (see importRun)
 }
 
 func accountName(a int) string { return fmt.Sprintf("bench-bureau-%03d", a) }
