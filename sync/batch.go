@@ -38,8 +38,9 @@ const (
 	// MaxQueued is the most files waiting for the committer while it
 	// records a batch. Each holds its parsed forms until committed, so
 	// this bounds an import's memory when the committer is slower than
-	// the workers: at most about 2×MaxQueued files are in hand, however
-	// many the import has. It also sizes the batches then.
+	// the workers: at most MaxBatch files being recorded, MaxQueued
+	// waiting and one per worker (and uploader) are in hand, however many
+	// the import has.
 	MaxQueued = MaxBatch / 2
 	// BatchWait is how long the committer waits for another file while
 	// gathering a batch: a BatchWait in which none came ends the batch.
