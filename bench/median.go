@@ -4,8 +4,8 @@ import "sort"
 
 // Repeats. The machine is a shared VM whose disk and CPU speed vary from
 // one minute to the next (identical imports differ by a tenth or more), so
-// scripts/bench.sh runs this code's imports and regenerations several
-// times (rounds, BENCH_REPEAT) and the targets take the median of each
+// scripts/bench.sh runs this code's imports, regenerations and reads of the
+// large sheet several times (rounds, BENCH_REPEAT) and the targets take the median of each
 // figure over the rounds. The base runs once: it is the reference of the
 // × base column, not judged against a target.
 
@@ -68,6 +68,23 @@ func medianRegens(runs []RegenRun) []RegenRun {
 		out = append(out, m)
 	}
 	return out
+}
+
+// medianBig is medianImports for reads of the large sheet by one reader.
+func medianBig(runs []BigRun) BigRun {
+	m := runs[0]
+	m.Rounds = len(runs)
+	w := medianOf(runs, func(r BigRun) int64 { return int64(r.Child.Wall) })
+	m.Child.Wall, m.Inner, m.Error = w.Child.Wall, w.Inner, w.Error
+	c := medianOf(runs, func(r BigRun) int64 { return int64(r.Child.User + r.Child.System) })
+	m.Child.User, m.Child.System = c.Child.User, c.Child.System
+	m.Child.MaxRSS = medianOf(runs, func(r BigRun) int64 { return r.Child.MaxRSS }).Child.MaxRSS
+	for _, r := range runs {
+		if r.Error != "" {
+			m.Error = r.Error // a failed round fails the target
+		}
+	}
+	return m
 }
 
 // medianOf returns the element of rs with the median f (the larger of the

@@ -113,3 +113,20 @@ func TestMedianImportsPeakRSS(t *testing.T) {
 		t.Errorf("10000: peak %d over %d rounds, want 200 over 2", got[1].Child.MaxRSS, got[1].Rounds)
 	}
 }
+
+// TestMedianBig: the large sheet's figures are the median of the rounds,
+// and a round that failed fails the target.
+func TestMedianBig(t *testing.T) {
+	run := func(wall time.Duration, rss int64) BigRun {
+		return BigRun{Reader: "jxsync", Rows: 10, Child: Child{Wall: wall, User: wall, MaxRSS: rss}}
+	}
+	m := medianBig([]BigRun{run(3*time.Second, 150<<20), run(time.Second, 250<<20), run(2*time.Second, 190<<20)})
+	if m.Child.Wall != 2*time.Second || m.Child.MaxRSS != 190<<20 || m.Rounds != 3 || m.Error != "" {
+		t.Errorf("median: %v, %d MB, %d rounds, %q; want 2s, 190 MB, 3, no error", m.Child.Wall, m.Child.MaxRSS>>20, m.Rounds, m.Error)
+	}
+	failed := run(time.Second, 100<<20)
+	failed.Error = "killed"
+	if m := medianBig([]BigRun{run(time.Second, 100<<20), failed, run(time.Second, 100<<20)}); m.Error != "killed" {
+		t.Errorf("a failed round: error %q, want killed", m.Error)
+	}
+}

@@ -31,9 +31,10 @@
 # and group, default 1), BENCH_REGEN (revisions to regenerate, default 2000),
 # BENCH_BASE (the git ref measured beside this code, see below), BENCH_CLIENTS
 # (portal clients, default 16), BENCH_UPLOADS (portal uploads per configuration,
-# default 1000, at most BENCH_N), BENCH_REPEAT (rounds of this code's imports and
-# regenerations, default 3: the VM's speed varies, so the targets take the
-# median of each figure over the rounds; the base runs once).
+# default 1000, at most BENCH_N), BENCH_REPEAT (rounds of this code's imports,
+# regenerations and reads of the large sheet, default 3: the VM's speed varies,
+# so the targets take the median of each figure over the rounds; the base runs
+# once).
 # BENCH_ONLY runs some phases only: a comma-separated list of throughput,
 # import, regenerate, bigsheet, portal (regenerate needs import in the same run).
 # BENCH_RESULTS keeps the results folder (JSON per phase) between runs, so that a
@@ -127,7 +128,7 @@ fi
 
 if phase bigsheet; then
   echo "== the $BIG-row sheet, this code"
-  "$B" bigsheet -corpus "$CORPUS" -results "$RESULTS"
+  "$B" bigsheet -corpus "$CORPUS" -results "$RESULTS" -repeat "$REPEAT"
   echo "== the $BIG-row sheet, the base"
   "$BB" bigsheet -corpus "$CORPUS" -results "$RESULTS/base"
 fi
