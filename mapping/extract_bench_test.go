@@ -3,9 +3,9 @@ package mapping_test
 import (
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 
+	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/mapping"
 	"github.com/jxsync/jxsync/template"
 )
@@ -76,7 +76,7 @@ func benchForms(b *testing.B, ts []*mapping.Template) []benchForm {
 			b.Fatal(err)
 		}
 	}
-	datas["national-project-200-rows"] = projectRows(b, 200)
+	datas["national-project-200-rows"] = testkit.ProjectRows(b, 200)
 	var out []benchForm
 	for _, name := range []string{"caidian-minzheng-2022.xlsx", "zhuzhou-jiuzhu-2024.xlsx", "lechang-canji-2021.xlsx",
 		"yuan-jiuzhu-2020.xlsx", "national-project-200-rows"} {
@@ -95,41 +95,6 @@ func benchForms(b *testing.B, ts []*mapping.Template) []benchForm {
 		out = append(out, benchForm{name, wb, t, s, res})
 	}
 	return out
-}
-
-// projectRows is the national-project example with n indicator rows.
-func projectRows(b *testing.B, n int) []byte {
-	b.Helper()
-	src, err := os.ReadFile("../templates/national-project/2020/examples/lechang-canji-2021.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	d, err := template.ParseData("lechang-canji-2021.yaml", src)
-	if err != nil {
-		b.Fatal(err)
-	}
-	seed := d.Tables["indicators"]
-	rows := make([]map[string]string, n)
-	for i := range rows {
-		r := map[string]string{}
-		for k, v := range seed[i%len(seed)] {
-			r[k] = v
-		}
-		if i >= len(seed) {
-			r["level3"] += "（" + strconv.Itoa(i/len(seed)+1) + "）"
-		}
-		rows[i] = r
-	}
-	d.Tables["indicators"] = rows
-	fm, err := template.FindForm("national-project", "2020")
-	if err != nil {
-		b.Fatal(err)
-	}
-	data, err := fm.BuildBytes(d)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return data
 }
 
 func BenchmarkDetect(b *testing.B) {
@@ -181,7 +146,7 @@ func BenchmarkCheck(b *testing.B) {
 func largeTable(b *testing.B, n int) (*mapping.Template, *mapping.Workbook, *mapping.Sheet) {
 	b.Helper()
 	ts := loadTemplates(b)
-	wb, err := template.Read("big.xlsx", projectRows(b, 200), template.Limits{})
+	wb, err := template.Read("big.xlsx", testkit.ProjectRows(b, 200), template.Limits{})
 	if err != nil {
 		b.Fatal(err)
 	}
