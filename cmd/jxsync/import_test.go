@@ -18,6 +18,7 @@ import (
 
 	"github.com/jxsync/jxsync/internal/testkit"
 	"github.com/jxsync/jxsync/store"
+	"github.com/jxsync/jxsync/sync"
 	"github.com/jxsync/jxsync/template"
 )
 
@@ -137,9 +138,14 @@ func helperProcess(ctx context.Context, t *testing.T, args ...string) (*exec.Cmd
 
 // TestKillMidImport kills a bulk import (SIGKILL) twice part-way: each time
 // the store is consistent, and the last run completes it with exactly one
-// revision per workbook.
+// revision per workbook. Each killed run is killed once it has stored
+// step more revisions; a commit records up to sync.MaxBatch (128) files at
+// once, so the count seen can jump by a batch between two looks and
+// another batch may commit before the kill lands: n leaves room for both
+// after each kill.
 func TestKillMidImport(t *testing.T) {
-	const n = 200
+	const step, kills = 30, 2
+	const n = kills*(step+2*sync.MaxBatch) + sync.MaxBatch
 	in := filepath.Join(t.TempDir(), "in")
 	start := time.Now()
 	testkit.WriteWorkbooks(t, in, n)
@@ -147,7 +153,11 @@ func TestKillMidImport(t *testing.T) {
 	data := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 55*time.Second)
 	defer cancel()
-	for _, killAt := range []int{30, 110} {
+	for range kills {
+		killAt := step
+		if _, err := os.Stat(filepath.Join(data, "jxsync.db")); err == nil {
+			killAt += sqlCount(t, data, "SELECT count(*) FROM revisions")
+		}
 		start := time.Now()
 		report := filepath.Join(t.TempDir(), "acked.csv")
 		stored := killImport(ctx, t, data, in, killAt, "--report", report)
