@@ -160,7 +160,7 @@ func TestKillMidImport(t *testing.T) {
 		}
 		start := time.Now()
 		report := filepath.Join(t.TempDir(), "acked.csv")
-		stored := killImport(ctx, t, data, in, killAt, "--report", report)
+		stored := killImport(ctx, t, data, in, killAt, report)
 		t.Logf("killed at %d revisions after %v", stored, time.Since(start))
 		// Every file the report acknowledged as stored is stored.
 		acked := ackedRevisions(t, report)
@@ -220,9 +220,18 @@ func ackedRevisions(t *testing.T, report string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return parseAcked(b)
+}
+
+// parseAcked returns the revisions acknowledged in the text of an import's
+// CSV report, leaving out the header and a last line that may be cut.
+func parseAcked(b []byte) []string {
 	lines := strings.Split(string(b), "\n")
+	if len(lines) < 2 {
+		return nil
+	}
 	var ids []string
-	for _, l := range lines[1 : len(lines)-1] { // the header; a last line may be cut
+	for _, l := range lines[1 : len(lines)-1] {
 		f := strings.Split(l, ",")
 		if len(f) >= 7 && (f[5] == "imported" || f[5] == "rejected" || f[5] == "updated") {
 			ids = append(ids, f[6])
@@ -231,12 +240,15 @@ func ackedRevisions(t *testing.T, report string) []string {
 	return ids
 }
 
-// killImport starts an import of in into data in a child process and kills
-// it once at least killAt revisions are committed; it returns how many it
+// killImport starts an import of in into data in a child process, writing
+// its CSV report to report, and kills it once at least killAt revisions are
+// committed and the report has acknowledged one (a batch is committed
+// before its files' lines are written, so a kill between the two would
+// leave a report acknowledging nothing); it returns how many revisions it
 // saw.
-func killImport(ctx context.Context, t *testing.T, data, in string, killAt int, flags ...string) int {
+func killImport(ctx context.Context, t *testing.T, data, in string, killAt int, report string) int {
 	t.Helper()
-	cmd, out := helperProcess(ctx, t, append(append([]string{"--data-dir", data, "import", "--workers", "2"}, flags...), in)...)
+	cmd, out := helperProcess(ctx, t, "--data-dir", data, "import", "--workers", "2", "--report", report, in)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +287,7 @@ func killImport(ctx context.Context, t *testing.T, data, in string, killAt int, 
 		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM revisions").Scan(&c); err != nil {
 			continue // not created yet, or busy
 		}
-		if c >= killAt {
+		if b, _ := os.ReadFile(report); c >= killAt && len(parseAcked(b)) > 0 {
 			if err := cmd.Process.Kill(); err != nil {
 				t.Fatal(err)
 			}
