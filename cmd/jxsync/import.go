@@ -63,7 +63,6 @@ func newImportCmd(g *globals) *cobra.Command {
 func runImport(ctx context.Context, g *globals, o importOptions, args []string) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	defer tuneGCForImport()()
 	svc, cfg, closeStores, err := g.writableService(ctx)
 	if err != nil {
 		return err
@@ -73,6 +72,7 @@ func runImport(ctx context.Context, g *globals, o importOptions, args []string) 
 	if o.workers > 0 {
 		workers = o.workers
 	}
+	defer tuneGCForImport(workers)()
 	srcs, bad := sync.Collect(args, sync.CollectLimits{MaxEntryBytes: cfg.Limits.MaxFileBytes})
 	tally, err := importWithReport(ctx, g, svc, srcs, bad, workers, sync.ImportOptions{By: o.by, Force: o.force, Actor: o.actor}, o.report, nil)
 	if err != nil {
