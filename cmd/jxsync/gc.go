@@ -18,19 +18,18 @@ const importGCPercent = 200
 // Memory ceiling of an import. At importGCPercent the heap may grow to
 // three times what is live, and what is live varies with the files in
 // hand (a batch of 200-row forms holds more than one of 10-row ones), so
-// an import's peak memory would keep creeping up with the number of files
-// as rarer peaks come. During an import the runtime's soft memory limit
-// is therefore kept at importMemoryBase plus importMemoryPerWorker per
-// worker — what the fixed part (templates, compiled rules, coders), a
-// full batch in hand and each worker's workbook in progress need — as long
-// as that leaves as much free as is live. When a large workbook makes
-// more live, the limit moves to where importGCPercent collects (three times
-// the live heap, plus importMemoryHeadroom for the runtime's own memory):
-// held near what is live, the collector would run ever more often.
+// an import's peak memory kept creeping up with the number of files as
+// rarer peaks came. During an import the runtime's soft memory limit is
+// therefore importMemoryBase plus importMemoryPerWorker per worker — what
+// the fixed part (templates, compiled rules, coders), a full batch in hand
+// and each worker's workbook in progress need — as long as at most half
+// of it is live, so that the collector runs at most as often as at the
+// default GOGC of 100. When a large workbook makes more live, the limit is
+// lifted until it is gone (held near what is live, the collector would
+// run ever more often and return memory only to take it back).
 const (
 	importMemoryBase      = 64 << 20
 	importMemoryPerWorker = 8 << 20
-	importMemoryHeadroom  = 16 << 20
 )
 
 // tuneGCForImport sets importGCPercent unless GOGC is set in the

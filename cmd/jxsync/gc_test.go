@@ -56,9 +56,9 @@ func waitLimit(t *testing.T, what string, ok func(int64) bool) {
 }
 
 // TestImportMemoryLimit: during an import the soft memory limit is the
-// ceiling for its workers while little is live, rises to twice the live
-// heap (plus headroom) when a large workbook makes more live, comes back
-// down when it is gone, and is put back afterwards; GOMEMLIMIT in the
+// ceiling for its workers while little is live, is lifted when a large
+// workbook makes more than half of it live, comes back when it is gone,
+// and the previous limit is put back afterwards; GOMEMLIMIT in the
 // environment wins.
 func TestImportMemoryLimit(t *testing.T) {
 	const before = 1 << 40
@@ -78,12 +78,12 @@ func TestImportMemoryLimit(t *testing.T) {
 	if got := memoryLimit(); got != floor {
 		t.Fatalf("memory limit at the start of an import = %d MiB, want %d MiB", got>>20, floor>>20)
 	}
-	const big = 160 << 20 // more than the floor: the limit must make room
+	const big = 160 << 20 // more than the floor: the limit must go
 	live := make([]byte, big)
 	for i := range live {
 		live[i] = byte(i)
 	}
-	waitLimit(t, "at least twice the live heap", func(l int64) bool { return l >= 2*big+importMemoryHeadroom })
+	waitLimit(t, "lifted", func(l int64) bool { return l == before })
 	runtime.KeepAlive(live)
 	live = nil
 	waitLimit(t, "the floor again", func(l int64) bool { return l == floor })
@@ -98,21 +98,22 @@ func TestImportMemoryLimit(t *testing.T) {
 	}
 }
 
-// TestLimitFor: the limit is the floor or twice the live heap plus
-// headroom, whichever is more, and never overflows.
+// TestLimitFor: the limit is the floor while at most half of it is live,
+// and the limit before (off) when more is.
 func TestLimitFor(t *testing.T) {
+	const floor, off = 80 << 20, math.MaxInt64
 	for _, c := range []struct {
 		live uint64
 		want int64
 	}{
-		{0, 80 << 20},
-		{20 << 20, 80 << 20},
-		{32 << 20, 80 << 20},
-		{33 << 20, 82 << 20},
-		{200 << 20, 416 << 20},
-		{math.MaxUint64, math.MaxInt64},
+		{0, floor},
+		{20 << 20, floor},
+		{40 << 20, floor},
+		{40<<20 + 1, off},
+		{200 << 20, off},
+		{math.MaxUint64, off},
 	} {
-		if got := limitFor(80<<20, c.live); got != c.want {
+		if got := limitFor(floor, off, c.live); got != c.want {
 			t.Errorf("limitFor(80 MiB, %d) = %d, want %d", c.live, got, c.want)
 		}
 	}
