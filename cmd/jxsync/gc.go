@@ -20,15 +20,16 @@ const importGCPercent = 200
 // hand (a batch of 200-row forms holds more than one of 10-row ones), so
 // an import's peak memory kept creeping up with the number of files as
 // rarer peaks came. During an import the runtime's soft memory limit is
-// therefore importMemoryBase plus importMemoryPerWorker per worker — what
-// the fixed part (templates, compiled rules, coders), a full batch in hand
-// and each worker's workbook in progress need — as long as at most half
-// of it is live, so that the collector runs at most as often as at the
-// default GOGC of 100. When a large workbook makes more live, the limit is
-// lifted until it is gone (held near what is live, the collector would
-// run ever more often and return memory only to take it back).
+// therefore importMemoryBase plus importMemoryPerWorker per worker (64 MiB
+// for 2) — what the fixed part (templates, compiled rules, coders), a full
+// batch in hand and each worker's workbook in progress need — as long as
+// at most three fifths of it are live, so that the collector still has a
+// third of the limit or more to fill between two runs. When a large
+// workbook makes more live, the limit is lifted until it is gone (held
+// near what is live, the collector would run ever more often and return
+// memory only to take it back).
 const (
-	importMemoryBase      = 64 << 20
+	importMemoryBase      = 48 << 20
 	importMemoryPerWorker = 8 << 20
 )
 
@@ -100,11 +101,10 @@ func (l *memoryLimiter) collected() {
 }
 
 // limitFor is the memory limit for a live heap of live bytes: floor while
-// it leaves as much free as is live (the collector then runs at most as
-// often as at the default GOGC of 100); none (off, the limit before) when
-// more is live.
+// at most three fifths of it are live; none (off, the limit before) when
+// more is.
 func limitFor(floor, off int64, live uint64) int64 {
-	if live <= uint64(max(floor, 0))/2 {
+	if live <= uint64(max(floor, 0))/5*3 {
 		return floor
 	}
 	return off

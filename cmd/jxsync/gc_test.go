@@ -57,7 +57,7 @@ func waitLimit(t *testing.T, what string, ok func(int64) bool) {
 
 // TestImportMemoryLimit: during an import the soft memory limit is the
 // ceiling for its workers while little is live, is lifted when a large
-// workbook makes more than half of it live, comes back when it is gone,
+// workbook makes more than three fifths of it live, comes back when it is gone,
 // and the previous limit is put back afterwards; GOMEMLIMIT in the
 // environment wins.
 func TestImportMemoryLimit(t *testing.T) {
@@ -98,8 +98,8 @@ func TestImportMemoryLimit(t *testing.T) {
 	}
 }
 
-// TestLimitFor: the limit is the floor while at most half of it is live,
-// and the limit before (off) when more is.
+// TestLimitFor: the limit is the floor while at most three fifths of it
+// are live, and the limit before (off) when more is.
 func TestLimitFor(t *testing.T) {
 	const floor, off = 80 << 20, math.MaxInt64
 	for _, c := range []struct {
@@ -109,7 +109,8 @@ func TestLimitFor(t *testing.T) {
 		{0, floor},
 		{20 << 20, floor},
 		{40 << 20, floor},
-		{40<<20 + 1, off},
+		{48 << 20, floor},
+		{48<<20 + 1, off},
 		{200 << 20, off},
 		{math.MaxUint64, off},
 	} {

@@ -254,13 +254,17 @@ func (db *DB) AddAlias(ctx context.Context, code, alias string) error {
 	return nil
 }
 
+// registeredQuery asks whether a roster is registered; the partial index
+// units_registered answers it without reading the units.
+const registeredQuery = `SELECT EXISTS (SELECT 1 FROM units WHERE registered = 1)`
+
 // Registered implements store.Units.
 func (db *DB) Registered(ctx context.Context) (bool, error) {
-	var n int
-	if err := db.ro.QueryRowContext(ctx, `SELECT count(*) FROM units WHERE registered = 1`).Scan(&n); err != nil {
+	var reg bool
+	if err := db.ro.QueryRowContext(ctx, registeredQuery).Scan(&reg); err != nil {
 		return false, fmt.Errorf("units registered: %w", err)
 	}
-	return n > 0, nil
+	return reg, nil
 }
 
 // addAliasAfterRename records the name a unit is about to lose as its
