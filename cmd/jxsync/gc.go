@@ -23,8 +23,8 @@ const importGCPercent = 200
 // therefore importMemoryBase plus importMemoryPerWorker per worker (64 MiB
 // for 2) — what the fixed part (templates, compiled rules, coders), a full
 // batch in hand and each worker's workbook in progress need — as long as
-// at most three fifths of it are live, so that the collector still has a
-// third of the limit or more to fill between two runs. When a large
+// at most three fifths of it are live, so that the collector still has
+// two fifths of the limit to fill between two runs. When a large
 // workbook makes more live, the limit is lifted until it is gone (held
 // near what is live, the collector would run ever more often and return
 // memory only to take it back).

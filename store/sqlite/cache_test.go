@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 )
 
@@ -10,11 +9,7 @@ import (
 // the writing one SQLite's default.
 func TestReadCacheSize(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := tempDB(t)
 	var ro, rw int
 	if err := db.ro.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&ro); err != nil {
 		t.Fatal(err)

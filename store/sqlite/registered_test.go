@@ -12,11 +12,7 @@ import (
 // by reading every unit.
 func TestRegisteredUsesIndex(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := tempDB(t)
 	rows, err := db.ro.QueryContext(ctx, "EXPLAIN QUERY PLAN "+registeredQuery)
 	if err != nil {
 		t.Fatal(err)
@@ -37,4 +33,16 @@ func TestRegisteredUsesIndex(t *testing.T) {
 	if p := strings.Join(plan, "; "); !strings.Contains(p, "INDEX units_registered") {
 		t.Errorf("plan of %q: %s; want the units_registered index", registeredQuery, p)
 	}
+}
+
+// tempDB opens a new store in a temporary folder, closed when the test
+// ends.
+func tempDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "jxsync.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
