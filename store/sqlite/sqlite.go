@@ -44,11 +44,10 @@ type DB struct {
 
 // readCacheSize is the page cache of each read-only connection, 512 KiB
 // instead of SQLite's 2 MB: a reader's cache is emptied whenever another
-// connection has written since its last read, so during an import it
-// never fills with anything worth keeping, while several readers at once
-// (one per import worker) made the memory SQLite takes from the system
-// rise late in a long import; 512 KiB still holds the upper levels of the
-// indexes a query walks.
+// connection has written since its last read, so while an import commits
+// several times a second a larger one holds nothing worth keeping, only
+// memory; 512 KiB still holds the upper levels of the indexes a query
+// walks.
 const readCacheSize = "&_pragma=cache_size(-512)"
 
 // Open opens (creating when missing) the SQLite file at path and brings its
