@@ -2,11 +2,13 @@ package sync
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -277,10 +279,27 @@ func (s *Service) CheckRoster(ctx context.Context, file string, rows []RosterRow
 		}
 	}
 	if len(probs) == 0 {
+		// The roster's units in the order of its rows, then the others by
+		// code: a cycle is reported at its first row, whatever the map's
+		// order.
 		units := make([]*store.Unit, 0, len(final))
 		for _, u := range final {
 			units = append(units, u)
 		}
+		slices.SortFunc(units, func(a, b *store.Unit) int {
+			ia, aIn := byCode[a.Code]
+			ib, bIn := byCode[b.Code]
+			switch {
+			case aIn && bIn:
+				return cmp.Compare(ia, ib)
+			case aIn != bIn:
+				if aIn {
+					return -1
+				}
+				return 1
+			}
+			return strings.Compare(a.Code, b.Code)
+		})
 		if _, err := NewUnitTree(units); err != nil {
 			for _, r := range rows {
 				if strings.Contains(err.Error(), " "+r.Unit.Code+" ") {
