@@ -1,7 +1,9 @@
 package mapping
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/expr-lang/expr"
@@ -272,8 +274,10 @@ func (v *validation) instances(table string) []instance {
 	if rows, ok := v.res.Tables[table]; ok {
 		out = append(out, instance{rows: rows})
 	}
-	for _, insts := range v.res.Blocks {
-		for _, b := range insts {
+	// Blocks by name: another kind of block may hold a table of the same
+	// name, and findings come in the same order on every run.
+	for _, name := range slices.Sorted(maps.Keys(v.res.Blocks)) {
+		for _, b := range v.res.Blocks[name] {
 			if rows, ok := b.Tables[table]; ok {
 				out = append(out, instance{rows: rows, fields: b.Fields})
 			}
